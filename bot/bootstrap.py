@@ -1,0 +1,123 @@
+"""The composition root: the only place that names concrete classes and wires them from Settings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.core.answering import AnswerService, Calibration
+from bot.core.privacy import RegexRedactor
+from bot.retrieval.analyzer import QueryAnalyzer
+from bot.retrieval.embedders import Embedder, make_embedder
+from bot.retrieval.hybrid import HybridRetriever
+from bot.retrieval.index_store import IndexMissing, LoadedIndex, load_index
+from bot.retrieval.lexicon import Lexicon, load_lexicon
+from bot.storage.db import make_engine, session_factory, upgrade
+from bot.storage.repositories import SqlQuestionLog
+
+log = logging.getLogger(__name__)
+
+
+def build_engine(settings: Settings, *, migrate: bool | None = None) -> Engine:
+    engine = make_engine(settings.database_url, echo=settings.database.echo)
+    if settings.database.migrate_on_start if migrate is None else migrate:
+        upgrade(engine)
+    return engine
+
+
+def build_sessions(settings: Settings) -> sessionmaker[Session]:
+    return session_factory(build_engine(settings))
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    e = settings.embedder
+    model = e.model
+    if e.kind == "sentence-transformers" and model and not model.startswith(("/", ".")) and \
+            (settings.base_dir / model).exists():
+        model = str(settings.path(Path(model)))
+    return make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
+                         batch_size=e.batch_size, threads=e.threads)
+
+
+def index_dir(settings: Settings, override: Path | None = None) -> Path:
+    return override.resolve() if override else settings.path(settings.index.dir)
+
+
+def build_lexicon(settings: Settings) -> Lexicon:
+    return load_lexicon(settings.path(settings.knowledge.lexicon_dir))
+
+
+def build_retriever(
+    settings: Settings, embedder: Embedder, *, index: LoadedIndex, mode: str = "hybrid",
+    lexicon: Lexicon | None = None, restore: bool | None = None,
+) -> HybridRetriever:
+    r = settings.retrieval
+    analyzer = QueryAnalyzer(
+        build_lexicon(settings) if lexicon is None else lexicon,
+        index.tones,
+        restore=r.restore_tones if restore is None else restore,
+        max_chars=r.max_query_chars,
+    )
+    return HybridRetriever(
+        index, embedder, analyzer, candidates=r.candidates, mode=mode,
+        dense_weights={"accented": r.dense_weight_accented, "unaccented": r.dense_weight_unaccented,
+                       "english": r.dense_weight_english},
+    )
+
+
+def calibration(settings: Settings) -> Calibration:
+    w = list(settings.answer.calibration) + [0.0] * 4
+    return Calibration(weights=(w[0], w[1], w[2], w[3]), threshold=settings.answer.threshold)
+
+
+def build_answer_service(
+    settings: Settings, *, embedder: Embedder, index: LoadedIndex, log_questions: bool = True,
+    sessions: sessionmaker[Session] | None = None,
+) -> AnswerService:
+    question_log = None
+    if log_questions:
+        question_log = SqlQuestionLog(sessions or build_sessions(settings))
+    return AnswerService(
+        build_retriever(settings, embedder, index=index),
+        calibration=calibration(settings),
+        max_chars=settings.answer.max_chars,
+        related=settings.answer.related,
+        max_query_chars=settings.retrieval.max_query_chars,
+        question_log=question_log,
+        redactor=RegexRedactor(),
+    )
+
+
+def load_live_index(settings: Settings, embedder: Embedder, directory: Path) -> LoadedIndex:
+    """Load the live index, refusing one built with another model (IndexMismatch) or none (IndexMissing)."""
+    return load_index(directory, expected_model_id=embedder.model_id)
+
+
+def ingest(
+    settings: Settings, *, embedder: Embedder, paths: list[Path] | None = None, directory: Path | None = None,
+    on_error: str | None = None, progress: Any = None,
+) -> Any:
+    """Run the ingest pipeline with the configured chunker, database and index location."""
+    from ingest.chunking import Chunker
+    from ingest.pipeline import run_ingest
+
+    kb = paths or [settings.path(p) for p in settings.knowledge.paths]
+    i = settings.ingest
+    kwargs: dict[str, Any] = {}
+    if progress is not None:
+        kwargs["progress"] = progress
+    return run_ingest(
+        paths=kb, index_dir=index_dir(settings, directory), sessions=build_sessions(settings),
+        embedder=embedder,
+        chunker=Chunker(chunk_size=i.chunk_size, overlap=i.chunk_overlap, max_chunks=i.max_chunks_per_document),
+        on_error=on_error or i.on_error, batch_size=settings.embedder.batch_size,
+        keep_builds=settings.index.keep_builds, **kwargs,
+    )
+
+
+__all__ = ["IndexMissing", "build_answer_service", "build_embedder", "build_engine", "ingest", "load_live_index"]

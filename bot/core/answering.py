@@ -1,0 +1,250 @@
+"""Answering use case: question -> retrieval -> decision (covered or not) -> extractive answer.
+
+No LLM: the answer is the best passage of the best document, with numbered steps intact, cut at a
+line boundary under the character budget, plus its source and up to N related topics. The decision
+uses a logistic calibration of retrieval features fitted on held-out evaluation data.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from bot.core.ports import QuestionLog, Redactor, Retriever
+from bot.core.text import clean, fold, letter_ratio, tokens
+from bot.core.types import Answer, ConversationContext, Passage, QuestionRecord, Retrieval, Source
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    "vi": {
+        "empty": "Bạn chưa nhập câu hỏi. Hãy gõ câu hỏi của bạn, ví dụ: \"quên mật khẩu VNeID\".",
+        "too_long": "Câu hỏi dài quá ({n} ký tự). Bạn hãy hỏi ngắn gọn hơn, dưới {limit} ký tự.",
+        "junk": "Tôi chưa hiểu tin nhắn này. Bạn hãy gõ câu hỏi bằng chữ, ví dụ: \"cách đăng ký VNeID mức 2\".",
+        "not_covered": (
+            "Xin lỗi, tôi chưa có hướng dẫn chắc chắn cho câu hỏi này. "
+            "Tôi có thể chuyển câu hỏi đến tình nguyện viên tổ công nghệ số cộng đồng của xã bạn."
+        ),
+        "related": "Có thể bạn quan tâm:",
+        "more": "(Xem đầy đủ tại nguồn bên dưới.)",
+    },
+    "en": {
+        "empty": "Please type your question, for example: \"forgot VNeID password\".",
+        "too_long": "Your question is too long ({n} characters). Please keep it under {limit} characters.",
+        "junk": "I could not understand this message. Please type your question in words.",
+        "not_covered": (
+            "Sorry, I do not have a reliable guide for this question yet. "
+            "I can pass it to a volunteer of your commune's community digital technology team."
+        ),
+        "related": "You may also want to read:",
+        "more": "(See the full guide at the source below.)",
+    },
+}
+
+_FOLLOW_UP_START = ("con ", "the con ", "vay con ", "the ", "vay ", "neu ", "what about ", "and ", "how about ")
+_FOLLOW_UP_END = ("thi sao", "the nao", "thi the nao", "duoc khong", "dc ko", "thi sao a", "thi lam sao")
+
+
+class InvalidQuestion(ValueError):
+    """The question cannot be answered as typed (empty, too long, not text)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """confidence = sigmoid(b0 + b1*dense + b2*coverage + b3*margin); covered when >= threshold."""
+
+    weights: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    threshold: float = 0.5
+
+    def confidence(self, r: Retrieval) -> float:
+        if not r.passages:
+            return 0.0
+        return self.confidence_from(features(r))
+
+    def confidence_from(self, f: tuple[float, ...]) -> float:
+        """Confidence from the (dense, coverage, margin) features of a retrieval."""
+        b0, b1, b2, b3 = self.weights
+        dense, coverage, margin = f
+        if not any(self.weights):
+            # Uncalibrated fallback: term coverage alone.
+            return max(0.0, min(1.0, coverage))
+        z = b0 + b1 * dense + b2 * coverage + b3 * margin
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def features(r: Retrieval) -> tuple[float, float, float]:
+    """The calibration features of a retrieval: (dense, coverage, margin)."""
+    if not r.passages:
+        return (0.0, 0.0, 0.0)
+    return (r.passages[0].dense, r.coverage, r.margin)
+
+
+def is_follow_up(question: str) -> bool:
+    """A short question that leans on the previous one ("còn mức 1 thì sao?")."""
+    f = " ".join(tokens(fold(question)))
+    if len(f.split()) > 8:
+        return False
+    return f.startswith(_FOLLOW_UP_START) or f.endswith(_FOLLOW_UP_END)
+
+
+def _cut(text: str, limit: int, more: str) -> str:
+    """Cut at a line boundary under `limit` characters so no numbered step is broken."""
+    if len(text) <= limit:
+        return text
+    out: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        if size + len(line) + 1 > limit - len(more) - 2:
+            break
+        out.append(line)
+        size += len(line) + 1
+    if not out:  # a single enormous line: cut at a sentence or word boundary
+        head = text[: limit - len(more) - 2]
+        cut = max(head.rfind(". "), head.rfind(" "))
+        out = [head[: cut if cut > 0 else len(head)].rstrip()]
+    return "\n".join(out).rstrip() + "\n" + more
+
+
+def _strip_heading_lines(text: str) -> str:
+    return re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE).strip()
+
+
+class AnswerService:
+    """Answers one question, optionally in the context of the conversation's previous questions."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        *,
+        calibration: Calibration,
+        max_chars: int = 1500,
+        related: int = 3,
+        max_query_chars: int = 1000,
+        question_log: QuestionLog | None = None,
+        redactor: Redactor | None = None,
+    ) -> None:
+        self._retriever = retriever
+        self._cal = calibration
+        self._max_chars = max_chars
+        self._related = related
+        self._max_query_chars = max_query_chars
+        self._log = question_log
+        self._redactor = redactor
+
+    def check(self, question: str) -> str:
+        """Clean the question or raise `InvalidQuestion` with a message for the citizen."""
+        q = clean(question or "")
+        if not q:
+            raise InvalidQuestion("empty", MESSAGES["vi"]["empty"])
+        if len(q) > self._max_query_chars:
+            raise InvalidQuestion(
+                "too_long", MESSAGES["vi"]["too_long"].format(n=len(q), limit=self._max_query_chars)
+            )
+        if letter_ratio(q) < 0.3 or not any(ch.isalpha() for ch in q):
+            raise InvalidQuestion("junk", MESSAGES["vi"]["junk"])
+        return q
+
+    def retrieve(self, question: str, *, limit: int = 10) -> Retrieval:
+        return self._retriever.retrieve(question, limit=limit)
+
+    def answer(
+        self, question: str, *, context: ConversationContext | None = None, channel: str = "cli"
+    ) -> Answer:
+        """Answer a question. Invalid input yields a polite, not-covered answer (never raises)."""
+        started = time.perf_counter()
+        try:
+            q = self.check(question)
+        except InvalidQuestion as exc:
+            return Answer(question=question, text=str(exc), confidence=0.0, covered=False, escalate=False)
+        standalone = q
+        if context and context.previous_questions and is_follow_up(q):
+            standalone = f"{context.previous_questions[-1]} {q}"
+        r = self._retriever.retrieve(standalone, limit=max(5, self._related + 2))
+        lang = r.query.lang
+        msgs = MESSAGES["en" if lang == "en" else "vi"]
+        confidence = self._cal.confidence(r)
+        covered = bool(r.passages) and confidence >= self._cal.threshold
+        sources = tuple(self._source(p) for p in r.passages[:5])
+        if covered:
+            best = self._prefer_language(r.passages, lang)
+            text = self._compose(best, msgs["more"])
+            first = self._source(best)
+            sources = (first, *[s for s in sources if s.doc_id != best.doc_id])[:5]
+            related = tuple(
+                s for s in sources[1:]
+                if not self._same_guide(s.doc_id, best.doc_id) and s.score >= 0.5 * first.score
+            )[: self._related]
+        else:
+            text = msgs["not_covered"]
+            related = ()
+        answer = Answer(
+            question=question,
+            text=text,
+            confidence=round(confidence, 4),
+            covered=covered,
+            escalate=not covered,
+            sources=sources,
+            related=related,
+            lang=lang,
+            standalone_question=standalone,
+        )
+        if context is not None:
+            context.previous_questions.append(standalone if standalone != q else q)
+            del context.previous_questions[:-5]
+            context.lang = lang
+        if self._log is not None:
+            self._record(answer, r, channel, (time.perf_counter() - started) * 1000)
+        return answer
+
+    @staticmethod
+    def _same_guide(a: str, b: str) -> bool:
+        return a.removesuffix("-en") == b.removesuffix("-en")
+
+    def _prefer_language(self, passages: tuple[Passage, ...], lang: str) -> Passage:
+        best = passages[0]
+        if best.lang == lang:
+            return best
+        twin = self._retriever.twin(best.doc_id, lang)
+        for p in passages[1:]:
+            if p.doc_id == twin:
+                return p
+        return best
+
+    def _compose(self, p: Passage, more: str) -> str:
+        body = _strip_heading_lines(p.text)
+        lead = p.lead.strip()
+        if lead and not body.startswith(lead[:40]):
+            body = f"{lead}\n\n{body}"
+        return _cut(body, self._max_chars, more)
+
+    @staticmethod
+    def _source(p: Passage) -> Source:
+        snippet = re.sub(r"\s+", " ", _strip_heading_lines(p.text))[:200]
+        return Source(doc_id=p.doc_id, title=p.title, url=p.url, score=round(p.score, 4), snippet=snippet)
+
+    def _record(self, answer: Answer, r: Retrieval, channel: str, latency_ms: float) -> None:
+        text = answer.question
+        if self._redactor is not None:
+            text = self._redactor.redact(text)
+        record = QuestionRecord(
+            question=text[:2000],
+            channel=channel,
+            confidence=answer.confidence,
+            covered=answer.covered,
+            source_ids=tuple(s.doc_id for s in answer.sources[:3]),
+            lang=answer.lang,
+            topic=r.passages[0].topic if r.passages and answer.covered else "",
+            latency_ms=round(latency_ms, 2),
+        )
+        try:
+            assert self._log is not None
+            self._log.record(record)
+        except Exception:  # the log must never cost the citizen their answer
+            log.exception("could not record the question")

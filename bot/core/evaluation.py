@@ -1,0 +1,129 @@
+"""Retrieval evaluation: hit@k, MRR@10 and not-covered rates over labelled questions, plus the
+logistic calibration of the answer confidence fitted on a held-out split."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    q: str
+    gold: tuple[str, ...]
+    style: str = "all"
+
+
+@dataclass
+class Outcome:
+    item: EvalItem
+    ranked: list[str]
+    covered: bool = False
+    features: tuple[float, ...] = ()
+
+
+@dataclass
+class Scores:
+    n: int = 0
+    hit1: float = 0.0
+    hit3: float = 0.0
+    hit5: float = 0.0
+    mrr10: float = 0.0
+    not_covered: float | None = None  # share of gold=[] questions reported as not covered
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {"n": self.n, "hit@1": round(self.hit1, 4), "hit@3": round(self.hit3, 4),
+                "hit@5": round(self.hit5, 4), "mrr@10": round(self.mrr10, 4),
+                "offtopic_not_covered": None if self.not_covered is None else round(self.not_covered, 4)}
+
+
+def split_of(q: str) -> str:
+    """Deterministic dev/test split by a hash of the question text (half and half)."""
+    return "dev" if hashlib.sha256(q.encode("utf-8")).digest()[0] % 2 == 0 else "test"
+
+
+def score(outcomes: Sequence[Outcome]) -> Scores:
+    ranked = [o for o in outcomes if o.item.gold]
+    off = [o for o in outcomes if not o.item.gold]
+    s = Scores(n=len(ranked))
+    for o in ranked:
+        gold = set(o.item.gold)
+        rank = next((i for i, d in enumerate(o.ranked[:10], 1) if d in gold), None)
+        if rank is not None:
+            s.hit1 += rank <= 1
+            s.hit3 += rank <= 3
+            s.hit5 += rank <= 5
+            s.mrr10 += 1 / rank
+    if ranked:
+        s.hit1, s.hit3, s.hit5, s.mrr10 = (x / len(ranked) for x in (s.hit1, s.hit3, s.hit5, s.mrr10))
+    if off:
+        s.not_covered = sum(1 for o in off if not o.covered) / len(off)
+    return s
+
+
+def by_style(outcomes: Sequence[Outcome]) -> dict[str, Scores]:
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        groups[o.item.style].append(o)
+    out = {"overall": score(outcomes)}
+    out.update({k: score(v) for k, v in sorted(groups.items())})
+    return out
+
+
+def fit_logistic(x: Sequence[Sequence[float]], y: Sequence[int], *, l2: float = 0.01,
+                 steps: int = 3000, lr: float = 0.5) -> list[float]:
+    """Plain gradient-descent logistic regression with standardised features; returns raw-scale
+    weights [bias, w1, …]."""
+    n, d = len(x), len(x[0]) if x else 0
+    mean = [sum(r[j] for r in x) / n for j in range(d)]
+    std = [max(1e-6, math.sqrt(sum((r[j] - mean[j]) ** 2 for r in x) / n)) for j in range(d)]
+    z = [[(r[j] - mean[j]) / std[j] for j in range(d)] for r in x]
+    w = [0.0] * (d + 1)
+    for _ in range(steps):
+        grad = [0.0] * (d + 1)
+        for row, label in zip(z, y, strict=True):
+            t = w[0] + sum(w[j + 1] * row[j] for j in range(d))
+            p = 1 / (1 + math.exp(-max(-60, min(60, t))))
+            err = p - label
+            grad[0] += err
+            for j in range(d):
+                grad[j + 1] += err * row[j]
+        for j in range(d + 1):
+            reg = l2 * w[j] if j else 0.0
+            w[j] -= lr * (grad[j] / n + reg)
+    raw = [w[0] - sum(w[j + 1] * mean[j] / std[j] for j in range(d))]
+    raw += [w[j + 1] / std[j] for j in range(d)]
+    return raw
+
+
+def choose_threshold(probs: Sequence[float], labels: Sequence[int], offtopic: Sequence[bool],
+                     *, min_offtopic_rejected: float = 0.9) -> float:
+    """The threshold with the best balanced accuracy among those that reject at least
+    `min_offtopic_rejected` of the off-topic questions (falls back to the best overall)."""
+    best, best_t, fallback, fb_t = -1.0, 0.5, -1.0, 0.5
+    n_off = sum(offtopic)
+    for t in [i / 100 for i in range(5, 96)]:
+        tp = sum(1 for p, y in zip(probs, labels, strict=True) if y and p >= t)
+        tn = sum(1 for p, y in zip(probs, labels, strict=True) if not y and p < t)
+        pos = sum(labels) or 1
+        neg = (len(labels) - sum(labels)) or 1
+        bal = (tp / pos + tn / neg) / 2
+        rejected = sum(1 for p, off in zip(probs, offtopic, strict=True) if off and p < t) / (n_off or 1)
+        if bal > fallback:
+            fallback, fb_t = bal, t
+        if rejected >= min_offtopic_rejected and bal > best:
+            best, best_t = bal, t
+    return best_t if best >= 0 else fb_t
+
+
+def run(items: Sequence[EvalItem], rank: Callable[[str], tuple[list[str], bool, tuple[float, ...]]]
+        ) -> list[Outcome]:
+    out = []
+    for it in items:
+        ranked, covered, feats = rank(it.q)
+        out.append(Outcome(item=it, ranked=ranked, covered=covered, features=feats))
+    return out

@@ -1,0 +1,91 @@
+"""Domain types that cross boundaries: frozen dataclasses, no framework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk with its document's metadata and scores."""
+
+    doc_id: str
+    chunk_id: str
+    title: str
+    url: str
+    text: str
+    lang: str
+    topic: str
+    kind: str  # guide | faq | procedure | document
+    score: float  # fused score in [0, 1]
+    dense: float = 0.0
+    lexical: float = 0.0
+    lead: str = ""  # the document's one-line answer, when it has one
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """What the normaliser made of a question."""
+
+    original: str
+    normalized: str  # NFC, lower-cased, abbreviations expanded
+    restored: str  # tone marks restored (equals `normalized` when it already had them)
+    folded_tokens: tuple[str, ...]  # accent-folded syllables used for lexical search
+    kind: str  # accented | unaccented | english
+    lang: str  # vi | en
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked passages (best document first, one passage per document) and confidence features."""
+
+    query: QueryAnalysis
+    passages: tuple[Passage, ...]
+    coverage: float = 0.0  # share of the query's informative terms found in the best document
+    margin: float = 0.0  # fused score gap between the first and second document
+
+
+@dataclass(frozen=True)
+class Source:
+    doc_id: str
+    title: str
+    url: str
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question: text, confidence, decision and sources (best first)."""
+
+    question: str
+    text: str
+    confidence: float
+    covered: bool
+    escalate: bool
+    sources: tuple[Source, ...] = ()
+    related: tuple[Source, ...] = ()
+    lang: str = "vi"
+    standalone_question: str = ""  # the question actually searched (follow-ups are expanded)
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """What the question log keeps about one answered question (text already redacted)."""
+
+    question: str
+    channel: str
+    confidence: float
+    covered: bool
+    source_ids: tuple[str, ...]
+    lang: str
+    topic: str = ""
+    latency_ms: float = 0.0
+
+
+@dataclass
+class ConversationContext:
+    """The recent turns of one conversation that answering needs (for follow-ups)."""
+
+    previous_questions: list[str] = field(default_factory=list)
+    lang: str | None = None

@@ -1,0 +1,138 @@
+"""Hybrid retrieval: dense (faiss, exact inner product) + lexical (bm25s over accent-folded syllables
+and bigrams), fused with weights chosen by the kind of query (accented / unaccented / English), then
+grouped to one passage per document.
+
+CPU-bound and synchronous; callers on an event loop run it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+
+import numpy as np
+
+from bot.core.types import Passage, QueryAnalysis, Retrieval
+from bot.retrieval.analyzer import QueryAnalyzer, lexical_tokens
+from bot.retrieval.embedders import Embedder
+from bot.retrieval.index_store import IndexedChunk, LoadedIndex
+from bot.core.text import tokens
+
+log = logging.getLogger(__name__)
+
+LANG_MISMATCH_PENALTY = 0.85
+
+
+class HybridRetriever:
+    """Implements the `Retriever` port over a loaded index. Read-only after construction."""
+
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        analyzer: QueryAnalyzer,
+        *,
+        candidates: int = 50,
+        dense_weights: dict[str, float] | None = None,
+        mode: str = "hybrid",  # hybrid | dense | lexical (the latter two are evaluation baselines)
+    ) -> None:
+        import bm25s
+        import faiss
+
+        self.index = index
+        self.embedder = embedder
+        self.analyzer = analyzer
+        self.candidates = candidates
+        self.weights = dense_weights or {"accented": 0.6, "unaccented": 0.45, "english": 0.8}
+        self.mode = mode
+        self.chunks: list[IndexedChunk] = index.chunks
+        self.vectors = index.vectors
+        self._faiss = faiss.IndexFlatIP(int(self.vectors.shape[1]) if len(self.vectors) else 1)
+        if len(self.vectors):
+            self._faiss.add(self.vectors)
+        corpus = [lexical_tokens(tokens(c.search_text)) for c in self.chunks]
+        self._bm25 = bm25s.BM25()
+        if corpus:
+            self._bm25.index(corpus, show_progress=False)
+        df: Counter[str] = Counter()
+        self._doc_terms: dict[str, set[str]] = {}
+        for c, toks in zip(self.chunks, corpus, strict=True):
+            self._doc_terms.setdefault(c.doc_id, set()).update(t for t in toks if "_" not in t)
+        for terms in self._doc_terms.values():
+            df.update(terms)
+        n_docs = max(1, len(self._doc_terms))
+        self._idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self._max_idf = math.log(1 + (n_docs + 0.5) / 0.5)
+        self._doc_ids = {c.doc_id for c in self.chunks}
+
+    @property
+    def size(self) -> int:
+        return len(self.chunks)
+
+    def twin(self, doc_id: str, lang: str) -> str | None:
+        cand = doc_id.removesuffix("-en") if lang == "vi" else doc_id.removesuffix("-en") + "-en"
+        return cand if cand in self._doc_ids else None
+
+    def _coverage(self, q: QueryAnalysis, doc_id: str) -> float:
+        terms = [t for t in dict.fromkeys(q.folded_tokens) if "_" not in t and len(t) > 1]
+        if not terms:
+            return 0.0
+        have = self._doc_terms.get(doc_id, set())
+        total = sum(self._idf.get(t, self._max_idf) for t in terms)
+        hit = sum(self._idf.get(t, self._max_idf) for t in terms if t in have)
+        return hit / total if total else 0.0
+
+    def retrieve(self, question: str, *, limit: int = 5) -> Retrieval:
+        q = self.analyzer.analyze(question)
+        if not self.chunks or not q.folded_tokens:
+            return Retrieval(query=q, passages=())
+        n = len(self.chunks)
+        k = min(self.candidates, n)
+        cand: set[int] = set()
+        dense_all = None
+        if self.mode != "lexical":
+            qv = self.embedder.embed_queries([q.restored or q.normalized])[0]
+            _, ids = self._faiss.search(qv.reshape(1, -1), k)
+            cand.update(int(i) for i in ids[0] if i >= 0)
+            dense_all = qv
+        lex = None
+        if self.mode != "dense":
+            lex = self._bm25.get_scores(list(q.folded_tokens))
+            top = np.argpartition(-lex, k - 1)[:k] if k < n else np.arange(n)
+            cand.update(int(i) for i in top if lex[i] > 0)
+        if not cand:
+            return Retrieval(query=q, passages=())
+        idx = np.fromiter(cand, dtype=np.int64)
+        dense = self.vectors[idx] @ dense_all if dense_all is not None else np.zeros(len(idx), np.float32)
+        lexs = lex[idx] if lex is not None else np.zeros(len(idx), np.float32)
+        if self.mode == "dense":
+            fused = dense.astype(np.float64)
+        elif self.mode == "lexical":
+            fused = lexs / (lexs.max() + 1e-9)
+        else:
+            w = self.weights.get(q.kind, 0.5)
+            dmin, dmax = float(dense.min()), float(dense.max())
+            dn = (dense - dmin) / (dmax - dmin + 1e-9) if dmax > dmin else np.ones_like(dense)
+            ln = lexs / (lexs.max() + 1e-9) if lexs.max() > 0 else np.zeros_like(lexs)
+            fused = w * dn + (1 - w) * ln
+        lang_ok = np.array([self.chunks[i].lang == q.lang for i in idx])
+        fused = np.where(lang_ok, fused, fused * LANG_MISMATCH_PENALTY)
+        order = np.argsort(-fused)
+        best: dict[str, Passage] = {}
+        lmax = float(lexs.max()) if len(lexs) else 0.0
+        for j in order:
+            c = self.chunks[int(idx[j])]
+            if c.doc_id in best:
+                continue
+            best[c.doc_id] = Passage(
+                doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, url=c.url, text=c.text,
+                lang=c.lang, topic=c.topic, kind=c.kind, score=float(max(0.0, min(1.0, fused[j]))),
+                dense=float(dense[j]), lexical=float(lexs[j] / lmax) if lmax > 0 else 0.0, lead=c.lead,
+            )
+            if len(best) >= limit:
+                break
+        passages = tuple(best.values())
+        margin = passages[0].score - passages[1].score if len(passages) > 1 else passages[0].score
+        return Retrieval(query=q, passages=passages, coverage=self._coverage(q, passages[0].doc_id),
+                         margin=float(margin))

@@ -1,0 +1,100 @@
+"""Tone-mark restoration for unaccented Vietnamese, learned from the knowledge base's own text.
+
+A bigram language model over accented syllables, with candidates per accent-folded syllable; Viterbi
+decoding picks the most likely accented sentence ("quen mat khau" -> "quên mật khẩu"). Syllables that
+already carry marks are kept as typed; unknown syllables pass through unchanged. The model is fitted at
+ingest time and saved with the index (it belongs to the index: same vocabulary, same build).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.core.text import fold, tokens
+
+_BOS = "<s>"
+
+
+class ToneModel:
+    def __init__(
+        self,
+        unigrams: dict[str, int],
+        bigrams: dict[str, dict[str, int]],
+        *,
+        max_candidates: int = 8,
+    ) -> None:
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+        self.total = max(1, sum(unigrams.values()))
+        self.max_candidates = max_candidates
+        cands: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for w, c in unigrams.items():
+            cands[fold(w)].append((c, w))
+        self.candidates = {
+            f: [w for _, w in sorted(v, reverse=True)[:max_candidates]] for f, v in cands.items()
+        }
+        self._prev_totals = {p: sum(d.values()) for p, d in bigrams.items()}
+
+    @classmethod
+    def fit(cls, texts: Iterable[str], *, min_count: int = 1) -> ToneModel:
+        uni: Counter[str] = Counter()
+        bi: dict[str, Counter[str]] = defaultdict(Counter)
+        for text in texts:
+            for sentence in text.replace("\n", " . ").split(". "):
+                words = [w for w in tokens(sentence) if not w.isdigit()]
+                prev = _BOS
+                for w in words:
+                    uni[w] += 1
+                    bi[prev][w] += 1
+                    prev = w
+        unigrams = {w: c for w, c in uni.items() if c >= min_count}
+        bigrams = {p: {w: c for w, c in d.items() if w in unigrams} for p, d in bi.items()}
+        return cls(unigrams, {p: d for p, d in bigrams.items() if d})
+
+    def _logp(self, prev: str, w: str, alpha: float = 2.0) -> float:
+        p_uni = (self.unigrams.get(w, 0) + 0.1) / (self.total + 0.1 * len(self.unigrams) + 1)
+        row = self.bigrams.get(prev)
+        if not row:
+            return math.log(p_uni)
+        return math.log((row.get(w, 0) + alpha * p_uni) / (self._prev_totals[prev] + alpha))
+
+    def restore_tokens(self, words: list[str]) -> list[str]:
+        """Restore marks on lower-cased tokens; accented or unknown tokens are kept as they are."""
+        if not words:
+            return []
+        lattice: list[list[str]] = []
+        for w in words:
+            if fold(w) != w or w.isdigit():
+                lattice.append([w])
+            else:
+                lattice.append(self.candidates.get(w, [w]) or [w])
+        # Viterbi over the lattice.
+        best: dict[str, tuple[float, list[str]]] = {_BOS: (0.0, [])}
+        for options in lattice:
+            nxt: dict[str, tuple[float, list[str]]] = {}
+            for cand in options:
+                score, path = max(
+                    ((s + self._logp(prev, cand), p) for prev, (s, p) in best.items()),
+                    key=lambda t: t[0],
+                )
+                nxt[cand] = (score, [*path, cand])
+            best = nxt
+        return max(best.values(), key=lambda t: t[0])[1]
+
+    def restore(self, text: str) -> str:
+        return " ".join(self.restore_tokens(tokens(text)))
+
+    def save(self, path: Path) -> None:
+        path.write_text(
+            json.dumps({"unigrams": self.unigrams, "bigrams": self.bigrams}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> ToneModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["unigrams"], data["bigrams"])

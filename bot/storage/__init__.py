@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2.x tables, repositories and Alembic migrations (SQLite or PostgreSQL)."""

@@ -1,0 +1,1 @@
+"""The offline ingest pipeline: read -> validate -> chunk -> embed (cached) -> write index + DB rows."""
