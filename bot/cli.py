@@ -32,17 +32,17 @@ def _err(msg: str) -> None:
 def _settings() -> Settings:
     s = load_settings()
     logging.basicConfig(level=s.app.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("faiss", "faiss.loader", "bm25s", "sentence_transformers", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     return s
 
 
 def _progress() -> Any:
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   transient=False, console=None, redirect_stdout=False)
-    from rich.console import Console
-
-    bar.console = Console(stderr=True)
+                   transient=False, console=Console(stderr=True), redirect_stdout=False)
     tasks: dict[str, Any] = {}
 
     def update(phase: str, done: int, total: int) -> None:
@@ -289,7 +289,9 @@ def main() -> None:
     from bot.retrieval.lexicon import LexiconError
 
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (ConfigError, CliError, IndexMissing, IndexMismatch, LexiconError) as exc:

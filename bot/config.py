@@ -190,10 +190,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     """
     env = dict(os.environ) if env is None else env
     if path is None:
-        if "BINHDAN_CONFIG" in env:
-            path = Path(env["BINHDAN_CONFIG"])
-        else:
-            path = default_config_path()
+        path = Path(env["BINHDAN_CONFIG"]) if "BINHDAN_CONFIG" in env else default_config_path()
     data: dict[str, Any] = {}
     if path.exists():
         try:

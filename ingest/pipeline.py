@@ -17,7 +17,7 @@ from bot.retrieval.embedders import Embedder
 from bot.retrieval.index_store import IndexedChunk, write_index
 from bot.retrieval.tones import ToneModel
 from bot.storage.repositories import Catalogue, EmbeddingCache, NewChunk
-from ingest.chunking import Chunk, Chunker
+from ingest.chunking import Chunker
 from ingest.documents import SourceDocument, SourceError
 from ingest.readers import discover, read_file
 
@@ -100,12 +100,43 @@ def run_ingest(
         raise IngestFailed("no documents found to index" + (f" ({len(errors)} broken files)" if errors else ""),
                            errors)
     summary = IngestSummary(files=n_files, documents=len(docs), errors=errors)
+    chunked = {d.doc_id: chunker.split(d) for d in docs}
+    items: list[IndexedChunk] = [
+        IndexedChunk(
+            chunk_id=f"{d.doc_id}#{c.ordinal}", doc_id=d.doc_id, title=d.title, url=d.url, lang=d.lang,
+            topic=d.topic, kind=d.kind, text=c.text, search_text=c.search_text, lead=d.lead,
+            content_hash=c.content_hash,
+        )
+        for d in docs for c in chunked[d.doc_id]
+    ]
+    summary.chunks = len(items)
+    hashes = [c.content_hash for c in items]
+
+    # Phase 1: embeddings. Each batch is committed to the cache at once, so a run that fails later
+    # (or is interrupted) never has to embed the same text again.
+    with sessions() as s:
+        vectors = EmbeddingCache(s, embedder.model_id).get_many(hashes)
+    summary.cached = len(vectors)
+    todo: dict[str, str] = {}
+    for c in items:
+        if c.content_hash not in vectors:
+            todo.setdefault(c.content_hash, c.search_text)
+    pending = list(todo.items())
+    for i in range(0, len(pending), batch_size):
+        batch = pending[i:i + batch_size]
+        embedded = embedder.embed_passages([t for _, t in batch])
+        fresh = {h: embedded[j] for j, (h, _) in enumerate(batch)}
+        with sessions.begin() as s:
+            EmbeddingCache(s, embedder.model_id).put_many(fresh)
+        vectors.update(fresh)
+        summary.embedded += len(batch)
+        progress("embed", min(i + batch_size, len(pending)), len(pending))
+
+    # Phase 2: one transaction for the catalogue; it commits only after the new index is live.
     with sessions.begin() as s:
         cat = Catalogue(s)
         stored = cat.all()
-        chunked: dict[str, list[Chunk]] = {}
         for d in docs:
-            chunked[d.doc_id] = chunker.split(d)
             old = stored.get(d.doc_id)
             if old is not None and old.content_hash == d.content_hash:
                 summary.unchanged += 1
@@ -123,35 +154,8 @@ def run_ingest(
         gone = set(stored) - {d.doc_id for d in docs}
         cat.remove(gone)
         summary.removed = len(gone)
-
-        items: list[IndexedChunk] = []
-        for d in docs:
-            for c in chunked[d.doc_id]:
-                items.append(IndexedChunk(
-                    chunk_id=f"{d.doc_id}#{c.ordinal}", doc_id=d.doc_id, title=d.title, url=d.url,
-                    lang=d.lang, topic=d.topic, kind=d.kind, text=c.text, search_text=c.search_text,
-                    lead=d.lead, content_hash=c.content_hash,
-                ))
-        summary.chunks = len(items)
-        cache = EmbeddingCache(s, embedder.model_id)
-        hashes = [c.content_hash for c in items]
-        vectors = cache.get_many(hashes)
-        summary.cached = len(vectors)
-        todo: dict[str, str] = {}
-        for c in items:
-            if c.content_hash not in vectors:
-                todo.setdefault(c.content_hash, c.search_text)
-        pending = list(todo.items())
-        for i in range(0, len(pending), batch_size):
-            batch = pending[i:i + batch_size]
-            embedded = embedder.embed_passages([t for _, t in batch])
-            fresh = {h: embedded[j] for j, (h, _) in enumerate(batch)}
-            cache.put_many(fresh)
-            vectors.update(fresh)
-            summary.embedded += len(batch)
-            progress("embed", min(i + batch_size, len(pending)), len(pending))
         matrix = np.stack([vectors[h] for h in hashes]).astype(np.float32)
-        tones = ToneModel.fit([*(c.search_text for c in items)])
+        tones = ToneModel.fit([c.search_text for c in items])
         build = write_index(
             index_dir, chunks=items, vectors=matrix, model_id=embedder.model_id, tones=tones,
             extra={"embedder_dim": int(matrix.shape[1]), "sources": [str(p) for p in paths],

@@ -3,43 +3,51 @@ accent-folded syllable + bigram tokens that the lexical index uses on both sides
 
 from __future__ import annotations
 
+import itertools
+
 from bot.core.text import clean, fold, has_tone_marks, tokens
 from bot.core.types import QueryAnalysis
 from bot.retrieval.lexicon import Lexicon
 from bot.retrieval.tones import ToneModel
 
 # Common English words; a question made mostly of these is treated as English.
-_ENGLISH = frozenset(
-    """a about after all am an and any are as at be been before but by can cannot could did do does
-    doing done for forgot forget forgotten from get gets getting got has have how i if in into is it its
-    lost may me my need needs no not of on or our should so some that the their them then there these
-    they this to up use used using want was way we what when where which who why will with without would
-    you your account app apply applying bank card change changed code create register registration
-    password phone number identity id level online payment pay paid money transfer wrong scam scammed
-    police call someone fake help birth certificate child children license licence driving renew
-    renewal health insurance fee fees status check service services public portal national electronic
-    activate activation install installed log login sign new old send sent receive received please
-    hello hi thanks thank much cost long take does document documents residence temporary permanent""".split()
-)
+_ENGLISH = frozenset({
+    "a", "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "but",
+    "by", "can", "cannot", "could", "did", "do", "does", "doing", "done", "for", "forgot", "forget",
+    "forgotten", "from", "get", "gets", "getting", "got", "has", "have", "how", "i", "if", "in", "into", "is",
+    "it", "its", "lost", "may", "me", "my", "need", "needs", "no", "not", "of", "on", "or", "our", "should",
+    "so", "some", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "up", "use",
+    "used", "using", "want", "was", "way", "we", "what", "when", "where", "which", "who", "why", "will", "with",
+    "without", "would", "you", "your", "account", "app", "apply", "applying", "bank", "card", "change",
+    "changed", "code", "create", "register", "registration", "password", "phone", "number", "identity", "id",
+    "level", "online", "payment", "pay", "paid", "money", "transfer", "wrong", "scam", "scammed", "police",
+    "call", "someone", "fake", "help", "birth", "certificate", "child", "children", "license", "licence",
+    "driving", "renew", "renewal", "health", "insurance", "fee", "fees", "status", "check", "service",
+    "services", "public", "portal", "national", "electronic", "activate", "activation", "install", "installed",
+    "log", "login", "sign", "new", "old", "send", "sent", "receive", "received", "please", "hello", "hi",
+    "thanks", "thank", "much", "cost", "long", "take", "document", "documents", "residence",
+    "temporary", "permanent",
+})
 
 
 def lexical_tokens(words: list[str]) -> list[str]:
     """Accent-folded syllables plus adjacent syllable bigrams ("mat", "khau", "mat_khau")."""
     folded = [fold(w) for w in words]
-    return folded + [f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False)]
+    return folded + [f"{a}_{b}" for a, b in itertools.pairwise(folded)]
 
 
 def is_english(words: list[str], text: str) -> bool:
     if not words or has_tone_marks(text):
         return False
     hits = sum(1 for w in words if w in _ENGLISH)
-    return hits >= 2 and hits / len(words) >= 0.4 or (len(words) <= 2 and hits == len(words))
+    return (hits >= 2 and hits / len(words) >= 0.4) or (len(words) <= 2 and hits == len(words))
 
 
 class QueryAnalyzer:
     def __init__(self, lexicon: Lexicon, tones: ToneModel | None, *, restore: bool = True,
-                 max_chars: int = 1000) -> None:
+                 max_chars: int = 1000, vocabulary: frozenset[str] = frozenset()) -> None:
         self.lexicon = lexicon
+        self.vocabulary = vocabulary
         self.tones = tones
         self.restore = restore
         self.max_chars = max_chars
@@ -66,11 +74,8 @@ class QueryAnalyzer:
                 folded_tokens=tuple(lexical_tokens(words)), kind="english", lang="en",
             )
         kind = "accented" if has_tone_marks(text) else "unaccented"
-        expanded = self.lexicon.apply(words)
-        if self.restore and self.tones is not None:
-            restored = self.tones.restore_tokens(expanded)
-        else:
-            restored = expanded
+        expanded = self.lexicon.apply(words, self.vocabulary)
+        restored = self.tones.restore_tokens(expanded) if self.restore and self.tones is not None else expanded
         extra = self._synonyms(restored)
         lex_words = restored + extra
         dense_text = " ".join(restored + [w for w in extra if w not in restored])

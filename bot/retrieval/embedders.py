@@ -33,7 +33,8 @@ class Embedder(Protocol):
 def _normalise(m: Matrix) -> Matrix:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (m / norms).astype(np.float32)
+    out: Matrix = (m / norms).astype(np.float32)
+    return out
 
 
 class E5QuantizedEmbedder:
@@ -78,7 +79,9 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(model, device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
         name = os.path.basename(os.path.normpath(model)) if os.path.isdir(model) else model
         self.model_id = f"sentence-transformers/{name}"
         self._qp, self._pp, self._bs = query_prefix, passage_prefix, batch_size

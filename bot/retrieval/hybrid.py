@@ -13,11 +13,11 @@ from collections import Counter
 
 import numpy as np
 
+from bot.core.text import tokens
 from bot.core.types import Passage, QueryAnalysis, Retrieval
 from bot.retrieval.analyzer import QueryAnalyzer, lexical_tokens
 from bot.retrieval.embedders import Embedder
 from bot.retrieval.index_store import IndexedChunk, LoadedIndex
-from bot.core.text import tokens
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class HybridRetriever:
         self._idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._max_idf = math.log(1 + (n_docs + 0.5) / 0.5)
         self._doc_ids = {c.doc_id for c in self.chunks}
+        self.analyzer.vocabulary = frozenset(self._idf)
 
     @property
     def size(self) -> int:
@@ -116,8 +117,9 @@ class HybridRetriever:
             dn = (dense - dmin) / (dmax - dmin + 1e-9) if dmax > dmin else np.ones_like(dense)
             ln = lexs / (lexs.max() + 1e-9) if lexs.max() > 0 else np.zeros_like(lexs)
             fused = w * dn + (1 - w) * ln
-        lang_ok = np.array([self.chunks[i].lang == q.lang for i in idx])
-        fused = np.where(lang_ok, fused, fused * LANG_MISMATCH_PENALTY)
+        if q.lang == "vi":  # Vietnamese questions get Vietnamese guides; English ones may get either
+            lang_ok = np.array([self.chunks[i].lang == "vi" for i in idx])
+            fused = np.where(lang_ok, fused, fused * LANG_MISMATCH_PENALTY)
         order = np.argsort(-fused)
         best: dict[str, Passage] = {}
         lmax = float(lexs.max()) if len(lexs) else 0.0

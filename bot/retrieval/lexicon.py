@@ -25,15 +25,20 @@ class Lexicon:
     def size(self) -> int:
         return len(self.replace) + len(self.expand)
 
-    def apply(self, words: list[str]) -> list[str]:
-        """Rewrite lower-cased tokens: replace teencode, append expansions of acronyms."""
+    def apply(self, words: list[str], known: frozenset[str] | set[str] = frozenset()) -> list[str]:
+        """Rewrite lower-cased tokens: replace teencode; append the expansion of an acronym only when
+        the knowledge base itself does not use the short form (`known`: its accent-folded words), so
+        "vneid" stays "vneid" while "gplx" also searches "giấy phép lái xe" if no guide writes "GPLX"."""
+        from bot.core.text import fold
+
         out: list[str] = []
         for w in words:
             if w in self.replace:
                 out.extend(self.replace[w])
             elif w in self.expand:
                 out.append(w)
-                out.extend(self.expand[w])
+                if fold(w) not in known:
+                    out.extend(self.expand[w])
             else:
                 out.append(w)
         return out

@@ -1,0 +1,44 @@
+# binhdan — two commands on a fresh machine (see README):
+#   make run    prepare .venv and start the product on its embedded defaults
+#   make test   prepare .venv with the test tools and run every check and test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test setup setup-test lint check-kb pytest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# torch is pinned (==2.13.0, CPU build) in the test extra; an unpinned torch pulls a multi-GB CUDA build.
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+run: setup
+	$(BIN)/binhdan db upgrade
+	$(BIN)/binhdan chat
+
+lint: setup-test
+	$(BIN)/ruff check bot ingest tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+check-kb: setup
+	$(BIN)/binhdan kb check
+
+pytest: setup-test
+	$(BIN)/python -m pytest
+
+test: lint check-kb pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

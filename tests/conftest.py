@@ -1,0 +1,72 @@
+"""Shared fixtures. Every database test runs on SQLite and on PostgreSQL (127.0.0.1:5432, database
+`test`, a fresh schema per test). Set BINHDAN_REQUIRE_POSTGRES=1 (CI does) to fail instead of skip
+when PostgreSQL is unreachable."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI_KB = ROOT / "tests" / "data" / "mini_kb"
+PG_BASE = os.environ.get("BINHDAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SHARED_DATA = Path(os.environ.get("BINHDAN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def _pg_available() -> bool:
+    try:
+        from sqlalchemy import create_engine, text
+
+        eng = create_engine(PG_BASE)
+        with eng.connect() as c:
+            c.execute(text("select 1"))
+        eng.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    if not _pg_available():
+        if os.environ.get("BINHDAN_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required but unreachable at {PG_BASE}")
+        pytest.skip("PostgreSQL unreachable")
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_BASE)
+    with admin.begin() as c:
+        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_BASE else "?"
+    yield f"{PG_BASE}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as c:
+        c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def mini_kb(tmp_path: Path) -> Path:
+    dest = tmp_path / "kb"
+    shutil.copytree(MINI_KB, dest)
+    return dest
+
+
+def make_settings(tmp_path: Path, *, db_url: str | None = None, embedder: str = "fake", **extra: str):  # type: ignore[no-untyped-def]
+    from bot.config import load_settings
+
+    env = {
+        "BINHDAN_DATABASE__URL": db_url or f"sqlite:///{tmp_path / 'bd.db'}",
+        "BINHDAN_INDEX__DIR": str(tmp_path / "index"),
+        "BINHDAN_EMBEDDER__KIND": embedder,
+        **extra,
+    }
+    return load_settings(ROOT / "config.yaml", env=env)

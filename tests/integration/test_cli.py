@@ -1,0 +1,101 @@
+"""The `binhdan` command line, run as a real process (fake embedder, so no model is loaded)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"question", "answer", "confidence", "covered", "escalate", "sources"}
+SOURCE_KEYS = {"doc_id", "title", "url", "score", "snippet"}
+
+
+def binhdan(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+                          text=True, env={**os.environ, **env}, cwd=ROOT, timeout=300)
+
+
+@pytest.fixture
+def env(tmp_path: Path, db_url: str, mini_kb: Path) -> dict[str, str]:
+    e = {"BINHDAN_DATABASE__URL": db_url, "BINHDAN_INDEX__DIR": str(tmp_path / "idx"),
+         "BINHDAN_EMBEDDER__KIND": "fake", "BINHDAN_APP__LOG_LEVEL": "WARNING"}
+    r = binhdan(["ingest", "--kb", str(mini_kb)], e)
+    assert r.returncode == 0, r.stderr
+    assert "7 documents (7 added" in r.stdout
+    return e
+
+
+def test_ask_json_follows_the_contract(env: dict[str, str]) -> None:
+    r = binhdan(["ask", "--json", "chuyen khoan nham thi lam gi"], env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out) == KEYS and out["question"] == "chuyen khoan nham thi lam gi"
+    assert isinstance(out["confidence"], float) and 0 <= out["confidence"] <= 1
+    assert out["escalate"] == (not out["covered"])
+    assert out["sources"] and all(set(s) == SOURCE_KEYS for s in out["sources"])
+    assert out["sources"][0]["doc_id"] == "test-tt-chuyen-nham"
+    scores = [s["score"] for s in out["sources"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_stdin_mode_writes_one_json_object_per_question(env: dict[str, str]) -> None:
+    questions = ["quen mat khau vneid", "", "dang ky muc 2 o dau", "\x00\x01 ### %%% 1234 \ufffd", "x" * 10_000]
+    r = binhdan(["ask"], env, stdin="\n".join(questions) + "\n")
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(lines) == 4  # the empty line is not a question
+    assert all(set(o) == KEYS for o in lines)
+    assert lines[0]["sources"][0]["doc_id"].startswith("test-vneid-quen-mat-khau")
+    assert "chưa hiểu" in lines[2]["answer"] and "dài quá" in lines[3]["answer"]
+
+
+def test_bad_input_gets_one_clear_line_and_no_traceback(env: dict[str, str], tmp_path: Path) -> None:
+    r = binhdan(["ask", "   "], env)
+    assert r.returncode == 2 and "chưa nhập câu hỏi" in r.stderr and "Traceback" not in r.stderr
+    r = binhdan(["ask", "hi"], {**env, "BINHDAN_RETRIEVAL__CANDIDATES": "lots"})
+    assert r.returncode == 2 and "retrieval.candidates" in r.stderr and "Traceback" not in r.stderr
+    r = binhdan(["ask", "hi", "--index", str(tmp_path / "nowhere")], env)
+    assert r.returncode == 2 and "binhdan ingest" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_ingest_of_a_broken_kb_changes_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    before = binhdan(["ask", "--json", "chuyen khoan nham"], env)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "g.md").write_bytes("---\nid: g\ntitle: Ch\xe0o\n---\nth\xe2n\n".encode("latin-1"))
+    r = binhdan(["ingest", "--kb", str(bad), "--on-error", "fail"], env)
+    assert r.returncode == 2 and "g.md" in r.stderr and "UTF-8" in r.stderr and "Traceback" not in r.stderr
+    r = binhdan(["ingest", "--kb", str(bad)], env)  # skip mode: nothing valid left to index
+    assert r.returncode == 2 and "no documents" in r.stderr
+    after = binhdan(["ask", "--json", "chuyen khoan nham"], env)
+    assert json.loads(before.stdout)["sources"] == json.loads(after.stdout)["sources"]
+
+
+def test_kb_check_passes_on_the_bundled_knowledge_base(tmp_path: Path) -> None:
+    r = binhdan(["kb", "check"], {"BINHDAN_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.strip().splitlines()[-1].startswith("OK")
+
+
+def test_kb_check_reports_broken_guides(tmp_path: Path) -> None:
+    g = tmp_path / "guides" / "vneid"
+    g.mkdir(parents=True)
+    (g / "x.md").write_text("---\nid: y\ntitle: T\ntopic: vneid\naudience: all\nlang: vi\n"
+                            "source_url: https://example.com\nreviewed_on: 2099-01-01\ntags: []\nsummary: s\n---\n"
+                            "Không có bước nào.\n", encoding="utf-8")
+    r = binhdan(["kb", "check", "--guides", str(tmp_path / "guides")],
+                {"BINHDAN_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert r.returncode == 1
+    for needle in ("differs from the file name", "not on an official domain", "in the future",
+                   "no numbered steps", "Lưu ý"):
+        assert needle in r.stdout
+
+
+def test_db_upgrade(tmp_path: Path, db_url: str) -> None:
+    r = binhdan(["db", "upgrade"], {"BINHDAN_DATABASE__URL": db_url})
+    assert r.returncode == 0 and "revision 0001" in r.stdout

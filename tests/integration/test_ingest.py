@@ -1,0 +1,82 @@
+"""The ingest pipeline on SQLite and PostgreSQL with the fake embedder: incremental, atomic, strict."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import build_answer_service, ingest, load_live_index
+from bot.retrieval.embedders import FakeEmbedder
+from bot.retrieval.index_store import IndexMismatch, current_build, load_index
+from ingest.pipeline import IngestFailed
+from tests.conftest import make_settings
+
+
+def test_incremental_ingest_embeds_only_what_changed(tmp_path: Path, db_url: str, mini_kb: Path) -> None:
+    s = make_settings(tmp_path, db_url=db_url)
+    emb = FakeEmbedder()
+    first = ingest(s, embedder=emb, paths=[mini_kb])
+    assert first.added == 7 and first.embedded == first.chunks > 0 and not first.errors
+    second = ingest(s, embedder=emb, paths=[mini_kb])
+    assert (second.added, second.changed, second.unchanged, second.embedded) == (0, 0, 7, 0)
+
+    guide = mini_kb / "guides" / "payments" / "chuyen-nham.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("Chụp lại", "Chụp ngay"), encoding="utf-8")
+    third = ingest(s, embedder=emb, paths=[mini_kb])
+    assert third.changed == 1 and third.embedded == 1
+
+    (mini_kb / "guides" / "vneid" / "muc-2.md").unlink()
+    fourth = ingest(s, embedder=emb, paths=[mini_kb])
+    assert fourth.removed == 1
+    idx = load_index(s.path(s.index.dir), expected_model_id=emb.model_id)
+    assert "test-vneid-muc-2" not in {c.doc_id for c in idx.chunks}
+    assert idx.manifest["counts"]["documents"] == 6 and idx.manifest["model_id"] == emb.model_id
+
+
+def test_broken_file_is_skipped_or_fails_leaving_the_index_intact(tmp_path: Path, db_url: str, mini_kb: Path) -> None:
+    s = make_settings(tmp_path, db_url=db_url)
+    emb = FakeEmbedder()
+    ingest(s, embedder=emb, paths=[mini_kb])
+    live = current_build(s.path(s.index.dir))
+    (mini_kb / "guides" / "vneid" / "broken.md").write_text("---\nid: [x\n---\nbody\n", encoding="utf-8")
+    with pytest.raises(IngestFailed) as exc:
+        ingest(s, embedder=emb, paths=[mini_kb], on_error="fail")
+    assert "broken.md" in str(exc.value)
+    assert current_build(s.path(s.index.dir)) == live
+    skipped = ingest(s, embedder=emb, paths=[mini_kb], on_error="skip")
+    assert len(skipped.errors) == 1 and "broken.md" in skipped.errors[0] and skipped.documents == 7
+
+
+def test_failure_while_embedding_leaves_index_and_database_unchanged(tmp_path: Path, db_url: str,
+                                                                     mini_kb: Path) -> None:
+    s = make_settings(tmp_path, db_url=db_url)
+    ingest(s, embedder=FakeEmbedder(), paths=[mini_kb])
+    live = current_build(s.path(s.index.dir))
+
+    class Exploding(FakeEmbedder):
+        def embed_passages(self, texts):  # type: ignore[no-untyped-def]
+            raise RuntimeError("model crashed")
+
+    guide = mini_kb / "guides" / "payments" / "chuyen-nham.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nThêm dòng.\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        ingest(s, embedder=Exploding(), paths=[mini_kb])
+    assert current_build(s.path(s.index.dir)) == live
+    again = ingest(s, embedder=FakeEmbedder(), paths=[mini_kb])
+    assert again.changed == 1  # the failed run did not record the change
+
+
+def test_index_built_with_another_model_is_refused(tmp_path: Path, mini_kb: Path) -> None:
+    s = make_settings(tmp_path)
+    ingest(s, embedder=FakeEmbedder(dim=32), paths=[mini_kb])
+    with pytest.raises(IndexMismatch, match="fake/hash-32"):
+        load_live_index(s, FakeEmbedder(dim=64), s.path(s.index.dir))
+
+
+def test_answers_come_from_the_index_with_sources(tmp_path: Path, db_url: str, mini_kb: Path) -> None:
+    s = make_settings(tmp_path, db_url=db_url)
+    emb = FakeEmbedder()
+    ingest(s, embedder=emb, paths=[mini_kb])
+    svc = build_answer_service(s, embedder=emb, index=load_live_index(s, emb, s.path(s.index.dir)))
+    a = svc.answer("chuyen khoan nham thi lam gi")
+    assert a.sources[0].doc_id == "test-tt-chuyen-nham"
+    assert a.sources[0].url == "https://sbv.gov.vn"

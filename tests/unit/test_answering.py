@@ -1,0 +1,110 @@
+"""The answering use case, against a hand-written fake retriever (no model, no index)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.answering import AnswerService, Calibration, is_follow_up
+from bot.core.privacy import RegexRedactor
+from bot.core.types import ConversationContext, Passage, QueryAnalysis, QuestionRecord, Retrieval
+
+STEPS = "## Các bước\n" + "\n".join(f"{i}. Bước số {i}: " + "làm việc này cẩn thận " * 6 for i in range(1, 15))
+
+
+def passage(doc_id: str, score: float, *, lang: str = "vi", text: str = STEPS, dense: float = 0.9) -> Passage:
+    return Passage(doc_id=doc_id, chunk_id=f"{doc_id}#0", title=f"Tiêu đề {doc_id}", url=f"https://x.gov.vn/{doc_id}",
+                   text=text, lang=lang, topic="vneid", kind="guide", score=score, dense=dense,
+                   lead="Câu trả lời ngắn gọn.")
+
+
+@dataclass
+class FakeRetriever:
+    passages: tuple[Passage, ...]
+    coverage: float = 1.0
+    lang: str = "vi"
+    seen: list[str] = field(default_factory=list)
+
+    def retrieve(self, question: str, *, limit: int = 5) -> Retrieval:
+        self.seen.append(question)
+        q = QueryAnalysis(question, question, question, tuple(question.split()), "accented", self.lang)
+        return Retrieval(query=q, passages=self.passages[:limit], coverage=self.coverage, margin=0.2)
+
+    def twin(self, doc_id: str, lang: str) -> str | None:
+        return doc_id + "-en" if lang == "en" else doc_id.removesuffix("-en")
+
+
+@dataclass
+class RecordingLog:
+    records: list[QuestionRecord] = field(default_factory=list)
+
+    def record(self, item: QuestionRecord) -> None:
+        self.records.append(item)
+
+
+CAL = Calibration(weights=(-6.0, 0.0, 12.0, 0.0), threshold=0.5)  # confidence driven by coverage
+
+
+def service(r: FakeRetriever, **kw) -> AnswerService:  # type: ignore[no-untyped-def]
+    return AnswerService(r, calibration=CAL, max_chars=600, **kw)
+
+
+def test_covered_answer_starts_with_the_lead_and_keeps_whole_steps() -> None:
+    a = service(FakeRetriever((passage("a", 0.9), passage("b", 0.8)))).answer("quên mật khẩu")
+    assert a.covered and not a.escalate
+    assert a.text.startswith("Câu trả lời ngắn gọn.")
+    assert len(a.text) <= 600
+    body_lines = [ln for ln in a.text.splitlines() if ln[:1].isdigit()]
+    assert body_lines and all(ln.endswith("cẩn thận ") or ln.endswith("cẩn thận") for ln in body_lines)
+    assert a.sources[0].doc_id == "a" and a.sources[0].url.endswith("/a")
+    assert [s.doc_id for s in a.related] == ["b"]
+
+
+def test_low_coverage_is_not_covered_and_escalates() -> None:
+    a = service(FakeRetriever((passage("a", 0.9),), coverage=0.1)).answer("giá lúa hôm nay")
+    assert not a.covered and a.escalate
+    assert "tình nguyện viên" in a.text
+
+
+def test_invalid_input_gets_a_polite_message_and_no_retrieval() -> None:
+    r = FakeRetriever((passage("a", 0.9),))
+    s = service(r)
+    for bad, word in (("", "chưa nhập"), ("   \n\t ", "chưa nhập"), ("x" * 10_000, "dài quá"),
+                      ("\x00\x01\x02 ### 1234 !!!", "chưa hiểu")):
+        a = s.answer(bad)
+        assert not a.covered and not a.escalate and word in a.text
+    assert r.seen == []
+
+
+def test_follow_up_is_expanded_with_the_previous_question() -> None:
+    r = FakeRetriever((passage("a", 0.9),))
+    s, ctx = service(r), ConversationContext()
+    s.answer("tài khoản định danh mức 2 là gì", context=ctx)
+    a = s.answer("còn mức 1 thì sao?", context=ctx)
+    assert r.seen[-1] == "tài khoản định danh mức 2 là gì còn mức 1 thì sao?"
+    assert a.standalone_question == r.seen[-1]
+    assert is_follow_up("con muc 1 thi sao") and not is_follow_up("cách đăng ký khai sinh cho con ở xã")
+
+
+def test_english_question_prefers_the_english_twin() -> None:
+    r = FakeRetriever((passage("a", 0.9), passage("a-en", 0.85, lang="en")), lang="en")
+    a = service(r).answer("forgot my password")
+    assert a.lang == "en" and a.sources[0].doc_id == "a-en"
+    assert all(s.doc_id not in ("a", "a-en") for s in a.related)
+
+
+def test_question_log_keeps_redacted_text_only() -> None:
+    log = RecordingLog()
+    s = service(FakeRetriever((passage("a", 0.9),)), question_log=log, redactor=RegexRedactor())
+    s.answer("số cccd của tôi là 001203004567, sđt 0912 345 678, quên mật khẩu")
+    rec = log.records[0]
+    assert "001203004567" not in rec.question and "0912 345 678" not in rec.question
+    assert "[CCCD]" in rec.question and "[SĐT]" in rec.question and rec.source_ids == ("a",)
+
+
+def test_a_failing_log_never_costs_the_answer() -> None:
+    class Broken:
+        def record(self, item: QuestionRecord) -> None:
+            raise RuntimeError("db down")
+
+    a = service(FakeRetriever((passage("a", 0.9),)), question_log=Broken()).answer("quên mật khẩu")
+    assert a.covered
