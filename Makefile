@@ -25,7 +25,7 @@ setup-test: $(VENV)/.installed-test
 
 run: setup
 	$(BIN)/binhdan db upgrade
-	$(BIN)/binhdan chat
+	$(BIN)/binhdan serve
 
 lint: setup-test
 	$(BIN)/ruff check bot ingest tests bench

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -120,4 +121,82 @@ def ingest(
     )
 
 
-__all__ = ["IndexMissing", "build_answer_service", "build_embedder", "build_engine", "ingest", "load_live_index"]
+
+
+class Curriculum:
+    """Implements the core's `Curriculum` port from `knowledge/lessons/*.yaml` (read once)."""
+
+    def __init__(self, directory: Path) -> None:
+        import yaml
+
+        self._modules: list[tuple[str, str, str, list[str]]] = []
+        for f in sorted(directory.glob("*.yaml")) if directory.exists() else []:
+            try:
+                d = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError):
+                log.warning("skipping unreadable lesson module %s", f)
+                continue
+            if isinstance(d, dict) and d.get("id"):
+                self._modules.append((str(d["id"]), str(d.get("title", "")), str(d.get("title_en", "")),
+                                      [str(g) for g in d.get("guides") or []]))
+
+    def modules(self) -> list[tuple[str, str, str, list[str]]]:
+        return list(self._modules)
+
+
+@dataclass
+class Services:
+    """Everything `binhdan serve` (and the console) runs on, built once per process."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    answers: AnswerService
+    conversation: Any
+    processor: Any
+    store: Any
+    senders: list[Any]
+    telegram: Any = None
+    zalo: Any = None
+    index_info: dict[str, Any] | None = None
+
+
+def build_services(settings: Settings, *, index: LoadedIndex | None = None,
+                   embedder: Embedder | None = None) -> Services:
+    """Wire the conversation runtime. Builds the index first when none exists yet."""
+    from bot.core.conversation import ConversationService
+    from bot.runtime import MessageProcessor
+    from bot.storage.messaging import MessageStore, SqlHandoffDesk, Token, TokenStore
+
+    sessions = build_sessions(settings)
+    embedder = embedder or build_embedder(settings)
+    if index is None:
+        directory = index_dir(settings)
+        try:
+            index = load_live_index(settings, embedder, directory)
+        except IndexMissing:
+            log.warning("no index at %s yet: building it from the knowledge base", directory)
+            ingest(settings, embedder=embedder)
+            index = load_live_index(settings, embedder, directory)
+    answers = build_answer_service(settings, embedder=embedder, index=index, sessions=sessions)
+    conversation = ConversationService(answers, handoff=SqlHandoffDesk(sessions),
+                                       curriculum=Curriculum(settings.path(settings.knowledge.lessons_dir)))
+    store = MessageStore(sessions)
+    senders: list[Any] = []
+    telegram = zalo = None
+    if settings.telegram.token:
+        from bot.channels.telegram import TelegramSender
+
+        telegram = TelegramSender(settings.telegram.token, api_base_url=settings.telegram.api_base_url)
+        senders.append(telegram)
+    z = settings.zalo
+    if z.enabled:
+        from bot.channels.zalo import ZaloSender
+
+        zalo = ZaloSender(app_id=z.app_id, app_secret=z.app_secret, access_token=z.access_token,
+                          refresh_token=z.refresh_token, api_base_url=z.api_base_url,
+                          oauth_base_url=z.oauth_base_url, store=TokenStore(sessions), token_factory=Token,
+                          refresh_margin_s=z.refresh_margin_s)
+        senders.append(zalo)
+    return Services(settings=settings, sessions=sessions, answers=answers, conversation=conversation,
+                    processor=MessageProcessor(store, conversation), store=store, senders=senders,
+                    telegram=telegram, zalo=zalo, index_info=index.manifest)

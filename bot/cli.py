@@ -150,16 +150,39 @@ def ask(
 
 @app.command()
 def chat(index: IndexOpt = None) -> None:
-    """A console conversation with the bot (Ctrl-D or 'thoát' to leave)."""
-    from bot.core.types import ConversationContext
+    """A console conversation with the same engine as the messengers (Ctrl-D or 'thoát' to leave)."""
+    from datetime import UTC, datetime
+
+    from bot.bootstrap import build_embedder, build_services, index_dir, load_live_index
+    from bot.channels.base import as_text
+    from bot.core.messages import ConversationState, InboundMessage
+    from bot.retrieval.index_store import IndexMissing
 
     s = _settings()
-    service = _answer_service(s, index)
-    ctx = ConversationContext()
-    typer.echo("Xin chào! Tôi là trợ lý Bình dân học vụ số. Hỏi tôi về VNeID, dịch vụ công, thanh toán, "
-               "lừa đảo qua mạng.\n(Hello! Ask me about VNeID, public services, e-payments, online scams.)\n"
-               "Đừng bao giờ gửi mã OTP, mật khẩu hay số căn cước cho bất kỳ ai, kể cả trợ lý này.\n"
-               "Gõ 'thoát' để kết thúc.\n")
+    embedder = build_embedder(s)
+    try:
+        loaded = load_live_index(s, embedder, index_dir(s, index))
+    except IndexMissing:
+        if index is not None:
+            raise
+        _err("chưa có chỉ mục — đang xây dựng từ kho kiến thức / no index yet, building it now…")
+        _do_ingest(s, None, None, None)
+        loaded = load_live_index(s, embedder, index_dir(s))
+    svc = build_services(s, index=loaded, embedder=embedder)
+    state = ConversationState()
+    n = 0
+
+    def say(kind: str, text: str = "", action: str = "") -> None:
+        nonlocal n
+        n += 1
+        msg = InboundMessage(channel="console", user_ref="console", platform_msg_id=str(n),
+                             received_at=datetime.now(UTC), kind=kind, text=text, action=action)
+        for reply in svc.conversation.handle(msg, state):
+            typer.echo("")
+            typer.echo(as_text(reply))
+        typer.echo("")
+
+    say("command", "/start")
     while True:
         try:
             line = input("Bạn: ")
@@ -168,13 +191,29 @@ def chat(index: IndexOpt = None) -> None:
             break
         if line.strip().lower() in {"thoát", "thoat", "exit", "quit"}:
             break
-        if not line.strip():
-            continue
-        a = service.answer(line, context=ctx, channel="console")
-        typer.echo("")
-        _print_answer(a)
-        typer.echo("")
+        if line.strip():
+            say("text", line)
     typer.echo("Tạm biệt! / Goodbye!")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: server.host")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: server.port")] = None,
+) -> None:
+    """Run the server: web chat, webhooks, Telegram polling, inbox and outbox workers."""
+    import uvicorn
+
+    from bot.storage.db import make_engine, upgrade
+    from bot.web.app import create_app
+
+    s = _settings()
+    if s.database.migrate_on_start:
+        upgrade(make_engine(s.database_url))
+    h, p = host or s.server.host, port or s.server.port
+    typer.echo(f"binhdan: web chat on http://{h}:{p}/", err=True)
+    uvicorn.run(create_app(s), host=h, port=p, log_level=s.app.log_level.lower(), proxy_headers=True,
+                timeout_graceful_shutdown=15)
 
 
 @app.command(name="ingest")

@@ -99,6 +99,32 @@ class AnswerSettings(_Section):
 class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=65536, ge=1024)
+    run_workers: bool = True  # process the inbox/outbox inside `binhdan serve`
+    public_url: str = ""
+
+
+class TelegramSettings(_Section):
+    token: str = ""
+    api_base_url: str = "https://api.telegram.org"
+    webhook_url: str = ""  # public HTTPS URL of POST /webhooks/telegram; empty = long polling
+    webhook_secret: str = ""
+    poll_timeout_s: int = Field(default=20, ge=0, le=60)
+
+
+class ZaloSettings(_Section):
+    app_id: str = ""
+    app_secret: str = ""  # the App secret key, for OAuth token refresh
+    oa_secret_key: str = ""  # the OA secret key, for webhook signatures
+    access_token: str = ""
+    refresh_token: str = ""
+    api_base_url: str = "https://openapi.zalo.me"
+    oauth_base_url: str = "https://oauth.zaloapp.com"
+    refresh_margin_s: int = Field(default=3600, ge=0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_id and self.oa_secret_key and (self.access_token or self.refresh_token))
 
 
 class Settings(_Section):
@@ -111,6 +137,8 @@ class Settings(_Section):
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     server: ServerSettings = ServerSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    zalo: ZaloSettings = ZaloSettings()
     base_dir: Path = Path(".")
 
     def path(self, p: Path) -> Path:

@@ -62,20 +62,22 @@ class Chunker:
                 pieces.append((heading, text))
             else:
                 pieces.extend((heading, t) for t in self._splitter.split_text(text))
-        merged: list[tuple[str, str]] = []
+        # (shown heading, search heading, text): a short opening merged into the next section keeps
+        # its own (empty) heading for display, and the section's heading for search.
+        merged: list[tuple[str, str, str]] = []
         for heading, text in pieces:
-            if merged and (len(merged[-1][1]) < 250 or len(text) < 150) and \
-                    len(merged[-1][1]) + len(text) <= self.size * 1.8:
-                ph, pt = merged[-1]
+            if merged and (len(merged[-1][2]) < 250 or len(text) < 150) and \
+                    len(merged[-1][2]) + len(text) <= self.size * 1.8:
+                shown, ph, pt = merged[-1]
                 label = f"## {heading}\n" if heading and heading != ph else ""
-                merged[-1] = (ph or heading, f"{pt}\n\n{label}{text}")
+                merged[-1] = (shown, ph or heading, f"{pt}\n\n{label}{text}")
             else:
-                merged.append((heading, text))
+                merged.append((heading, heading, text))
         merged = merged[: self.max_chunks]
         chunks = []
         extra = "\n".join([*doc.questions, str(doc.meta.get("summary", "") or ""), " ".join(doc.tags)]).strip()
-        for i, (heading, text) in enumerate(merged):
-            shown = f"## {heading}\n{text}" if heading else text
+        for i, (shown_heading, heading, text) in enumerate(merged):
+            shown = f"## {shown_heading}\n{text}" if shown_heading else text
             parts = [doc.title, heading, text]
             if i == 0 and extra:
                 parts.insert(1, extra)

@@ -11,7 +11,7 @@ import logging
 import math
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.ports import QuestionLog, Redactor, Retriever
 from bot.core.text import clean, fold, letter_ratio, tokens
@@ -155,7 +155,8 @@ class AnswerService:
         return self._retriever.retrieve(question, limit=limit)
 
     def answer(
-        self, question: str, *, context: ConversationContext | None = None, channel: str = "cli"
+        self, question: str, *, context: ConversationContext | None = None, channel: str = "cli",
+        keep: bool = True,
     ) -> Answer:
         """Answer a question. Invalid input yields a polite, not-covered answer (never raises)."""
         started = time.perf_counter()
@@ -185,6 +186,7 @@ class AnswerService:
             text = msgs["not_covered"]
             related = ()
         answer = Answer(
+            topic=r.passages[0].topic if covered else "",
             question=question,
             text=text,
             confidence=round(confidence, 4),
@@ -199,9 +201,31 @@ class AnswerService:
             context.previous_questions.append(standalone if standalone != q else q)
             del context.previous_questions[:-5]
             context.lang = lang
-        if self._log is not None:
-            self._record(answer, r, channel, (time.perf_counter() - started) * 1000)
+        if self._log is not None and keep:
+            qid = self._record(answer, r, channel, (time.perf_counter() - started) * 1000)
+            if qid:
+                answer = replace(answer, question_id=qid)
         return answer
+
+    def guide(self, doc_id: str, lang: str = "vi") -> Answer | None:
+        """The opening of one guide (a related-topic or menu button), in `lang` when a twin exists."""
+        doc_id = self._retriever.twin(doc_id, lang) or doc_id
+        p = self._retriever.document(doc_id)
+        if p is None:
+            return None
+        src = self._source(p)
+        return Answer(question="", text=self._compose(p, MESSAGES["en" if lang == "en" else "vi"]["more"]),
+                      confidence=1.0, covered=True, escalate=False, sources=(src,), lang=p.lang, topic=p.topic)
+
+    def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
+        return self._retriever.titles(topic, lang, limit=limit)
+
+    def record_feedback(self, question_id: int, value: str) -> None:
+        if self._log is not None and question_id:
+            try:
+                self._log.feedback(question_id, value)
+            except Exception:
+                log.exception("could not record feedback")
 
     @staticmethod
     def _same_guide(a: str, b: str) -> bool:
@@ -229,7 +253,7 @@ class AnswerService:
         snippet = re.sub(r"\s+", " ", _strip_heading_lines(p.text))[:200]
         return Source(doc_id=p.doc_id, title=p.title, url=p.url, score=round(p.score, 4), snippet=snippet)
 
-    def _record(self, answer: Answer, r: Retrieval, channel: str, latency_ms: float) -> None:
+    def _record(self, answer: Answer, r: Retrieval, channel: str, latency_ms: float) -> int | None:
         text = answer.question
         if self._redactor is not None:
             text = self._redactor.redact(text)
@@ -245,6 +269,7 @@ class AnswerService:
         )
         try:
             assert self._log is not None
-            self._log.record(record)
+            return self._log.record(record)
         except Exception:  # the log must never cost the citizen their answer
             log.exception("could not record the question")
+            return None

@@ -67,6 +67,8 @@ class Answer:
     related: tuple[Source, ...] = ()
     lang: str = "vi"
     standalone_question: str = ""  # the question actually searched (follow-ups are expanded)
+    question_id: int = 0  # id in the question log (0 when not logged), for feedback
+    topic: str = ""
 
 
 @dataclass(frozen=True)

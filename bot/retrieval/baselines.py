@@ -27,6 +27,12 @@ class BaselineRetriever:
     def twin(self, doc_id: str, lang: str) -> str | None:
         return None
 
+    def document(self, doc_id: str) -> Passage | None:
+        return None
+
+    def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
+        return []
+
     def retrieve(self, question: str, *, limit: int = 5) -> Retrieval:
         text = clean(question)
         q = QueryAnalysis(original=question, normalized=text, restored=text,

@@ -75,6 +75,25 @@ class HybridRetriever:
         cand = doc_id.removesuffix("-en") if lang == "vi" else doc_id.removesuffix("-en") + "-en"
         return cand if cand in self._doc_ids else None
 
+    def document(self, doc_id: str) -> Passage | None:
+        for c in self.chunks:
+            if c.doc_id == doc_id:
+                return Passage(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, url=c.url, text=c.text,
+                               lang=c.lang, topic=c.topic, kind=c.kind, score=1.0, dense=1.0, lexical=1.0,
+                               lead=c.lead)
+        return None
+
+    def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for c in self.chunks:
+            if c.topic == topic and c.lang == lang and c.kind == "guide" and c.doc_id not in seen:
+                seen.add(c.doc_id)
+                out.append((c.doc_id, c.title))
+                if len(out) >= limit:
+                    break
+        return out
+
     def _coverage(self, q: QueryAnalysis, doc_id: str) -> float:
         terms = [t for t in dict.fromkeys(q.folded_tokens) if "_" not in t and len(t) > 1]
         if not terms:

@@ -126,13 +126,22 @@ class SqlQuestionLog:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def record(self, item: QuestionRecord) -> None:
+    def record(self, item: QuestionRecord) -> int | None:
         with self._sessions.begin() as s:
-            s.add(QuestionRow(
+            row = QuestionRow(
                 channel=item.channel, question=item.question, lang=item.lang, confidence=item.confidence,
                 covered=item.covered, source_ids=list(item.source_ids), topic=item.topic,
                 latency_ms=item.latency_ms,
-            ))
+            )
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def feedback(self, question_id: int, value: str) -> None:
+        with self._sessions.begin() as s:
+            row = s.get(QuestionRow, question_id)
+            if row is not None:
+                row.feedback = value
 
     def recent(self, limit: int = 50) -> list[QuestionRecord]:
         with self._sessions() as s:

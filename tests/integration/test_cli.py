@@ -23,7 +23,8 @@ def binhdan(args: list[str], env: dict[str, str], stdin: str | None = None) -> s
 @pytest.fixture
 def env(tmp_path: Path, db_url: str, mini_kb: Path) -> dict[str, str]:
     e = {"BINHDAN_DATABASE__URL": db_url, "BINHDAN_INDEX__DIR": str(tmp_path / "idx"),
-         "BINHDAN_EMBEDDER__KIND": "fake", "BINHDAN_APP__LOG_LEVEL": "WARNING"}
+         "BINHDAN_EMBEDDER__KIND": "fake", "BINHDAN_APP__LOG_LEVEL": "WARNING",
+         "BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
     r = binhdan(["ingest", "--kb", str(mini_kb)], e)
     assert r.returncode == 0, r.stderr
     assert "7 documents (7 added" in r.stdout
@@ -98,4 +99,15 @@ def test_kb_check_reports_broken_guides(tmp_path: Path) -> None:
 
 def test_db_upgrade(tmp_path: Path, db_url: str) -> None:
     r = binhdan(["db", "upgrade"], {"BINHDAN_DATABASE__URL": db_url})
-    assert r.returncode == 0 and "revision 0001" in r.stdout
+    assert r.returncode == 0 and "revision 0002" in r.stdout
+
+
+def test_console_chat_uses_the_conversation_engine(env: dict[str, str]) -> None:
+    r = binhdan(["chat"], env, stdin="chuyen khoan nham thi lam gi\n1\nthoát\n")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.index("Xin chào") < out.index("Chụp lại màn hình giao dịch")  # greeting, then the answer
+    assert "Nguồn: Chuyển khoản nhầm thì làm gì" in out and "https://sbv.gov.vn" in out
+    assert "1. Hữu ích" in out and "Gõ 1, 2" in out  # buttons become numbered options
+    assert "Cảm ơn bạn đã góp ý" in out  # typing "1" pressed the first button
+    assert "Tạm biệt" in out

@@ -5,7 +5,6 @@ calibrated on the dev half (`binhdan eval --calibrate`)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,14 +16,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("domain")
-    e = {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{tmp / 'd.db'}", "BINHDAN_INDEX__DIR": str(tmp / "idx"),
-         "BINHDAN_APP__LOG_LEVEL": "WARNING"}
-    r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], env=e, cwd=ROOT, capture_output=True,
-                       text=True, timeout=900)
-    assert r.returncode == 0, r.stderr
-    return e
+def env(bundled_env: dict[str, str]) -> dict[str, str]:
+    return bundled_env
 
 
 def _eval(env: dict[str, str], split: str) -> dict:  # type: ignore[type-arg]

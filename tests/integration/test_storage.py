@@ -12,9 +12,9 @@ def test_migrations_create_every_table_and_are_idempotent(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     tables = set(inspect(engine).get_table_names())
-    assert {"documents", "chunks", "embedding_cache", "questions", "index_builds"} <= tables
+    assert {"documents", "chunks", "embedding_cache", "questions", "index_builds", "inbox", "outbox", "conversations"} <= tables
 
 
 def test_catalogue_upsert_replaces_chunks_and_remove_cascades(db_url: str) -> None:

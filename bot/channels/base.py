@@ -1,0 +1,73 @@
+"""What every channel adapter shares: the Sender port, send errors, and text rendering helpers."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.messages import Reply
+
+
+class SendError(Exception):
+    """A send failed. `retry_after` (seconds) means "try again later"; None means permanent."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    channel: str
+
+    async def send(self, user_ref: str, reply: Reply, meta: dict[str, object]) -> str:
+        """Deliver one reply; return the platform's message id. Raises SendError."""
+        ...
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split at paragraph, then line, then word boundaries so each part is at most `limit` characters."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = rest.rfind("\n\n", 0, limit)
+        if cut < limit // 3:
+            cut = rest.rfind("\n", 0, limit)
+        if cut < limit // 3:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts or [""]
+
+
+def numbered_options(reply: Reply, lang: str = "vi") -> str:
+    """Buttons rendered as numbered options, for channels without buttons ("gõ 1, 2 hoặc 3")."""
+    if not reply.buttons:
+        return reply.text
+    lines = [reply.text, ""]
+    lines += [f"{i}. {b.title}" for i, b in enumerate(reply.buttons, 1)]
+    n = len(reply.buttons)
+    nums = ", ".join(str(i) for i in range(1, n)) + (f" hoặc {n}" if lang == "vi" else f" or {n}")
+    if n == 1:
+        nums = "1"
+    lines.append(("Gõ {} để chọn." if lang == "vi" else "Type {} to choose.").format(nums))
+    return "\n".join(lines)
+
+
+def source_line(reply: Reply) -> str:
+    """"Nguồn: <title> — <url>" for channels that show sources as text."""
+    if not reply.sources:
+        return ""
+    s = reply.sources[0]
+    label = "Source" if reply.lang == "en" else "Nguồn"
+    return f"{label}: {s.title}" + (f"\n{s.url}" if s.url else "")
+
+
+def as_text(reply: Reply) -> str:
+    """The reply as plain text with its source and numbered options (console, SMS-like channels)."""
+    src = source_line(reply)
+    body = numbered_options(Reply(reply.text + (f"\n\n{src}" if src else ""), reply.buttons, lang=reply.lang),
+                            reply.lang)
+    return body.replace("**", "")

@@ -1,0 +1,136 @@
+"""Telegram: webhook secret check, Update parsing, and sending through python-telegram-bot's `Bot`
+(base URL configurable, so tests drive it against a local fake Bot API)."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import html
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.channels.base import SendError, split_text
+from bot.core.messages import InboundMessage, Reply
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+
+
+def verify_secret(header: str | None, secret: str) -> bool:
+    """Constant-time comparison of `X-Telegram-Bot-Api-Secret-Token` with the configured secret."""
+    if not secret:
+        return False
+    return hmac.compare_digest((header or "").encode(), secret.encode())
+
+
+def parse_update(data: dict[str, Any]) -> InboundMessage | None:
+    """An Update as a neutral message, or None for updates we do not handle (edits, channel posts…)."""
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int):
+        return None
+    if "callback_query" in data:
+        cq = data["callback_query"] or {}
+        chat = ((cq.get("message") or {}).get("chat") or {}).get("id") or (cq.get("from") or {}).get("id")
+        if chat is None:
+            return None
+        return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id),
+                              received_at=datetime.now(UTC), kind="action", action=str(cq.get("data") or "")[:64],
+                              display_name=str((cq.get("from") or {}).get("first_name") or ""),
+                              meta={"callback_query_id": str(cq.get("id") or "")})
+    msg = data.get("message")
+    if not isinstance(msg, dict):
+        return None
+    chat = (msg.get("chat") or {}).get("id")
+    if chat is None or (msg.get("chat") or {}).get("type", "private") != "private":
+        return None
+    when = datetime.fromtimestamp(int(msg.get("date") or 0), UTC) if msg.get("date") else datetime.now(UTC)
+    name = str((msg.get("from") or {}).get("first_name") or "")
+    text = msg.get("text")
+    if isinstance(text, str):
+        kind = "command" if text.startswith("/") else "text"
+        return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id),
+                              received_at=when, kind=kind, text=text, display_name=name)
+    return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id), received_at=when,
+                          kind="unsupported", display_name=name)
+
+
+def to_html(text: str) -> str:
+    """Plain text to Telegram HTML: escape, then bold the **…** spans our guides use."""
+    out = html.escape(text, quote=False)
+    parts = out.split("**")
+    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts)) if len(parts) % 2 else out
+
+
+class TelegramSender:
+    channel = "telegram"
+
+    def __init__(self, token: str, *, api_base_url: str = "https://api.telegram.org") -> None:
+        from telegram import Bot
+        from telegram.request import HTTPXRequest
+
+        base = api_base_url.rstrip("/")
+        self.bot = Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
+                       request=HTTPXRequest(connection_pool_size=8, read_timeout=30, connect_timeout=10))
+
+    async def start(self) -> None:
+        await self.bot.initialize()
+
+    async def stop(self) -> None:
+        await self.bot.shutdown()
+
+    def _keyboard(self, reply: Reply) -> Any:
+        from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+        rows = []
+        for b in reply.buttons:
+            data = b.action.encode()[:MAX_CALLBACK_BYTES].decode(errors="ignore")
+            rows.append([InlineKeyboardButton(b.title[:64], callback_data=data)])
+        return InlineKeyboardMarkup(rows) if rows else None
+
+    async def send(self, user_ref: str, reply: Reply, meta: dict[str, object]) -> str:
+        from telegram.constants import ParseMode
+        from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+        cq = str(meta.get("callback_query_id") or "")
+        try:
+            if cq:
+                with contextlib.suppress(BadRequest):  # too old to answer: harmless
+                    await self.bot.answer_callback_query(cq)
+            parts = [to_html(p) for p in split_text(reply.text, MAX_TEXT - 300)]
+            if reply.sources:
+                src = reply.sources[0]
+                label = "Source" if reply.lang == "en" else "Nguồn"
+                title = html.escape(src.title, quote=False)
+                link = f'<a href="{html.escape(src.url)}">{title}</a>' if src.url.startswith("http") else title
+                parts[-1] += f"\n\n{label}: {link}"
+            last = None
+            for i, part in enumerate(parts):
+                markup = self._keyboard(reply) if i == len(parts) - 1 else None
+                last = await self.bot.send_message(chat_id=int(user_ref) if user_ref.lstrip("-").isdigit() else user_ref,
+                                                   text=part, parse_mode=ParseMode.HTML,
+                                                   reply_markup=markup, disable_web_page_preview=True)
+            return str(last.message_id) if last is not None else ""
+        except RetryAfter as exc:
+            ra = exc.retry_after
+            seconds = ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra)
+            raise SendError(f"telegram rate limit: retry after {seconds}s", retry_after=seconds) from exc
+        except Forbidden as exc:
+            raise SendError(f"telegram: the user blocked the bot ({exc.message})") from exc
+        except (TimedOut, NetworkError) as exc:
+            raise SendError(f"telegram network error: {exc}", retry_after=5.0) from exc
+        except TelegramError as exc:
+            raise SendError(f"telegram error: {exc}") from exc
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=["message", "callback_query"])
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+
+    async def poll(self, offset: int, timeout: int = 20) -> tuple[list[dict[str, Any]], int]:
+        """One getUpdates long-poll. Returns raw update dicts and the next offset."""
+        updates = await self.bot.get_updates(offset=offset, timeout=timeout,
+                                             allowed_updates=["message", "callback_query"])
+        raw = [u.to_dict() for u in updates]
+        nxt = max((u.update_id for u in updates), default=offset - 1) + 1
+        return raw, nxt

@@ -1,0 +1,95 @@
+"""Channel-neutral messages: what a channel adapter parses in and what the engine sends out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.core.types import Source
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One event from a citizen, already verified and parsed by its channel adapter.
+
+    `kind`: text | action (a button's payload) | command (/start …) | follow | unsupported (image,
+    sticker, file, location …). `user_ref` is the platform's chat/user id used to reply.
+    """
+
+    channel: str
+    user_ref: str
+    platform_msg_id: str
+    received_at: datetime
+    kind: str = "text"
+    text: str = ""
+    action: str = ""
+    display_name: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    action: str  # ASCII, at most 64 bytes (Telegram's callback_data limit)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+    sources: tuple[Source, ...] = ()
+    kind: str = "info"  # answer | not_covered | menu | notice | info | warning
+    lang: str = "vi"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "lang": self.lang,
+            "buttons": [{"title": b.title, "action": b.action} for b in self.buttons],
+            "sources": [{"doc_id": s.doc_id, "title": s.title, "url": s.url} for s in self.sources],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, object]) -> Reply:
+        buttons = d.get("buttons") or []
+        sources = d.get("sources") or []
+        assert isinstance(buttons, list) and isinstance(sources, list)
+        return cls(
+            text=str(d.get("text", "")),
+            kind=str(d.get("kind", "info")),
+            lang=str(d.get("lang", "vi")),
+            buttons=tuple(Button(str(b["title"]), str(b["action"])) for b in buttons),
+            sources=tuple(Source(doc_id=str(s["doc_id"]), title=str(s["title"]), url=str(s["url"]), score=0.0,
+                                 snippet="") for s in sources),
+        )
+
+
+@dataclass
+class ConversationState:
+    """What the engine remembers about one citizen on one channel (stored as JSON)."""
+
+    state: str = "bot"  # bot | lesson | waiting_volunteer | with_volunteer
+    lang: str = "vi"
+    lang_chosen: bool = False
+    consent: str = ""  # "" (not asked yet) | given | declined
+    consent_version: str = ""
+    consent_at: str = ""
+    greeted: bool = False
+    commune: str = ""
+    previous_questions: list[str] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)  # actions of the last buttons, for "gõ 1, 2 …"
+    misses: int = 0  # consecutive not-covered answers
+    last_question_id: int = 0
+    last_feedback: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, object] | None) -> ConversationState:
+        s = cls()
+        for k, v in (d or {}).items():
+            if hasattr(s, k):
+                setattr(s, k, v)
+        return s

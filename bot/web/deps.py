@@ -1,0 +1,35 @@
+"""Request helpers shared by the routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+
+from bot.bootstrap import Services
+
+
+def services(request: Request) -> Services:
+    svc = getattr(request.app.state, "services", None)
+    if svc is None:
+        raise HTTPException(503, "starting up")
+    return svc  # type: ignore[no-any-return]
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refusing more than `limit` bytes even without a Content-Length header."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(413, "request body too large")
+    return body
+
+
+def wake(request: Request) -> None:
+    inbox: Any = getattr(request.app.state, "inbox", None)
+    if inbox is not None:
+        inbox.wake.set()

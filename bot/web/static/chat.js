@@ -1,0 +1,99 @@
+/* binhdan web chat: plain JavaScript for cheap Android browsers; no external libraries. */
+(function () {
+  "use strict";
+  var log = document.getElementById("log");
+  var form = document.getElementById("form");
+  var input = document.getElementById("text");
+  var big = document.getElementById("bigtext");
+  var KEY = "binhdan.session";
+  var sessionId = null;
+  try { sessionId = localStorage.getItem(KEY); } catch (e) { /* private mode */ }
+  if (!sessionId || !/^[A-Za-z0-9_-]{8,64}$/.test(sessionId)) {
+    sessionId = "w" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+    try { localStorage.setItem(KEY, sessionId); } catch (e) { /* ignore */ }
+  }
+  try { if (localStorage.getItem("binhdan.big") === "1") { setBig(true); } } catch (e) { /* ignore */ }
+
+  function setBig(on) {
+    document.documentElement.className = on ? "big" : "";
+    big.setAttribute("aria-pressed", on ? "true" : "false");
+    try { localStorage.setItem("binhdan.big", on ? "1" : "0"); } catch (e) { /* ignore */ }
+  }
+  big.addEventListener("click", function () { setBig(document.documentElement.className !== "big"); });
+
+  function add(cls, text) {
+    var div = document.createElement("div");
+    div.className = "msg " + cls;
+    var parts = String(text).split("**");  /* **bold** in guides; text nodes only, never HTML */
+    if (parts.length % 2 === 0) { parts = [String(text)]; }
+    parts.forEach(function (p, i) {
+      if (i % 2) { var b = document.createElement("b"); b.textContent = p; div.appendChild(b); }
+      else { div.appendChild(document.createTextNode(p)); }
+    });
+    log.appendChild(div);
+    log.scrollTop = log.scrollHeight;
+    return div;
+  }
+
+  function render(reply) {
+    var div = add("bot", reply.text);
+    (reply.sources || []).forEach(function (s) {
+      if (!s.url) { return; }
+      var span = document.createElement("span");
+      span.className = "src";
+      var a = document.createElement("a");
+      a.href = s.url; a.target = "_blank"; a.rel = "noopener";
+      a.textContent = s.title;
+      span.appendChild(document.createTextNode("Nguồn: "));
+      span.appendChild(a);
+      div.appendChild(span);
+    });
+    if (reply.buttons && reply.buttons.length) {
+      var row = document.createElement("div");
+      row.className = "buttons";
+      reply.buttons.forEach(function (b) {
+        var btn = document.createElement("button");
+        btn.type = "button";
+        btn.textContent = b.title;
+        btn.setAttribute("data-action", b.action);
+        btn.addEventListener("click", function () { add("me", b.title); send({ action: b.action }); });
+        row.appendChild(btn);
+      });
+      log.appendChild(row);
+    }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function send(payload) {
+    payload.session_id = sessionId;
+    payload.message_id = "m" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+    var wait = add("bot wait", "…");
+    fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
+                         body: JSON.stringify(payload) })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) { log.removeChild(wait); data.replies.forEach(render); })
+      .catch(function () {
+        wait.className = "msg bot";
+        wait.textContent = "Mạng chậm hoặc mất kết nối. Bạn hãy thử gửi lại.";
+      });
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var text = input.value.replace(/^\s+|\s+$/g, "");
+    if (!text) { return; }
+    add("me", text);
+    input.value = "";
+    send({ text: text });
+  });
+
+  function poll() {
+    fetch("/api/chat/" + sessionId + "/updates?wait=25")
+      .then(function (r) { return r.ok ? r.json() : { replies: [] }; })
+      .then(function (data) { data.replies.forEach(render); setTimeout(poll, 300); })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+
+  send({ action: "start" });
+  poll();
+})();

@@ -1,0 +1,77 @@
+"""The web chat in a real browser (Debian's chromium driven by Playwright) against `binhdan serve`
+with no configuration: the bundled knowledge base, the default embedder, SQLite."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import free_port
+from tests.serve_process import ServeProcess
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")]
+
+
+@pytest.fixture(scope="module")
+def server(bundled_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    tmp = tmp_path_factory.mktemp("serve")
+    srv = ServeProcess(bundled_env, free_port(), tmp / "serve.log").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                    "--disable-component-update", "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("width,height,name", [(360, 740, "phone"), (1280, 800, "desktop")])
+def test_unaccented_question_gets_the_guide_and_buttons_work(server: ServeProcess, browser, width: int,  # type: ignore[no-untyped-def]
+                                                             height: int, name: str) -> None:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        page.goto(server.url + "/")
+        page.wait_for_selector("text=Xin chào", timeout=20_000)
+        page.fill("#text", "quen mat khau vneid")
+        page.press("#text", "Enter")
+        answer = page.locator(".msg.bot", has_text="Quên mật khẩu").last
+        answer.wait_for(timeout=30_000)
+        assert "1." in answer.inner_text()
+        link = answer.locator("a")
+        assert "Quên mật khẩu VNeID" in link.inner_text()
+        assert link.get_attribute("href", timeout=5_000).startswith("http")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"webchat-answer-{name}.png"), full_page=True)
+
+        page.locator(".buttons button", has_text="Hữu ích").last.click()
+        page.wait_for_selector("text=Cảm ơn bạn đã góp ý", timeout=20_000)
+
+        page.click("#bigtext")
+        assert page.evaluate("document.documentElement.className") == "big"
+        page.locator(".buttons button", has_text="Danh mục").last.click() if page.locator(
+            ".buttons button", has_text="Danh mục").count() else None
+        page.screenshot(path=str(ARTIFACTS / f"webchat-large-text-{name}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_page_loads_nothing_from_outside(server: ServeProcess, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server.url + "/")
+    page.wait_for_selector("text=Xin chào", timeout=20_000)
+    assert requests and all(u.startswith(server.url) for u in requests)
+    page.close()

@@ -1,0 +1,200 @@
+"""Local fake servers that speak real HTTP on 127.0.0.1: the Telegram Bot API and the Zalo OA API.
+
+Each runs a small FastAPI app under uvicorn in a background thread and records what it was sent."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerThread:
+    """Runs an ASGI app on 127.0.0.1:<free port> until `stop()`."""
+
+    def __init__(self, app: Any, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.time() + 60
+        while not self.server.started:
+            if time.time() > deadline or not self.thread.is_alive():
+                raise RuntimeError("server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    if request.headers.get("content-type", "").startswith("application/json"):
+        body = await request.body()
+        return json.loads(body) if body else {}
+    form = await request.form()
+    out: dict[str, Any] = {}
+    for k, v in form.items():
+        try:
+            out[k] = json.loads(str(v))
+        except ValueError:
+            out[k] = str(v)
+    return out
+
+
+class FakeTelegram:
+    """The parts of the Bot API the bot uses. `fail_sends` makes sendMessage answer 502 while true;
+    `rate_limit_next` makes the next sendMessage answer 429 with retry_after."""
+
+    def __init__(self, token: str = "123456:TEST-token") -> None:
+        self.token = token
+        self.sent: list[dict[str, Any]] = []
+        self.calls: list[str] = []
+        self.webhook: dict[str, Any] = {}
+        self.updates: list[dict[str, Any]] = []
+        self.fail_sends = False
+        self.rate_limit_next = 0
+        self.answered_callbacks: list[str] = []
+        self.app = FastAPI()
+        self._next_id = 1000
+
+        @self.app.post("/bot{token}/{method}")
+        async def method(token: str, method: str, request: Request) -> JSONResponse:
+            if token != self.token:
+                return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
+            p = await _params(request)
+            self.calls.append(method)
+            if method == "getMe":
+                return self._ok({"id": 123456, "is_bot": True, "first_name": "binhdan", "username": "binhdan_bot"})
+            if method == "setWebhook":
+                self.webhook = p
+                return self._ok(True)
+            if method == "deleteWebhook":
+                self.webhook = {}
+                return self._ok(True)
+            if method == "getUpdates":
+                offset = int(p.get("offset") or 0)
+                deadline = time.time() + min(float(p.get("timeout") or 0), 2.0)
+                while True:
+                    ready = [u for u in self.updates if u["update_id"] >= offset]
+                    if ready or time.time() >= deadline:
+                        return self._ok(ready)
+                    await asyncio.sleep(0.05)
+            if method == "answerCallbackQuery":
+                self.answered_callbacks.append(str(p.get("callback_query_id")))
+                return self._ok(True)
+            if method == "sendMessage":
+                if self.fail_sends:
+                    return JSONResponse({"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502)
+                if self.rate_limit_next:
+                    self.rate_limit_next -= 1
+                    return JSONResponse({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                                         "parameters": {"retry_after": 1}}, 429)
+                self._next_id += 1
+                self.sent.append(p)
+                return self._ok({"message_id": self._next_id, "date": int(time.time()),
+                                 "chat": {"id": int(p["chat_id"]), "type": "private"}, "text": p.get("text", "")})
+            return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
+
+    @staticmethod
+    def _ok(result: Any) -> JSONResponse:
+        return JSONResponse({"ok": True, "result": result})
+
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        return [m for m in self.sent if int(m["chat_id"]) == chat_id]
+
+
+def tg_text_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": int(time.time()), "text": text,
+        "chat": {"id": chat_id, "type": "private", "first_name": "An"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "An"}}}
+
+
+def tg_callback_update(update_id: int, chat_id: int, data: str) -> dict[str, Any]:
+    return {"update_id": update_id, "callback_query": {
+        "id": f"cq{update_id}", "data": data, "chat_instance": "1",
+        "from": {"id": chat_id, "is_bot": False, "first_name": "An"},
+        "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}}}}
+
+
+class FakeZalo:
+    """OA message API (/v3.0/oa/message/cs) and OAuth v4 token refresh (/v4/oa/access_token)."""
+
+    def __init__(self, *, access_token: str = "AT-1", refresh_token: str = "RT-1", app_secret: str = "app-secret") -> None:
+        self.valid_access = {access_token}
+        self.valid_refresh = {refresh_token}
+        self.app_secret = app_secret
+        self.sent: list[dict[str, Any]] = []
+        self.refreshes = 0
+        self.app = FastAPI()
+        self._n = 0
+
+        @self.app.post("/v3.0/oa/message/cs")
+        async def send(request: Request) -> JSONResponse:
+            token = request.headers.get("access_token", "")
+            if token not in self.valid_access:
+                return JSONResponse({"error": -216, "message": "Access token is invalid"})  # HTTP 200!
+            body = await request.json()
+            self.sent.append(body)
+            self._n += 1
+            return JSONResponse({"error": 0, "message": "Success",
+                                 "data": {"message_id": f"zm{self._n}", "user_id": body["recipient"].get("user_id", "")}})
+
+        @self.app.post("/v4/oa/access_token")
+        async def token(request: Request) -> JSONResponse:
+            form = await request.form()
+            if request.headers.get("secret_key") != self.app_secret:
+                return JSONResponse({"error": -14002, "error_description": "invalid secret"})
+            rt = str(form.get("refresh_token"))
+            if form.get("grant_type") != "refresh_token" or rt not in self.valid_refresh:
+                return JSONResponse({"error": -14014, "error_description": "Invalid refresh token"})
+            self.valid_refresh.discard(rt)  # a refresh token works once
+            self.refreshes += 1
+            new_access, new_refresh = f"AT-{self.refreshes + 1}", f"RT-{self.refreshes + 1}"
+            self.valid_access = {new_access}
+            self.valid_refresh.add(new_refresh)
+            return JSONResponse({"access_token": new_access, "refresh_token": new_refresh, "expires_in": "90000"})
+
+
+def zalo_event(msg_id: str, user_id: str, text: str, *, app_id: str = "app-1", event: str = "user_send_text") -> bytes:
+    body = {"app_id": app_id, "user_id_by_app": "u-app", "event_name": event, "sender": {"id": user_id},
+            "recipient": {"id": "oa-1"}, "message": {"text": text, "msg_id": msg_id},
+            "timestamp": str(int(time.time() * 1000))}
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def zalo_signature(raw: bytes, *, app_id: str = "app-1", oa_secret_key: str = "oa-secret") -> str:
+    import hashlib
+
+    ts = str(json.loads(raw)["timestamp"])
+    return "mac=" + hashlib.sha256(app_id.encode() + raw + ts.encode() + oa_secret_key.encode()).hexdigest()
