@@ -81,7 +81,7 @@ class RetrievalSettings(_Section):
     candidates: int = Field(default=50, ge=5, le=1000)
     restore_tones: bool = True
     # Fusion weights per query kind (dense share; lexical gets 1 - dense).
-    dense_weight_accented: float = Field(default=0.6, ge=0, le=1)
+    dense_weight_accented: float = Field(default=0.7, ge=0, le=1)
     dense_weight_unaccented: float = Field(default=0.45, ge=0, le=1)
     dense_weight_english: float = Field(default=0.8, ge=0, le=1)
     max_query_chars: int = Field(default=1000, ge=20)

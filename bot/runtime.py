@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from datetime import UTC, datetime
 from collections.abc import Sequence
 
 from bot.channels.base import Sender, SendError
@@ -115,6 +116,14 @@ class OutboxWorker:
             if (item.channel, item.user_ref) in blocked:  # keep this person's replies in order
                 await asyncio.to_thread(self.store.release, item.id)
                 continue
+            window = getattr(sender, "window_s", None)
+            if window:  # e.g. Zalo: no free-form message after 7 days without contact; do not try blindly
+                last = await asyncio.to_thread(self.store.last_inbound_at, item.channel, item.user_ref)
+                if last is None or (datetime.now(UTC) - last).total_seconds() > window:
+                    await asyncio.to_thread(self.store.mark_retry, item.id,
+                                            "outside the platform's interaction window: not sent", 0, give_up=True)
+                    log.warning("reply %s to %s not sent: outside the interaction window", item.id, item.channel)
+                    continue
             try:
                 msg_id = await sender.send(item.user_ref, item.reply, item.meta)
             except SendError as exc:

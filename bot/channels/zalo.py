@@ -86,6 +86,7 @@ class TokenPersistence(Protocol):
 
 class ZaloSender:
     channel = "zalo"
+    window_s = 7 * 24 * 3600  # consultation messages only within 7 days of the user's last interaction
 
     def __init__(self, *, app_id: str, app_secret: str, access_token: str, refresh_token: str,
                  api_base_url: str = "https://openapi.zalo.me",

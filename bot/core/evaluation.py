@@ -33,12 +33,15 @@ class Scores:
     hit5: float = 0.0
     mrr10: float = 0.0
     not_covered: float | None = None  # share of gold=[] questions reported as not covered
+    answered: float = 0.0  # share of in-domain questions reported as covered
+    answered_right: float = 0.0  # share of covered in-domain answers whose first source is gold
     extra: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, float | int | None]:
         return {"n": self.n, "hit@1": round(self.hit1, 4), "hit@3": round(self.hit3, 4),
                 "hit@5": round(self.hit5, 4), "mrr@10": round(self.mrr10, 4),
-                "offtopic_not_covered": None if self.not_covered is None else round(self.not_covered, 4)}
+                "offtopic_not_covered": None if self.not_covered is None else round(self.not_covered, 4),
+                "answered": round(self.answered, 4), "answered_right": round(self.answered_right, 4)}
 
 
 def split_of(q: str) -> str:
@@ -60,6 +63,10 @@ def score(outcomes: Sequence[Outcome]) -> Scores:
             s.mrr10 += 1 / rank
     if ranked:
         s.hit1, s.hit3, s.hit5, s.mrr10 = (x / len(ranked) for x in (s.hit1, s.hit3, s.hit5, s.mrr10))
+        covered = [o for o in ranked if o.covered]
+        s.answered = len(covered) / len(ranked)
+        s.answered_right = (sum(1 for o in covered if o.ranked and o.ranked[0] in o.item.gold) / len(covered)
+                            if covered else 0.0)
     if off:
         s.not_covered = sum(1 for o in off if not o.covered) / len(off)
     return s

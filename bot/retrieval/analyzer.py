@@ -78,7 +78,10 @@ class QueryAnalyzer:
         restored = self.tones.restore_tokens(expanded) if self.restore and self.tones is not None else expanded
         extra = self._synonyms(restored)
         lex_words = restored + extra
-        dense_text = " ".join(restored + [w for w in extra if w not in restored])
+        # The dense model reads a question typed with marks as typed (case and punctuation help it);
+        # an unaccented one in its restored form. Synonym canonical terms are appended either way.
+        base = text if kind == "accented" else " ".join(restored)
+        dense_text = " ".join([base, *[w for w in extra if w not in restored]])
         return QueryAnalysis(
             original=question,
             normalized=" ".join(expanded),

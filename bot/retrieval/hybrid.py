@@ -44,7 +44,7 @@ class HybridRetriever:
         self.embedder = embedder
         self.analyzer = analyzer
         self.candidates = candidates
-        self.weights = dense_weights or {"accented": 0.6, "unaccented": 0.45, "english": 0.8}
+        self.weights = dense_weights or {"accented": 0.7, "unaccented": 0.45, "english": 0.8}
         self.mode = mode
         self.chunks: list[IndexedChunk] = index.chunks
         self.vectors = index.vectors

@@ -139,6 +139,13 @@ class MessageStore:
                 inbox.status = "failed" if item.attempts >= max_attempts else "pending"
                 inbox.error, inbox.locked_until = error[:2000], None
 
+    def last_inbound_at(self, channel: str, user_ref: str) -> datetime | None:
+        with self.sessions() as s:
+            from sqlalchemy import func
+
+            return _aware(s.scalar(select(func.max(InboxRow.received_at)).where(
+                InboxRow.channel == channel, InboxRow.user_ref == user_ref)))
+
     def inbox_depth(self) -> int:
         with self.sessions() as s:
             return len(list(s.scalars(select(InboxRow.id).where(InboxRow.status.in_(("pending", "processing"))))))

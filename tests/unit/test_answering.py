@@ -32,6 +32,12 @@ class FakeRetriever:
     def twin(self, doc_id: str, lang: str) -> str | None:
         return doc_id + "-en" if lang == "en" else doc_id.removesuffix("-en")
 
+    def document(self, doc_id: str) -> Passage | None:
+        return next((p for p in self.passages if p.doc_id == doc_id), None)
+
+    def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
+        return [(p.doc_id, p.title) for p in self.passages if p.lang == lang][:limit]
+
 
 @dataclass
 class RecordingLog:

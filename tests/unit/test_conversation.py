@@ -1,0 +1,107 @@
+"""The conversation engine with fakes: first contact, menu, consent, feedback, language, hand-off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.core.answering import AnswerService, Calibration
+from bot.core.conversation import ConversationService, wants_human
+from bot.core.messages import ConversationState, InboundMessage
+from tests.unit.test_answering import FakeRetriever, RecordingLog, passage
+
+
+@dataclass
+class Desk:
+    requests: list[dict[str, str]] = field(default_factory=list)
+
+    def request(self, **kw: str) -> None:
+        self.requests.append(kw)
+
+
+def engine(coverage: float = 1.0, lang: str = "vi") -> tuple[ConversationService, RecordingLog, Desk]:
+    log, desk = RecordingLog(), Desk()
+    r = FakeRetriever((passage("a", 0.9), passage("b", 0.8)), coverage=coverage, lang=lang)
+    svc = AnswerService(r, calibration=Calibration((-6.0, 0.0, 12.0, 0.0), 0.5), question_log=log)
+    return ConversationService(svc, handoff=desk), log, desk
+
+
+def msg(kind: str = "text", text: str = "", action: str = "") -> InboundMessage:
+    return InboundMessage(channel="web", user_ref="u1", platform_msg_id="1", received_at=datetime.now(UTC),
+                          kind=kind, text=text, action=action)
+
+
+def test_first_message_that_is_a_question_gets_the_answer_then_the_notice() -> None:
+    conv, log, _ = engine()
+    st = ConversationState()
+    replies = conv.handle(msg(text="quên mật khẩu vneid"), st)
+    assert [r.kind for r in replies] == ["answer", "notice"]
+    assert [b.action for b in replies[1].buttons] == ["consent:yes", "consent:no"]
+    assert st.greeted and st.options == ["consent:yes", "consent:no"]
+    replies = conv.handle(msg(text="1"), st)  # typed "1" = the first button
+    assert st.consent == "given" and st.consent_version and "Cảm ơn" in replies[0].text
+
+
+def test_start_shows_greeting_notice_and_main_menu_with_the_six_entries() -> None:
+    conv, _, _ = engine()
+    st = ConversationState()
+    replies = conv.handle(msg("command", "/start 02264"), st)
+    assert [r.kind for r in replies] == ["info", "notice", "menu"]
+    assert [b.title for b in replies[-1].buttons] == ["Hỏi đáp VNeID", "Dịch vụ công", "Thanh toán",
+                                                       "An toàn trên mạng", "Học kỹ năng số", "Gặp tình nguyện viên"]
+    assert st.commune == "02264"
+
+
+def test_every_answer_has_feedback_buttons_and_feedback_is_recorded() -> None:
+    conv, log, _ = engine()
+    st = ConversationState(greeted=True, consent="given")
+    (answer,) = conv.handle(msg(text="quên mật khẩu"), st)
+    assert [b.title for b in answer.buttons[:2]] == ["Hữu ích", "Chưa đúng"]
+    assert answer.sources[0].doc_id == "a"
+    conv.handle(msg("action", action=answer.buttons[1].action), st)
+    assert log.records and st.last_feedback == "not_helpful"
+
+
+def test_declined_consent_means_questions_are_not_kept() -> None:
+    conv, log, _ = engine()
+    st = ConversationState(greeted=True)
+    conv.handle(msg("action", action="consent:no"), st)
+    conv.handle(msg(text="quên mật khẩu"), st)
+    assert st.consent == "declined" and log.records == []
+
+
+def test_two_misses_in_a_row_offer_a_volunteer_and_asking_for_a_person_hands_off() -> None:
+    conv, _, desk = engine(coverage=0.0)
+    st = ConversationState(greeted=True, consent="given")
+    conv.handle(msg(text="giá lúa hôm nay"), st)
+    (second,) = conv.handle(msg(text="thời tiết mai"), st)
+    assert "tình nguyện viên" in second.text and second.buttons[0].action == "volunteer"
+    assert wants_human("toi muon gap nguoi that") and wants_human("cho tôi nói chuyện với cán bộ")
+    assert not wants_human("quên mật khẩu vneid")
+    replies = conv.handle(msg(text="toi muon gap nguoi that"), st)
+    assert st.state == "waiting_volunteer" and desk.requests[0]["reason"] == "asked"
+    assert "ghi nhận" in replies[-1].text
+
+
+def test_language_follows_the_user_and_can_be_switched() -> None:
+    conv, _, _ = engine(lang="en")
+    st = ConversationState(greeted=True, consent="given")
+    conv.handle(msg(text="forgot my password"), st)
+    assert st.lang == "en"
+    replies = conv.handle(msg("command", "/lang vi"), st)
+    assert st.lang == "vi" and st.lang_chosen and "tiếng Việt" in replies[0].text
+
+
+def test_sensitive_data_gets_a_warning_first_and_is_not_passed_on_raw() -> None:
+    conv, log, _ = engine()
+    st = ConversationState(greeted=True, consent="given")
+    replies = conv.handle(msg(text="mã OTP là 123456 có người hỏi"), st)
+    assert replies[0].kind == "warning" and "công an" in replies[0].text
+    assert "123456" not in log.records[0].question
+
+
+def test_unsupported_and_unknown_commands_are_answered_politely() -> None:
+    conv, _, _ = engine()
+    st = ConversationState(greeted=True)
+    assert "chữ" in conv.handle(msg("unsupported"), st)[0].text
+    assert "không biết lệnh" in conv.handle(msg("command", "/xyz"), st)[0].text
