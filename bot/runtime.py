@@ -7,8 +7,8 @@ import asyncio
 import contextlib
 import logging
 import random
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot.channels.base import Sender, SendError
 from bot.core.conversation import ConversationService

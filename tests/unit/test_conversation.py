@@ -32,7 +32,7 @@ def msg(kind: str = "text", text: str = "", action: str = "") -> InboundMessage:
 
 
 def test_first_message_that_is_a_question_gets_the_answer_then_the_notice() -> None:
-    conv, log, _ = engine()
+    conv, _log, _ = engine()
     st = ConversationState()
     replies = conv.handle(msg(text="quên mật khẩu vneid"), st)
     assert [r.kind for r in replies] == ["answer", "notice"]
