@@ -65,7 +65,7 @@ def build_retriever(
         max_chars=r.max_query_chars,
     )
     return HybridRetriever(
-        index, embedder, analyzer, candidates=r.candidates, mode=mode,
+        index, embedder, analyzer, candidates=r.candidates, mode=mode, max_dense_chars=r.max_dense_chars,
         dense_weights={"accented": r.dense_weight_accented, "unaccented": r.dense_weight_unaccented,
                        "english": r.dense_weight_english},
     )

@@ -85,6 +85,7 @@ class RetrievalSettings(_Section):
     dense_weight_unaccented: float = Field(default=0.45, ge=0, le=1)
     dense_weight_english: float = Field(default=0.8, ge=0, le=1)
     max_query_chars: int = Field(default=1000, ge=20)
+    max_dense_chars: int = Field(default=200, ge=0)  # 0 = the dense model reads the whole question
 
 
 class AnswerSettings(_Section):

@@ -102,10 +102,9 @@ def _faq_row(path: Path, line: int | None, row: dict[str, Any]) -> SourceDocumen
     question = str(row.get("question") or "").strip()
     title = question or (answer[:100].rsplit(" ", 1)[0] + "…" if len(answer) > 100 else answer)
     return SourceDocument(
-        doc_id=doc_id, kind="faq", title=unicodedata.normalize("NFC", title),
-        body=unicodedata.normalize("NFC", answer), url=str(row.get("url") or "").strip(),
+        doc_id=doc_id, kind="faq", title=title, body=answer, url=str(row.get("url") or "").strip(),
         topic=str(row.get("topic") or "").strip(), lang=str(row.get("lang") or "vi").strip() or "vi",
-        lead="", questions=(unicodedata.normalize("NFC", question),) if question else (),
+        lead="", questions=(question,) if question else (),
         source_path=str(path),
     )
 
@@ -153,8 +152,7 @@ def procedure_document(path: Path, line: int | None, rec: dict[str, Any]) -> Sou
     body += "\n\n".join(f"## {h}\n{t.strip()}" for h, t in sections
                         if t.strip() and t.strip() != "Không có thông tin")
     return SourceDocument(
-        doc_id=code, kind="procedure", title=unicodedata.normalize("NFC", name),
-        body=unicodedata.normalize("NFC", body), url=str(rec.get("detail_url") or ""),
+        doc_id=code, kind="procedure", title=name, body=body, url=str(rec.get("detail_url") or ""),
         topic="dichvucong", lead="", source_path=str(path),
         meta={"linh_vuc": str(rec.get("linh_vuc") or ""), "cap": str(rec.get("cap_thuc_hien") or "")},
     )
@@ -203,7 +201,8 @@ def read_xlsx(path: Path) -> Iterator[SourceDocument]:
     for n, values in enumerate(rows, 2):
         if not any(v not in (None, "") for v in values):
             continue
-        yield _faq_row(path, n, {h: ("" if v is None else str(v)) for h, v in zip(header, values, strict=False)})
+        yield _faq_row(path, n, {h: ("" if v is None else unicodedata.normalize("NFC", str(v)))
+                                 for h, v in zip(header, values, strict=False)})
 
 
 def _slug(path: Path) -> str:

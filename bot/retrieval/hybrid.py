@@ -24,6 +24,18 @@ log = logging.getLogger(__name__)
 LANG_MISMATCH_PENALTY = 0.85
 
 
+def dense_query(text: str, limit: int) -> str:
+    """Cap what the dense model reads (its cost grows with every token): a long question keeps its
+    opening (the topic) and its end (what is asked), cut at word boundaries. BM25 still reads it all."""
+    if limit <= 0 or len(text) <= limit:
+        return text
+    head_len = int(limit * 0.6)
+    head = text[:head_len].rsplit(" ", 1)[0]
+    tail = text[-(limit - len(head) - 1):]
+    tail = tail.split(" ", 1)[1] if " " in tail else tail
+    return f"{head} {tail}"
+
+
 class HybridRetriever:
     """Implements the `Retriever` port over a loaded index. Read-only after construction."""
 
@@ -36,6 +48,7 @@ class HybridRetriever:
         candidates: int = 50,
         dense_weights: dict[str, float] | None = None,
         mode: str = "hybrid",  # hybrid | dense | lexical (the latter two are evaluation baselines)
+        max_dense_chars: int = 0,
     ) -> None:
         import bm25s
         import faiss
@@ -46,6 +59,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.weights = dense_weights or {"accented": 0.7, "unaccented": 0.45, "english": 0.8}
         self.mode = mode
+        self.max_dense_chars = max_dense_chars
         self.chunks: list[IndexedChunk] = index.chunks
         self.vectors = index.vectors
         self._faiss = faiss.IndexFlatIP(int(self.vectors.shape[1]) if len(self.vectors) else 1)
@@ -112,7 +126,7 @@ class HybridRetriever:
         cand: set[int] = set()
         dense_all = None
         if self.mode != "lexical":
-            qv = self.embedder.embed_queries([q.restored or q.normalized])[0]
+            qv = self.embedder.embed_queries([dense_query(q.restored or q.normalized, self.max_dense_chars)])[0]
             _, ids = self._faiss.search(qv.reshape(1, -1), k)
             cand.update(int(i) for i in ids[0] if i >= 0)
             dense_all = qv

@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,9 +84,8 @@ def write_index(
     tmp.mkdir()
     try:
         dim = int(vectors.shape[1]) if len(vectors) else 0
-        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
-            for c in chunks:
-                fh.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
+        (tmp / "chunks.jsonl").write_text(
+            "".join(json.dumps(c.__dict__, ensure_ascii=False) + "\n" for c in chunks), encoding="utf-8")
         index = faiss.IndexFlatIP(dim or 1)
         if len(vectors):
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))

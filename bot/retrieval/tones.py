@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from bot.core.text import fold, tokens
 
 _BOS = "<s>"
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 class ToneModel:
@@ -42,18 +44,20 @@ class ToneModel:
     @classmethod
     def fit(cls, texts: Iterable[str], *, min_count: int = 1) -> ToneModel:
         uni: Counter[str] = Counter()
-        bi: dict[str, Counter[str]] = defaultdict(Counter)
+        pairs: Counter[tuple[str, str]] = Counter()
         for text in texts:
-            for sentence in text.replace("\n", " . ").split(". "):
-                words = [w for w in tokens(sentence) if not w.isdigit()]
-                prev = _BOS
-                for w in words:
-                    uni[w] += 1
-                    bi[prev][w] += 1
-                    prev = w
+            words = [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
+            if not words:
+                continue
+            uni.update(words)
+            pairs[(_BOS, words[0])] += 1
+            pairs.update(zip(words, words[1:], strict=False))
         unigrams = {w: c for w, c in uni.items() if c >= min_count}
-        bigrams = {p: {w: c for w, c in d.items() if w in unigrams} for p, d in bi.items()}
-        return cls(unigrams, {p: d for p, d in bigrams.items() if d})
+        bigrams: dict[str, dict[str, int]] = defaultdict(dict)
+        for (a, b), c in pairs.items():
+            if b in unigrams:
+                bigrams[a][b] = c
+        return cls(unigrams, dict(bigrams))
 
     def _logp(self, prev: str, w: str, alpha: float = 2.0) -> float:
         p_uni = (self.unigrams.get(w, 0) + 0.1) / (self.total + 0.1 * len(self.unigrams) + 1)
