@@ -8,6 +8,7 @@ ingest time and saved with the index (it belongs to the index: same vocabulary, 
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -51,7 +52,7 @@ class ToneModel:
                 continue
             uni.update(words)
             pairs[(_BOS, words[0])] += 1
-            pairs.update(zip(words, words[1:], strict=False))
+            pairs.update(itertools.pairwise(words))
         unigrams = {w: c for w, c in uni.items() if c >= min_count}
         bigrams: dict[str, dict[str, int]] = defaultdict(dict)
         for (a, b), c in pairs.items():
