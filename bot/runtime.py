@@ -66,24 +66,26 @@ class MessageProcessor:
         return self.process(items[0], deliver_now=True)
 
 
-class InboxWorker:
-    def __init__(self, processor: MessageProcessor, *, idle_s: float = 1.0,
-                 on_processed: asyncio.Event | None = None) -> None:
-        self.processor = processor
-        self.on_processed = on_processed
+class _Loop:
+    """A worker loop: `run_once` until stopped, sleeping `idle_s` (or until woken) when idle."""
+
+    name = "worker"
+
+    def __init__(self, *, idle_s: float) -> None:
         self.idle_s = idle_s
         self.wake = asyncio.Event()
         self._stopping = False
 
+    async def run_once(self) -> int:
+        raise NotImplementedError
+
     async def run(self) -> None:
         while not self._stopping:
             try:
-                n = await asyncio.to_thread(self.processor.process_pending, 10)
+                n = await self.run_once()
             except Exception:
-                log.exception("inbox worker iteration failed")
+                log.exception("%s iteration failed", self.name)
                 n = 0
-            if n and self.on_processed is not None:
-                self.on_processed.set()
             if n == 0:
                 self.wake.clear()
                 with contextlib.suppress(TimeoutError):
@@ -94,17 +96,33 @@ class InboxWorker:
         self.wake.set()
 
 
-class OutboxWorker:
+class InboxWorker(_Loop):
+    name = "inbox worker"
+
+    def __init__(self, processor: MessageProcessor, *, idle_s: float = 1.0,
+                 on_processed: asyncio.Event | None = None) -> None:
+        super().__init__(idle_s=idle_s)
+        self.processor = processor
+        self.on_processed = on_processed
+
+    async def run_once(self) -> int:
+        n = await asyncio.to_thread(self.processor.process_pending, 10)
+        if n and self.on_processed is not None:
+            self.on_processed.set()
+        return n
+
+
+class OutboxWorker(_Loop):
     """Sends queued replies with retries: exponential backoff with jitter, honouring `retry_after`."""
+
+    name = "outbox worker"
 
     def __init__(self, store: MessageStore, senders: Sequence[Sender], *, idle_s: float = 0.5,
                  max_attempts: int = 8) -> None:
+        super().__init__(idle_s=idle_s)
         self.store = store
         self.senders = {s.channel: s for s in senders}
-        self.idle_s = idle_s
         self.max_attempts = max_attempts
-        self.wake = asyncio.Event()
-        self._stopping = False
 
     async def run_once(self) -> int:
         if not self.senders:
@@ -142,19 +160,3 @@ class OutboxWorker:
                 continue
             await asyncio.to_thread(self.store.mark_sent, item.id, msg_id)
         return len(items)
-
-    async def run(self) -> None:
-        while not self._stopping:
-            try:
-                n = await self.run_once()
-            except Exception:
-                log.exception("outbox worker iteration failed")
-                n = 0
-            if n == 0:
-                self.wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout=self.idle_s)
-
-    def stop(self) -> None:
-        self._stopping = True
-        self.wake.set()
