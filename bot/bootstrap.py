@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,24 @@ def load_live_index(settings: Settings, embedder: Embedder, directory: Path) -> 
     return load_index(directory, expected_model_id=embedder.model_id)
 
 
+def load_or_build_index(settings: Settings, embedder: Embedder, directory: Path | None = None, *,
+                        build: Callable[[], object] | None = None) -> LoadedIndex:
+    """The live index. When the configured one does not exist yet, `build()` (default: ingest the bundled
+    knowledge base) creates it first; an explicitly given `directory` is never built implicitly."""
+    target = index_dir(settings, directory)
+    try:
+        return load_live_index(settings, embedder, target)
+    except IndexMissing:
+        if directory is not None:
+            raise
+        log.warning("no index at %s yet: building it from the knowledge base", target)
+        if build is not None:
+            build()
+        else:
+            ingest(settings, embedder=embedder)
+        return load_live_index(settings, embedder, target)
+
+
 def ingest(
     settings: Settings, *, embedder: Embedder, paths: list[Path] | None = None, directory: Path | None = None,
     on_error: str | None = None, progress: Any = None,
@@ -170,13 +189,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     sessions = build_sessions(settings)
     embedder = embedder or build_embedder(settings)
     if index is None:
-        directory = index_dir(settings)
-        try:
-            index = load_live_index(settings, embedder, directory)
-        except IndexMissing:
-            log.warning("no index at %s yet: building it from the knowledge base", directory)
-            ingest(settings, embedder=embedder)
-            index = load_live_index(settings, embedder, directory)
+        index = load_or_build_index(settings, embedder)
     answers = build_answer_service(settings, embedder=embedder, index=index, sessions=sessions)
     conversation = ConversationService(answers, handoff=SqlHandoffDesk(sessions),
                                        curriculum=Curriculum(settings.path(settings.knowledge.lessons_dir)))

@@ -78,21 +78,23 @@ def _do_ingest(s: Settings, paths: list[Path] | None, index: Path | None, on_err
     return summary
 
 
-def _answer_service(s: Settings, index: Path | None, *, log_questions: bool = True) -> Any:
-    from bot.bootstrap import build_answer_service, build_embedder, index_dir, load_live_index
-    from bot.retrieval.index_store import IndexMissing
+def _live_index(s: Settings, embedder: Any, index: Path | None) -> Any:
+    """The index; the configured one is built first (with a progress bar) when it does not exist."""
+    from bot.bootstrap import load_or_build_index
 
-    embedder = build_embedder(s)
-    directory = index_dir(s, index)
-    try:
-        loaded = load_live_index(s, embedder, directory)
-    except IndexMissing:
-        if index is not None:
-            raise
+    def build() -> None:
         _err("chưa có chỉ mục — đang xây dựng từ kho kiến thức / no index yet, building it now…")
         _do_ingest(s, None, None, None)
-        loaded = load_live_index(s, embedder, directory)
-    return build_answer_service(s, embedder=embedder, index=loaded, log_questions=log_questions)
+
+    return load_or_build_index(s, embedder, index, build=build)
+
+
+def _answer_service(s: Settings, index: Path | None, *, log_questions: bool = True) -> Any:
+    from bot.bootstrap import build_answer_service, build_embedder
+
+    embedder = build_embedder(s)
+    return build_answer_service(s, embedder=embedder, index=_live_index(s, embedder, index),
+                                log_questions=log_questions)
 
 
 def _answer_json(a: Any) -> dict[str, Any]:
@@ -153,22 +155,13 @@ def chat(index: IndexOpt = None) -> None:
     """A console conversation with the same engine as the messengers (Ctrl-D or 'thoát' to leave)."""
     from datetime import UTC, datetime
 
-    from bot.bootstrap import build_embedder, build_services, index_dir, load_live_index
+    from bot.bootstrap import build_embedder, build_services
     from bot.channels.base import as_text
     from bot.core.messages import ConversationState, InboundMessage
-    from bot.retrieval.index_store import IndexMissing
 
     s = _settings()
     embedder = build_embedder(s)
-    try:
-        loaded = load_live_index(s, embedder, index_dir(s, index))
-    except IndexMissing:
-        if index is not None:
-            raise
-        _err("chưa có chỉ mục — đang xây dựng từ kho kiến thức / no index yet, building it now…")
-        _do_ingest(s, None, None, None)
-        loaded = load_live_index(s, embedder, index_dir(s))
-    svc = build_services(s, index=loaded, embedder=embedder)
+    svc = build_services(s, index=_live_index(s, embedder, index), embedder=embedder)
     state = ConversationState()
     n = 0
 

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.channels.base import Sender, SendError
@@ -21,8 +22,6 @@ log = logging.getLogger(__name__)
 
 def redacted(msg: InboundMessage) -> InboundMessage:
     """The message as it may be stored: personal data replaced by placeholders."""
-    from dataclasses import replace
-
     return replace(msg, text=redact(msg.text)) if msg.text else msg
 
 
@@ -32,7 +31,6 @@ class MessageProcessor:
     def __init__(self, store: MessageStore, conversation: ConversationService) -> None:
         self.store = store
         self.conversation = conversation
-        self._user_locks: dict[str, asyncio.Lock] = {}
 
     def accept(self, msg: InboundMessage) -> int | None:
         """Store a verified message (redacted). None when it is a redelivery."""

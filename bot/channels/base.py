@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.core.messages import Reply
+from bot.core.texts import t
 
 
 class SendError(Exception):
@@ -49,10 +50,8 @@ def numbered_options(reply: Reply, lang: str = "vi") -> str:
     lines = [reply.text, ""]
     lines += [f"{i}. {b.title}" for i, b in enumerate(reply.buttons, 1)]
     n = len(reply.buttons)
-    nums = ", ".join(str(i) for i in range(1, n)) + (f" hoặc {n}" if lang == "vi" else f" or {n}")
-    if n == 1:
-        nums = "1"
-    lines.append(("Gõ {} để chọn." if lang == "vi" else "Type {} to choose.").format(nums))
+    nums = "1" if n == 1 else ", ".join(str(i) for i in range(1, n)) + f" {t(lang, 'or')} {n}"
+    lines.append(t(lang, "choose_number", numbers=nums))
     return "\n".join(lines)
 
 
@@ -61,8 +60,7 @@ def source_line(reply: Reply) -> str:
     if not reply.sources:
         return ""
     s = reply.sources[0]
-    label = "Source" if reply.lang == "en" else "Nguồn"
-    return f"{label}: {s.title}" + (f"\n{s.url}" if s.url else "")
+    return f"{t(reply.lang, 'source')}: {s.title}" + (f"\n{s.url}" if s.url else "")
 
 
 def as_text(reply: Reply) -> str:

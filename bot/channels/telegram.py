@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.channels.base import SendError, split_text
 from bot.core.messages import InboundMessage, Reply
+from bot.core.texts import t
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
@@ -99,7 +100,7 @@ class TelegramSender:
             parts = [to_html(p) for p in split_text(reply.text, MAX_TEXT - 300)]
             if reply.sources:
                 src = reply.sources[0]
-                label = "Source" if reply.lang == "en" else "Nguồn"
+                label = t(reply.lang, "source")
                 title = html.escape(src.title, quote=False)
                 link = f'<a href="{html.escape(src.url)}">{title}</a>' if src.url.startswith("http") else title
                 parts[-1] += f"\n\n{label}: {link}"

@@ -189,7 +189,7 @@ class ConversationService:
             st.lang, st.lang_chosen = arg, True
             return [Reply(t(arg, "lang_set"), self._menu_buttons(st), kind="info")]
         if name == "topic" and arg in TOPICS:
-            guides = self.answers_titles(TOPICS[arg], lang)
+            guides = self.answers.titles(TOPICS[arg], lang, limit=self.menu_guides)
             buttons = tuple(Button(title[:60], f"ask:{doc_id}"[:64]) for doc_id, title in guides)
             topic_name = t(lang, f"topic_{TOPICS[arg]}")
             return [Reply(t(lang, "topic_intro", topic=topic_name), (*buttons, Button(t(lang, "btn_menu"), "menu")),
@@ -214,9 +214,6 @@ class ConversationService:
                 return [Reply(t(lang, "guide_missing"), self._menu_buttons(st))]
             return [self._answer_reply(a, st)]
         return [self._menu(st)]
-
-    def answers_titles(self, topic: str, lang: str) -> list[tuple[str, str]]:
-        return self.answers.titles(topic, lang, limit=self.menu_guides)
 
     def _learn(self, module_id: str, st: ConversationState) -> list[Reply]:
         lang = st.lang

@@ -62,6 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "source": "Nguồn",
         "related": "Xem thêm",
         "choose_number": "Gõ {numbers} để chọn.",
+        "or": "hoặc",
     },
     "en": {
         "greeting": (
@@ -112,6 +113,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "source": "Source",
         "related": "See also",
         "choose_number": "Type {numbers} to choose.",
+        "or": "or",
     },
 }
 

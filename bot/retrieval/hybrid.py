@@ -78,7 +78,10 @@ class HybridRetriever:
         n_docs = max(1, len(self._doc_terms))
         self._idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._max_idf = math.log(1 + (n_docs + 0.5) / 0.5)
-        self._doc_ids = {c.doc_id for c in self.chunks}
+        self._first_chunk: dict[str, int] = {}
+        for i, c in enumerate(self.chunks):
+            self._first_chunk.setdefault(c.doc_id, i)
+        self._doc_ids = set(self._first_chunk)
         self.analyzer.vocabulary = frozenset(self._idf)
 
     @property
@@ -90,23 +93,17 @@ class HybridRetriever:
         return cand if cand in self._doc_ids else None
 
     def document(self, doc_id: str) -> Passage | None:
-        for c in self.chunks:
-            if c.doc_id == doc_id:
-                return Passage(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, url=c.url, text=c.text,
-                               lang=c.lang, topic=c.topic, kind=c.kind, score=1.0, dense=1.0, lexical=1.0,
-                               lead=c.lead)
-        return None
+        i = self._first_chunk.get(doc_id)
+        if i is None:
+            return None
+        c = self.chunks[i]
+        return Passage(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, url=c.url, text=c.text,
+                       lang=c.lang, topic=c.topic, kind=c.kind, score=1.0, dense=1.0, lexical=1.0, lead=c.lead)
 
     def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for c in self.chunks:
-            if c.topic == topic and c.lang == lang and c.kind == "guide" and c.doc_id not in seen:
-                seen.add(c.doc_id)
-                out.append((c.doc_id, c.title))
-                if len(out) >= limit:
-                    break
-        return out
+        out = [(d, self.chunks[i].title) for d, i in self._first_chunk.items()
+               if self.chunks[i].topic == topic and self.chunks[i].lang == lang and self.chunks[i].kind == "guide"]
+        return out[:limit]
 
     def _coverage(self, q: QueryAnalysis, doc_id: str) -> float:
         terms = [t for t in dict.fromkeys(q.folded_tokens) if "_" not in t and len(t) > 1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -141,14 +141,8 @@ class MessageStore:
 
     def last_inbound_at(self, channel: str, user_ref: str) -> datetime | None:
         with self.sessions() as s:
-            from sqlalchemy import func
-
             return _aware(s.scalar(select(func.max(InboxRow.received_at)).where(
                 InboxRow.channel == channel, InboxRow.user_ref == user_ref)))
-
-    def inbox_depth(self) -> int:
-        with self.sessions() as s:
-            return len(list(s.scalars(select(InboxRow.id).where(InboxRow.status.in_(("pending", "processing"))))))
 
     # ---- conversation state ----------------------------------------------------------------------
     def load_state(self, channel: str, user_ref: str) -> ConversationState:
@@ -234,12 +228,6 @@ class MessageStore:
             rows = s.scalars(select(OutboxRow).where(OutboxRow.inbox_id == inbox_id).order_by(OutboxRow.seq))
             return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
 
-    def outbox_status(self) -> dict[str, int]:
-        with self.sessions() as s:
-            out: dict[str, int] = {}
-            for status in s.scalars(select(OutboxRow.status)):
-                out[status] = out.get(status, 0) + 1
-            return out
 
 
 class SqlHandoffDesk:
@@ -252,11 +240,6 @@ class SqlHandoffDesk:
         with self.sessions.begin() as s:
             s.add(HandoffRow(channel=channel, user_ref=user_ref, reason=reason, summary=summary[:2000],
                              commune=commune[:20], status="open", created_at=utcnow()))
-
-    def open_requests(self) -> list[tuple[str, str, str]]:
-        with self.sessions() as s:
-            return [(r.channel, r.user_ref, r.reason) for r in s.scalars(select(HandoffRow).where(
-                HandoffRow.status == "open").order_by(HandoffRow.id))]
 
 
 class TokenStore:

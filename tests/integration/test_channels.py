@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -36,20 +37,20 @@ def inbox_count(db_url: str) -> int:
         return int(c.execute(select(func.count()).select_from(InboxRow)).scalar() or 0)
 
 
+def _running(fake: Any) -> Iterator[Any]:
+    with ServerThread(fake.app) as srv:
+        fake.url = srv.url
+        yield fake
+
+
 @pytest.fixture
 def fake_tg() -> Iterator[FakeTelegram]:
-    tg = FakeTelegram()
-    with ServerThread(tg.app) as srv:
-        tg.url = srv.url  # type: ignore[attr-defined]
-        yield tg
+    yield from _running(FakeTelegram())
 
 
 @pytest.fixture
 def fake_zalo() -> Iterator[FakeZalo]:
-    z = FakeZalo()
-    with ServerThread(z.app) as srv:
-        z.url = srv.url  # type: ignore[attr-defined]
-        yield z
+    yield from _running(FakeZalo())
 
 
 def start_app(tmp_path: Path, db_url: str, mini_kb: Path, **env: str) -> ServerThread:
