@@ -7,16 +7,40 @@ from datetime import UTC, datetime
 
 from bot.core.answering import AnswerService, Calibration
 from bot.core.conversation import ConversationService, wants_human
+from bot.core.handoff import OpenedTicket
 from bot.core.messages import ConversationState, InboundMessage
 from tests.unit.test_answering import FakeRetriever, RecordingLog, passage
 
 
 @dataclass
 class Desk:
-    requests: list[dict[str, str]] = field(default_factory=list)
+    """An in-memory HandoffDesk (the core's port) for unit tests."""
 
-    def request(self, **kw: str) -> None:
+    requests: list[dict[str, object]] = field(default_factory=list)
+    status: str = ""
+    relayed: list[str] = field(default_factory=list)
+    ratings: list[int] = field(default_factory=list)
+
+    def request(self, **kw: object) -> OpenedTicket:
         self.requests.append(kw)
+        existing = bool(self.status)
+        self.status = self.status or "open"
+        return OpenedTicket(len(self.requests), str(kw.get("priority", "normal")), str(kw.get("commune", "")),
+                            existing, 12.0, None)
+
+    def active(self, channel: str, user_ref: str) -> tuple[int, str] | None:
+        return (len(self.requests), self.status) if self.status in ("open", "claimed") else None
+
+    def from_citizen(self, ticket_id: int, text: str, *, source_msg_id: str) -> None:
+        self.relayed.append(text)
+
+    def cancel(self, channel: str, user_ref: str) -> bool:
+        had, self.status = self.status in ("open", "claimed"), "cancelled"
+        return had
+
+    def rate(self, ticket_id: int, channel: str, user_ref: str, rating: int) -> bool:
+        self.ratings.append(rating)
+        return True
 
 
 def engine(coverage: float = 1.0, lang: str = "vi") -> tuple[ConversationService, RecordingLog, Desk]:
@@ -79,8 +103,34 @@ def test_two_misses_in_a_row_offer_a_volunteer_and_asking_for_a_person_hands_off
     assert wants_human("toi muon gap nguoi that") and wants_human("cho tôi nói chuyện với cán bộ")
     assert not wants_human("quên mật khẩu vneid")
     replies = conv.handle(msg(text="toi muon gap nguoi that"), st)
-    assert st.state == "waiting_volunteer" and desk.requests[0]["reason"] == "asked"
-    assert "ghi nhận" in replies[-1].text
+    assert st.state == "waiting_volunteer" and desk.requests[0]["reason"] == "not_covered"
+    assert "phiếu số 1" in replies[-1].text and "12 phút" in replies[-1].text
+    summary = desk.requests[0]["summary"]
+    assert [t["q"] for t in summary.turns] == ["giá lúa hôm nay", "thời tiết mai"]  # type: ignore[attr-defined]
+
+
+def test_relay_while_waiting_then_quiet_while_a_volunteer_answers_then_cancel() -> None:
+    conv, _, desk = engine()
+    st = ConversationState(greeted=True, consent="given", commune="02269")
+    conv.handle(msg("command", "/tinhnguyenvien"), st)
+    assert desk.requests[0]["commune"] == "02269" and desk.requests[0]["reason"] == "command"
+    replies = conv.handle(msg(text="quên mật khẩu, số tôi 0912345678"), st)
+    assert desk.relayed == ["quên mật khẩu, số tôi [SĐT]"] and replies  # waiting: the bot still answers
+    desk.status = "claimed"
+    assert conv.handle(msg(text="cảm ơn anh"), st) == [] and st.state == "with_volunteer"
+    assert desk.relayed[-1] == "cảm ơn anh"
+    replies = conv.handle(msg("command", "/huy"), st)
+    assert st.state == "bot" and "huỷ" in replies[0].text.lower()
+    conv.handle(msg("action", action="tk:rate:1:4"), st)
+    assert desk.ratings == [4]
+
+
+def test_urgent_words_open_an_urgent_ticket_without_asking_the_commune() -> None:
+    conv, _, desk = engine()
+    st = ConversationState(greeted=True, consent="given")
+    replies = conv.handle(msg(text="toi bi lua chuyen tien roi"), st)
+    assert desk.requests[0]["priority"] == "urgent" and desk.requests[0]["reason"] == "urgent"
+    assert "KHẨN" in replies[-1].text and st.state == "waiting_volunteer"
 
 
 def test_language_follows_the_user_and_can_be_switched() -> None:
