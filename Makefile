@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup setup-test lint check-kb pytest clean
+.PHONY: run test setup setup-test lint check-kb pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ pytest: setup-test
 	$(BIN)/python -m pytest
 
 test: lint check-kb pytest
+
+# Every benchmark of docs/BENCHMARKS.md (issue 9), each writing its own dated section; about 10 minutes once the
+# real-data embedding cache exists (the first run embeds ~10,500 chunks). Needs PostgreSQL at 127.0.0.1:5432.
+bench: setup-test
+	bash bench/run_all.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.core.answering import AnswerService, Calibration
+from bot.core.communes import CommuneDirectory, load_communes_csv
+from bot.core.generation import GroundedWriter
 from bot.core.privacy import RegexRedactor
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.embedders import Embedder, make_embedder
@@ -50,6 +53,43 @@ def index_dir(settings: Settings, override: Path | None = None) -> Path:
     return override.resolve() if override else settings.path(settings.index.dir)
 
 
+def build_communes(settings: Settings) -> CommuneDirectory:
+    """The province's commune-level units; an empty directory (and a warning) when the file is missing."""
+    path = settings.path(settings.knowledge.communes)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        log.warning("commune list %s unreadable (%s): communes are unknown", path, exc)
+        return CommuneDirectory([], province=settings.knowledge.province)
+    return load_communes_csv(text, province=settings.knowledge.province, source=str(path))
+
+
+def build_accounts(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Any:
+    from bot.storage.accounts import Accounts
+
+    return Accounts(sessions or build_sessions(settings), session_hours=settings.auth.session_hours)
+
+
+def build_desk(settings: Settings, sessions: sessionmaker[Session] | None = None,
+               clock: Callable[[], Any] | None = None) -> Any:
+    """The volunteer ticket desk, configured from `handoff` (hours, pool and silence times)."""
+    from zoneinfo import ZoneInfo
+
+    from bot.core.handoff import ServiceHours
+    from bot.storage.tickets import SqlTicketDesk
+
+    h = settings.handoff
+    communes = build_communes(settings)
+    return SqlTicketDesk(
+        sessions or build_sessions(settings),
+        hours=ServiceHours.parse(h.hours, tuple(h.days), ZoneInfo(h.timezone)),
+        pool_after_min=h.pool_after_min, urgent_pool_after_min=h.urgent_pool_after_min,
+        silence_remind_min=h.silence_remind_min, silence_close_min=h.silence_close_min,
+        expire_after_hours=h.expire_after_hours, wait_window_days=h.wait_window_days,
+        volunteer_channels=("telegram",) if settings.telegram.token else (),
+        commune_name=communes.name, clock=clock)
+
+
 def build_lexicon(settings: Settings) -> Lexicon:
     return load_lexicon(settings.path(settings.knowledge.lexicon_dir))
 
@@ -79,19 +119,46 @@ def calibration(settings: Settings) -> Calibration:
 
 def build_answer_service(
     settings: Settings, *, embedder: Embedder, index: LoadedIndex, log_questions: bool = True,
-    sessions: sessionmaker[Session] | None = None,
+    sessions: sessionmaker[Session] | None = None, retriever: Any = None,
 ) -> AnswerService:
+    from bot.metrics import MeteredAnswerService
+
     question_log = None
     if log_questions:
         question_log = SqlQuestionLog(sessions or build_sessions(settings))
-    return AnswerService(
-        build_retriever(settings, embedder, index=index),
+    return MeteredAnswerService(
+        retriever or build_retriever(settings, embedder, index=index),
         calibration=calibration(settings),
         max_chars=settings.answer.max_chars,
         related=settings.answer.related,
         max_query_chars=settings.retrieval.max_query_chars,
         question_log=question_log,
         redactor=RegexRedactor(),
+        writer=build_writer(settings),
+    )
+
+
+def build_writer(settings: Settings) -> GroundedWriter | None:
+    """The language-model writer for answer.mode: llm; None in extractive mode, where nothing of LangChain's
+    model integration (langchain_openai, openai) is imported."""
+    if settings.answer.mode != "llm":
+        return None
+    try:
+        from bot.llm.generator import LangChainGenerator
+        from bot.llm.metrics import PrometheusMonitor
+    except ImportError as exc:
+        raise ConfigError(f"answer.mode is 'llm' but {exc.name or 'a package'} is not installed: "
+                          "pip install -e '.[llm]'") from None
+    from ingest.kbcheck import load_official_domains
+
+    m = settings.llm
+    generator = LangChainGenerator(base_url=m.base_url, model=m.model, api_key=m.api_key, timeout_s=m.timeout_s,
+                                   max_tokens=m.max_tokens, temperature=m.temperature, stream=m.stream)
+    log.info("answers are written by %s at %s (extractive fallback)", m.model, m.base_url)
+    return GroundedWriter(
+        generator, time_budget_s=m.time_budget_s, timeout_s=m.timeout_s, passages=m.passages, rewrite=m.rewrite,
+        official_domains=load_official_domains(settings.path(settings.knowledge.official_domains)),
+        max_chars=settings.answer.max_chars, monitor=PrometheusMonitor(), redactor=RegexRedactor(),
     )
 
 
@@ -118,6 +185,61 @@ def load_or_build_index(settings: Settings, embedder: Embedder, directory: Path 
         return load_live_index(settings, embedder, target)
 
 
+def knowledge_paths(settings: Settings) -> list[Path]:
+    """The configured knowledge paths plus the managed directory (approved FAQs, uploads) when it exists; a
+    managed guide replaces a bundled guide with the same id (admin console edits, ingest/manage.py)."""
+    from ingest.manage import effective_sources
+
+    kb = [settings.path(p) for p in settings.knowledge.paths]
+    return effective_sources(kb, settings.path(settings.knowledge.managed_dir))
+
+
+_publish_lock = threading.Lock()
+
+
+def publish_faq(services: Services, proposal_id: int, reviewer: Any, *, question: str | None = None,
+                answer: str | None = None) -> Any:
+    """Approve a volunteer's FAQ proposal: write it as a guide in the managed directory, re-index
+    (incremental: only the new text is embedded), switch this process to the new index, then mark the
+    proposal approved. If indexing fails, the file is removed and the proposal stays pending."""
+    import datetime as _dt
+
+    import yaml
+
+    from bot.core.handoff import TicketError
+
+    desk = services.desk
+    p = desk.proposal(proposal_id)
+    if p.status != "pending":
+        from bot.core.handoff import Conflict
+
+        raise Conflict(f"proposal is already {p.status}")
+    q = (question if question is not None else p.question).strip()
+    a = (answer if answer is not None else p.answer).strip()
+    if not q or not a:
+        raise TicketError("question and answer must not be empty")
+    doc_id = f"faq-tnv-{p.id}"
+    folder = services.settings.path(services.settings.knowledge.managed_dir) / "faq"
+    front = {"id": doc_id, "title": q[:200], "topic": "local", "audience": "all", "lang": "vi",
+             "source_url": [], "reviewed_on": _dt.date.today().isoformat(),
+             "tags": ["hỏi đáp", "tình nguyện viên"], "summary": a.split("\n")[0][:300], "questions": [q],
+             "origin": f"volunteer answer (ticket {p.ticket_id}), approved by {reviewer.username}"}
+    body = f"---\n{yaml.safe_dump(front, allow_unicode=True, sort_keys=False)}---\n{a}\n"
+    with _publish_lock:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{doc_id}.md"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(body, encoding="utf-8")
+        tmp.replace(path)
+        try:
+            ingest(services.settings, embedder=services.embedder, on_error="fail")
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
+        services.reload_index(force=True)
+    return desk.review(proposal_id, reviewer, approve=True, doc_id=doc_id, question=q, answer=a)
+
+
 def ingest(
     settings: Settings, *, embedder: Embedder, paths: list[Path] | None = None, directory: Path | None = None,
     on_error: str | None = None, progress: Any = None,
@@ -126,7 +248,7 @@ def ingest(
     from ingest.chunking import Chunker
     from ingest.pipeline import run_ingest
 
-    kb = paths or [settings.path(p) for p in settings.knowledge.paths]
+    kb = paths or knowledge_paths(settings)
     i = settings.ingest
     kwargs: dict[str, Any] = {}
     if progress is not None:
@@ -143,24 +265,100 @@ def ingest(
 
 
 class Curriculum:
-    """Implements the core's `Curriculum` port from `knowledge/lessons/*.yaml` (read once)."""
+    """Implements the core's `Curriculum` port from `knowledge/lessons/*.yaml` (read once). A module that
+    cannot be read is skipped with a warning (`binhdan kb check` reports the details)."""
 
     def __init__(self, directory: Path) -> None:
         import yaml
 
-        self._modules: list[tuple[str, str, str, list[str]]] = []
+        from bot.core.curriculum import CurriculumError, Module, parse_module
+
+        self._modules: list[Module] = []
         for f in sorted(directory.glob("*.yaml")) if directory.exists() else []:
             try:
-                d = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-            except (yaml.YAMLError, UnicodeDecodeError):
-                log.warning("skipping unreadable lesson module %s", f)
-                continue
-            if isinstance(d, dict) and d.get("id"):
-                self._modules.append((str(d["id"]), str(d.get("title", "")), str(d.get("title_en", "")),
-                                      [str(g) for g in d.get("guides") or []]))
+                self._modules.append(parse_module(yaml.safe_load(f.read_text(encoding="utf-8")), where=str(f)))
+            except (yaml.YAMLError, UnicodeDecodeError, CurriculumError) as exc:
+                log.warning("skipping lesson module %s: %s", f, exc)
 
-    def modules(self) -> list[tuple[str, str, str, list[str]]]:
+    def modules(self) -> list[Any]:
         return list(self._modules)
+
+
+def learning_policy(settings: Settings) -> Any:
+    """The learning rules from the `learning` section (docs/LEARNING.md)."""
+    import datetime as _dt
+    from zoneinfo import ZoneInfo
+
+    from bot.core.learning import LearningPolicy
+
+    ls = settings.learning
+    public = settings.server.public_url.rstrip("/")
+    start, _, end = ls.quiet_hours.partition("-")
+    h1, m1 = (int(x) for x in start.strip().split(":"))
+    h2, m2 = (int(x) for x in end.strip().split(":"))
+    return LearningPolicy(iri_base=ls.iri_base or (f"{public}/xapi" if public else "https://binhdan.invalid/xapi"),
+                          public_url=public, pass_ratio=ls.pass_ratio, review_days=tuple(ls.review_days),
+                          remind_after_days=ls.remind_after_days, quiet_start=_dt.time(h1 % 24, m1),
+                          quiet_end=_dt.time(h2 % 24, m2), tz=ZoneInfo(ls.timezone), province=settings.knowledge.province)
+
+
+def learning_targets(settings: Settings) -> list[Any]:
+    from bot.core.coverage import Target
+
+    return [Target(tuple(x.groups), x.share, x.by) for x in settings.learning.targets]
+
+
+def build_learning(settings: Settings, sessions: sessionmaker[Session], communes: CommuneDirectory,
+                   *, clock: Callable[[], Any] | None = None) -> tuple[Any, Any]:
+    """(LearningService, SqlLearningStore): lessons in the chat over the learning tables."""
+    from bot.core.learning import LearningService
+    from bot.storage.learning import SqlLearningStore
+
+    policy = learning_policy(settings)
+    store = SqlLearningStore(sessions, policy=policy)
+    service = LearningService(Curriculum(settings.path(settings.knowledge.lessons_dir)), store, communes=communes,
+                              policy=policy, clock=clock)
+    return service, store
+
+
+def push_windows(settings: Settings) -> dict[str, float | None]:
+    """Channels on which the bot may write first (reminders), with how long after the citizen's last message
+    (None = any time): Telegram when configured, Zalo inside its 7-day window; never the web chat."""
+    out: dict[str, float | None] = {}
+    if settings.telegram.token:
+        out["telegram"] = None
+    if settings.zalo.enabled:
+        from bot.channels.zalo import ZaloSender
+
+        out["zalo"] = float(ZaloSender.window_s)
+    return out
+
+
+def build_reminders(settings: Settings, *, sessions: sessionmaker[Session] | None = None,
+                    learning: tuple[Any, Any] | None = None, clock: Callable[[], Any] | None = None) -> Any:
+    """The learning reminders job (bot.runtime.LearningReminders) without the rest of the services."""
+    from bot.runtime import LearningReminders
+    from bot.storage.messaging import MessageStore
+
+    sessions = sessions or build_sessions(settings)
+    service, store = learning or build_learning(settings, sessions, build_communes(settings), clock=clock)
+    return LearningReminders(store, MessageStore(sessions), service, push_windows=push_windows(settings), clock=clock)
+
+
+def certificate_png(settings: Settings, store: Any, code_or_link: str) -> bytes | None:
+    """The PNG of a stored certificate, from its code or its /certificates/<code>.png link; None if unknown."""
+    import re
+
+    from bot.certificates import render_certificate
+
+    m = re.search(r"([0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4})(?:\.png)?$", code_or_link)
+    cert = store.certificate(m.group(1)) if m else None
+    if cert is None:
+        return None
+    policy = learning_policy(settings)
+    png: bytes = render_certificate(cert, verify_url=policy.link(f"/verify/{cert.code}"), province=policy.province,
+                                    tz=policy.tz)
+    return png
 
 
 @dataclass
@@ -177,6 +375,63 @@ class Services:
     telegram: Any = None
     zalo: Any = None
     index_info: dict[str, Any] | None = None
+    live: Any = None  # the LiveRetriever: `reload_index()` switches to a new build
+    accounts: Any = None  # bot.storage.accounts.Accounts
+    desk: Any = None  # bot.storage.tickets.SqlTicketDesk
+    communes: Any = None  # bot.core.communes.CommuneDirectory
+    jobs: list[tuple[str, float, Callable[[], object]]] = field(default_factory=list)  # periodic work
+    personal_data: Any = None  # bot.storage.personal_data.SqlPersonalData (export, erasure, retention)
+    limiter: Any = None  # bot.ratelimit.RateLimiter (per citizen, per IP)
+    embedder: Any = None
+    learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
+    learning_service: Any = None  # bot.core.learning.LearningService
+    outbox_wake: Any = None  # asyncio.Event of the outbox worker, set by bot.workers.Background
+    # admin console (issue 7; build_admin): reached by bot/web/admin*.py
+    admin: Any = None  # bot.storage.admin.AdminStore (unanswered triage, KB jobs, catalogue views)
+    audit: Any = None  # bot.storage.audit.AuditLog
+    bot_settings: Any = None  # bot.storage.admin.BotSettingsStore (hours, SLA, greeting overrides)
+    dashboard: Any = None  # bot.storage.dashboard.Dashboard
+    kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
+    reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
+
+    def reload_index(self, *, force: bool = False) -> bool:
+        """Switch this process to the live index build if it changed (blocking: seconds for a large
+        index). True when it switched. Other processes notice within `index.reload_check_s` seconds."""
+        return bool(self.live is not None and self.live.reload(force=force))
+
+
+def build_live_retriever(settings: Settings, embedder: Embedder, index: LoadedIndex) -> Any:
+    """A retriever that follows the live build of `index.dir` (see bot/retrieval/live.py)."""
+    from bot.metrics import INDEX_RELOADS
+    from bot.retrieval.live import LiveRetriever
+
+    lexicon = build_lexicon(settings)  # read once; every new build's analyser shares it
+    live = LiveRetriever(index_dir(settings), index,
+                         lambda ix: build_retriever(settings, embedder, index=ix, lexicon=lexicon),
+                         expected_model_id=embedder.model_id, check_every_s=settings.index.reload_check_s)
+    live.on_reload.append(lambda _m: INDEX_RELOADS.inc())
+    return live
+
+
+def build_personal_data(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Any:
+    """Export, erasure and retention over every feature's registered handler (bot/storage/personal_data.py)."""
+    from bot.storage import learning, tickets  # noqa: F401  (their personal-data handlers register on import)
+    from bot.storage.personal_data import SqlPersonalData
+
+    return SqlPersonalData(sessions or build_sessions(settings), retention_days=settings.privacy.retention_days)
+
+
+def build_rights(settings: Settings, personal: Any) -> Any:
+    from bot.core.rights import RightsService
+
+    return RightsService(personal, retention_days=settings.privacy.retention_days,
+                         export_links={"web": "/api/chat/{user_ref}/export"})
+
+
+def build_rate_limiter(settings: Settings) -> Any:
+    from bot.ratelimit import RateLimiter
+
+    return RateLimiter(settings.server.rate_limit_storage)
 
 
 def build_services(settings: Settings, *, index: LoadedIndex | None = None,
@@ -184,22 +439,28 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     """Wire the conversation runtime. Builds the index first when none exists yet."""
     from bot.core.conversation import ConversationService
     from bot.runtime import MessageProcessor
-    from bot.storage.messaging import MessageStore, SqlHandoffDesk, Token, TokenStore
+    from bot.storage.messaging import MessageStore, Token, TokenStore
+    from bot.volunteers import VolunteerChat
 
     sessions = build_sessions(settings)
     embedder = embedder or build_embedder(settings)
     if index is None:
         index = load_or_build_index(settings, embedder)
-    answers = build_answer_service(settings, embedder=embedder, index=index, sessions=sessions)
-    conversation = ConversationService(answers, handoff=SqlHandoffDesk(sessions),
-                                       curriculum=Curriculum(settings.path(settings.knowledge.lessons_dir)))
+    live = build_live_retriever(settings, embedder, index)
+    answers = build_answer_service(settings, embedder=embedder, index=index, sessions=sessions, retriever=live)
+    accounts, desk, communes = build_accounts(settings, sessions), build_desk(settings, sessions), build_communes(settings)
+    personal, limiter = build_personal_data(settings, sessions), build_rate_limiter(settings)
+    learning_service, learning_store = build_learning(settings, sessions, communes)
+    conversation = ConversationService(answers, handoff=desk, communes=communes, rights=build_rights(settings, personal),
+                                       learning=learning_service)
     store = MessageStore(sessions)
     senders: list[Any] = []
     telegram = zalo = None
     if settings.telegram.token:
         from bot.channels.telegram import TelegramSender
 
-        telegram = TelegramSender(settings.telegram.token, api_base_url=settings.telegram.api_base_url)
+        telegram = TelegramSender(settings.telegram.token, api_base_url=settings.telegram.api_base_url,
+                                  images=lambda link: certificate_png(settings, learning_store, link))
         senders.append(telegram)
     z = settings.zalo
     if z.enabled:
@@ -210,6 +471,160 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                           oauth_base_url=z.oauth_base_url, store=TokenStore(sessions), token_factory=Token,
                           refresh_margin_s=z.refresh_margin_s)
         senders.append(zalo)
-    return Services(settings=settings, sessions=sessions, answers=answers, conversation=conversation,
-                    processor=MessageProcessor(store, conversation), store=store, senders=senders,
-                    telegram=telegram, zalo=zalo, index_info=index.manifest)
+    svc = Services(settings=settings, sessions=sessions, answers=answers, conversation=conversation,
+                   processor=MessageProcessor(store, conversation, inbox_lease_s=settings.server.inbox_lease_s,
+                                              side_chats=[VolunteerChat(accounts, desk)] if telegram else [],
+                                              privacy=personal, limiter=limiter,
+                                              user_per_minute=settings.server.rate_limit_user_per_minute,
+                                              max_text_chars=settings.server.max_text_chars),
+                   store=store, senders=senders, telegram=telegram, zalo=zalo, index_info=index.manifest, live=live)
+    live.on_reload.append(lambda manifest: setattr(svc, "index_info", manifest))
+    svc.accounts, svc.desk, svc.communes, svc.embedder = accounts, desk, communes, embedder
+    svc.jobs.append(("tickets", settings.handoff.sweep_every_s, desk.sweep))
+    svc.personal_data, svc.limiter = personal, limiter
+    svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
+    svc.learning, svc.learning_service = learning_store, learning_service
+    build_admin(svc)
+    if settings.learning.reminders:
+        reminders = build_reminders(settings, sessions=sessions, learning=(learning_service, learning_store))
+        svc.jobs.append(("learning-reminders", settings.learning.remind_every_s, reminders.run_once))
+    return svc
+
+
+# ---- admin console (issue 7; docs/ADMIN.md) ------------------------------------------------------------
+def bot_settings_defaults(settings: Settings) -> dict[str, object]:
+    """The citizen-facing settings the console may override, as configured (config.yaml, env)."""
+    from bot.core.texts import t
+
+    h = settings.handoff
+    return {"hours": h.hours.strip(), "days": list(h.days), "pool_after_min": h.pool_after_min,
+            "urgent_pool_after_min": h.urgent_pool_after_min, "silence_remind_min": h.silence_remind_min,
+            "silence_close_min": h.silence_close_min, "expire_after_hours": h.expire_after_hours,
+            "greeting_vi": t("vi", "greeting"), "greeting_en": t("en", "greeting")}
+
+
+def apply_bot_settings(svc: Services, overrides: dict[str, object]) -> dict[str, object]:
+    """Make the running desk and conversation use config + overrides (no restart); the effective values."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.core.botsettings import KEYS
+    from bot.core.handoff import ServiceHours
+
+    mine = {k: v for k, v in overrides.items() if k in KEYS and v is not None}
+    eff: dict[str, Any] = {**bot_settings_defaults(svc.settings), **mine}
+    desk = svc.desk
+    if desk is not None:
+        desk.hours = ServiceHours.parse(str(eff["hours"]), tuple(eff["days"]), ZoneInfo(svc.settings.handoff.timezone))
+        desk.pool_after = timedelta(minutes=float(eff["pool_after_min"]))
+        desk.urgent_pool_after = timedelta(minutes=float(eff["urgent_pool_after_min"]))
+        desk.silence_remind = timedelta(minutes=float(eff["silence_remind_min"]))
+        desk.silence_close = timedelta(minutes=float(eff["silence_close_min"]))
+        desk.expire_after = timedelta(hours=float(eff["expire_after_hours"]))
+    if hasattr(svc.conversation, "greetings"):
+        svc.conversation.greetings = {k[-2:]: str(v) for k, v in mine.items() if k.startswith("greeting_")}
+    return eff
+
+
+def learning_rows(settings: Settings, sessions: sessionmaker[Session],
+                  communes: CommuneDirectory) -> Callable[[], list[dict[str, object]]]:
+    """The learning report (bot.storage.learning.LearningReports.progress, per commune × group) as plain
+    rows for the dashboard, with the nearest target still ahead. The one adapter to adjust if it changes."""
+    import datetime as _dt
+
+    modules = [m.id for m in Curriculum(settings.path(settings.knowledge.lessons_dir)).modules()]
+
+    def rows() -> list[dict[str, object]]:
+        from bot.storage.learning import LearningReports
+
+        rep = LearningReports(sessions).progress(modules=modules, basic_modules=settings.learning.basic_skills_modules,
+                                                 targets=learning_targets(settings), by=("commune", "group"),
+                                                 communes=communes)
+        today, out = _dt.date.today(), []
+        for r in rep.rows:
+            nxt = next((g for g in r.targets if g.by >= today), r.targets[-1] if r.targets else None)
+            out.append({"commune": r.commune, "commune_name": r.commune_name, "group": r.group,
+                        "population": r.population, "learners": r.learners, "skilled": r.skilled,
+                        "coverage_pct": r.coverage_pct, "target_by": nxt.by.isoformat() if nxt else "",
+                        "target_pct": nxt.target_pct if nxt else None, "gap": nxt.gap if nxt else None})
+        return out
+
+    return rows
+
+
+def kb_exclusive(svc: Services) -> Any:
+    """One ingest at a time: in this process (with publish_faq) and across processes (a database lock)."""
+    import contextlib
+    import time
+
+    from bot.storage.locks import LeaderLock
+
+    @contextlib.contextmanager
+    def hold() -> Any:
+        with _publish_lock:
+            lock = LeaderLock(svc.sessions.kw["bind"], "kb-ingest")
+            deadline = time.monotonic() + 900
+            while not lock.try_acquire():
+                if time.monotonic() > deadline:
+                    raise RuntimeError("another re-index is still running")
+                time.sleep(0.5)
+            try:
+                yield
+            finally:
+                lock.release()
+
+    return hold()
+
+
+def build_admin(svc: Services) -> None:
+    """The admin console's services: stores, dashboard, knowledge-base manager, re-indexer, settings."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.storage.admin import AdminStore, BotSettingsStore
+    from bot.storage.audit import AuditLog
+    from bot.storage.dashboard import Dashboard
+    from ingest.chunking import Chunker
+    from ingest.jobs import Reindexer
+    from ingest.kbcheck import load_official_domains
+    from ingest.manage import KnowledgeManager
+
+    s, sessions = svc.settings, svc.sessions
+    svc.admin, svc.audit, svc.bot_settings = AdminStore(sessions), AuditLog(sessions), BotSettingsStore(sessions)
+    communes = svc.communes or build_communes(s)
+    svc.dashboard = Dashboard(sessions, tz=ZoneInfo(s.handoff.timezone), desk=svc.desk,
+                              learning=learning_rows(s, sessions, communes), commune_name=communes.name)
+    i = s.ingest
+    svc.kb = KnowledgeManager(
+        bundled=[s.path(p) for p in s.knowledge.paths], managed_dir=s.path(s.knowledge.managed_dir),
+        catalogue=svc.admin, official_domains=load_official_domains(s.path(s.knowledge.official_domains)),
+        chunker=Chunker(chunk_size=i.chunk_size, overlap=i.chunk_overlap, max_chunks=i.max_chunks_per_document),
+        max_words=s.knowledge.max_words, stale_after_days=s.knowledge.stale_after_days,
+        broken_links_file=s.path(s.admin.broken_links_file))
+    svc.reindexer = Reindexer(svc.admin, run=lambda progress: ingest(s, embedder=svc.embedder, on_error="fail",
+                                                                      progress=progress),
+                              reload=lambda: svc.reload_index(force=True), exclusive=lambda: kb_exclusive(svc))
+    applied: list[dict[str, object]] = []
+
+    def refresh() -> None:
+        current = svc.bot_settings.overrides()
+        if not applied or applied[-1] != current:
+            apply_bot_settings(svc, current)
+            applied[:] = [current]
+
+    try:
+        from bot.storage.locks import LeaderLock
+
+        lock = LeaderLock(sessions.kw["bind"], "kb-ingest")  # free: no process is indexing now
+        if lock.try_acquire():
+            try:
+                svc.admin.fail_stale_jobs(datetime.now(UTC))  # so 'running' jobs were left by a dead process
+            finally:
+                lock.release()
+        else:
+            svc.admin.fail_stale_jobs(datetime.now(UTC) - timedelta(hours=1))
+        refresh()
+    except Exception as exc:  # the bot still answers with the configured values
+        log.error("admin console state not read (bot settings overrides not applied): %s", exc)
+    svc.jobs.append(("bot-settings", s.admin.settings_reload_s, refresh))
+

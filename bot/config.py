@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,6 +33,7 @@ class AppSettings(_Section):
     mode: Literal["development", "production"] = "development"
     data_dir: Path = Path("var")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line (for log shippers)
 
 
 class DatabaseSettings(_Section):
@@ -52,6 +54,10 @@ class KnowledgeSettings(_Section):
     lexicon_dir: Path = Path("knowledge/lexicon")
     lessons_dir: Path = Path("knowledge/lessons")
     official_domains: Path = Path("knowledge/official_domains.txt")
+    communes: Path = Path("knowledge/communes/tuyen-quang.csv")  # the province's commune-level units
+    # Guides written from the running system (approved volunteer FAQs, admin uploads): always ingested too.
+    managed_dir: Path = Path("var/knowledge")
+    province: str = "Tuyên Quang"
     stale_after_days: int = Field(default=180, ge=1)
     max_words: int = Field(default=400, ge=50)
 
@@ -59,6 +65,7 @@ class KnowledgeSettings(_Section):
 class IndexSettings(_Section):
     dir: Path = Path("var/index")
     keep_builds: int = Field(default=2, ge=1)
+    reload_check_s: float = Field(default=5.0, ge=0)  # serving processes pick up a new build; 0 = never
 
 
 class EmbedderSettings(_Section):
@@ -97,12 +104,179 @@ class AnswerSettings(_Section):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
 
+class LlmSettings(_Section):
+    """An OpenAI-compatible chat model (vLLM, Ollama, LM Studio, a hosted API) for answer.mode: llm."""
+
+    base_url: str = ""  # e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8000/v1 (vLLM)
+    model: str = ""
+    api_key: str = Field(default="", repr=False)  # secret; local servers accept any value
+    timeout_s: float = Field(default=8.0, gt=0, le=300)  # one HTTP call to the model
+    time_budget_s: float = Field(default=8.0, gt=0, le=300)  # the whole answer; then the extractive one is sent
+    max_tokens: int = Field(default=400, ge=16, le=8192)
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    passages: int = Field(default=4, ge=1, le=10)  # retrieved passages given to the model
+    rewrite: bool = True  # let the model rewrite unaccented questions and follow-ups for search
+    stream: bool = True  # stream the answer to the web chat (server-sent events)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL (the OpenAI-compatible API root, …/v1)")
+        return v.rstrip("/")
+
+
 class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=65536, ge=1024)
     run_workers: bool = True  # process the inbox/outbox inside `binhdan serve`
     public_url: str = ""
+    # scale-out (issue 9): HTTP worker processes, leases of claimed inbox/outbox rows, shutdown grace
+    workers: int = Field(default=1, ge=1, le=64)
+    inbox_lease_s: float = Field(default=120.0, gt=0)
+    outbox_lease_s: float = Field(default=60.0, gt=0)
+    shutdown_grace_s: float = Field(default=15.0, ge=0)
+    access_log: bool = True
+    # abuse limits (issue 8): per citizen (channel + user) and per client IP (web chat API), per minute;
+    # 0 switches a limit off. Storage: memory:// (one process) or redis://host:port (shared by workers).
+    rate_limit_storage: str = "memory://"
+    rate_limit_user_per_minute: int = Field(default=20, ge=0)
+    rate_limit_ip_per_minute: int = Field(default=120, ge=0)
+    max_text_chars: int = Field(default=4000, ge=100)  # longer messages are cut before they are stored
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _limiter_uri(cls, v: str) -> str:
+        if not v.startswith(("memory://", "redis://", "rediss://", "redis+unix://")):
+            raise ValueError("must be memory:// or a redis://host:port URL")
+        return v
+
+
+class HandoffSettings(_Section):
+    """Volunteer tickets: service hours, how long a commune has before the province pool, silence."""
+
+    timezone: str = "Asia/Ho_Chi_Minh"
+    hours: str = "07:00-21:00"  # when volunteers answer, local time
+    days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4, 5, 6])  # 0 = Monday
+    pool_after_min: float = Field(default=10, gt=0)  # unclaimed this long -> offered to the province pool
+    urgent_pool_after_min: float = Field(default=2, gt=0)
+    silence_remind_min: float = Field(default=30, gt=0)  # claimed, citizen silent: one reminder …
+    silence_close_min: float = Field(default=60, gt=0)  # … then the ticket closes
+    expire_after_hours: float = Field(default=72, gt=0)  # never claimed: expires
+    wait_window_days: int = Field(default=30, ge=1)  # recent tickets used to tell the usual wait
+    sweep_every_s: float = Field(default=30, gt=0)
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, v: str) -> str:
+        if not re.fullmatch(r"\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*", v):
+            raise ValueError("must look like 07:00-21:00")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(v)
+        except Exception as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+
+class PrivacySettings(_Section):
+    """Personal data (issue 8): how long conversation text is kept, how often the purge runs."""
+
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    purge_every_s: float = Field(default=3600.0, gt=0)
+
+
+class AuthSettings(_Section):
+    """Volunteer and admin accounts: server-side sessions in the database, cookie flags."""
+
+    session_hours: float = Field(default=12, gt=0)
+    cookie_secure: Literal["auto", "always", "never"] = "auto"  # auto: Secure when public_url is https or production
+    login_attempts_per_minute: int = Field(default=10, ge=1)
+    link_code_minutes: int = Field(default=15, ge=1)
+
+
+class LearningTarget(_Section):
+    """`share` of the people in `groups` ("*" = everyone) have basic digital skills by `by`."""
+
+    groups: list[str]
+    share: float = Field(ge=0, le=1)
+    by: date
+
+    @field_validator("groups")
+    @classmethod
+    def _groups(cls, v: list[str]) -> list[str]:
+        known = ("*", "can_bo", "hoc_sinh", "lao_dong", "cao_tuoi", "khac")
+        bad = [g for g in v if g not in known]
+        if bad or not v:
+            raise ValueError(f"groups must be among {', '.join(known)}; got {bad or v}")
+        return v
+
+
+def _default_targets() -> list[LearningTarget]:
+    """The seed plan: officials 80%, students 100%, other adults 50% by 2025-12-31; everyone by 2026-12-31."""
+    end25, end26 = date(2025, 12, 31), date(2026, 12, 31)
+    return [LearningTarget(groups=["can_bo"], share=0.8, by=end25),
+            LearningTarget(groups=["hoc_sinh"], share=1.0, by=end25),
+            LearningTarget(groups=["lao_dong", "cao_tuoi", "khac"], share=0.5, by=end25),
+            LearningTarget(groups=["*"], share=1.0, by=end26)]
+
+
+class LearningSettings(_Section):
+    """Learning in the chat (issue 6): quiz pass mark, review spacing, counting rule, targets, reminders.
+    The counting rules are explained in docs/LEARNING.md."""
+
+    iri_base: str = ""  # xAPI activity ids and actor homePage; "" = <server.public_url>/xapi
+    pass_ratio: float = Field(default=0.8, gt=0, le=1)  # a lesson's quiz is passed with this share right
+    review_days: list[int] = Field(default_factory=lambda: [1, 3, 7])  # missed items come back after …
+    basic_skills_modules: list[str] = Field(default_factory=lambda: [
+        "m1-dien-thoai", "m2-vneid", "m3-dich-vu-cong", "m4-thanh-toan", "m5-an-toan"])
+    targets: list[LearningTarget] = Field(default_factory=_default_targets)
+    reminders: bool = True  # the worker sends reminders at all
+    remind_after_days: float = Field(default=3, gt=0)
+    quiet_hours: str = "21:00-07:00"  # local time: no reminder then
+    timezone: str = "Asia/Ho_Chi_Minh"
+    remind_every_s: float = Field(default=900, gt=0)
+
+    @field_validator("review_days")
+    @classmethod
+    def _days(cls, v: list[int]) -> list[int]:
+        if not v or any(d <= 0 for d in v):
+            raise ValueError("must be a non-empty list of positive day counts")
+        return v
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+        if not re.fullmatch(r"\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*", v):
+            raise ValueError("must look like 21:00-07:00")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(v)
+        except Exception as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+
+class AdminSettings(_Section):
+    """The admin console (issue 7; docs/ADMIN.md): uploads, the broken-link list, settings reload."""
+
+    max_upload_mb: float = Field(default=5.0, gt=0, le=100)  # one uploaded guide, document or FAQ table
+    broken_links_file: Path = Path("var/broken_links.txt")  # known-bad source URLs (`binhdan kb links --online`)
+    settings_reload_s: float = Field(default=10.0, gt=0)  # other processes pick up changed bot settings
+    unanswered_days: int = Field(default=30, ge=1, le=3650)  # the unanswered inbox looks this far back
 
 
 class TelegramSettings(_Section):
@@ -137,7 +311,13 @@ class Settings(_Section):
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    llm: LlmSettings = LlmSettings()
     server: ServerSettings = ServerSettings()
+    handoff: HandoffSettings = HandoffSettings()
+    auth: AuthSettings = AuthSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    learning: LearningSettings = LearningSettings()
+    admin: AdminSettings = AdminSettings()
     telegram: TelegramSettings = TelegramSettings()
     zalo: ZaloSettings = ZaloSettings()
     base_dir: Path = Path(".")
@@ -235,7 +415,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     _apply_env_overrides(data, env)
     data["base_dir"] = path.resolve().parent if path.exists() else Path.cwd()
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -243,3 +423,82 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
             msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
             problems.append(f"{key}: {msg}")
         raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
+    if settings.answer.mode == "llm":  # the model's address and name are needed only in llm mode
+        for key in ("base_url", "model"):
+            if not getattr(settings.llm, key):
+                raise ConfigError(f"llm.{key}: required when answer.mode is 'llm' "
+                                  f"(set it in config.yaml or BINHDAN_LLM__{key.upper()})")
+    return settings
+
+
+# ---- security checks (issue 8): `binhdan doctor` reports them; production mode refuses to start ----------
+_WEAK_WORDS = ("change", "secret", "example", "placeholder", "password", "test", "dummy", "xxx", "todo",
+               "default", "123456", "abc", "token")
+
+
+def weak_secret(value: str, *, min_length: int = 16) -> str:
+    """Why `value` is not a usable secret ("" when it is): empty, short, a placeholder word, or few
+    distinct characters."""
+    if not value:
+        return "empty"
+    if len(value) < min_length:
+        return f"shorter than {min_length} characters"
+    low = value.lower()
+    if value.startswith("${") or any(w in low for w in _WEAK_WORDS):
+        return "looks like a placeholder"
+    if len(set(value)) < 8:
+        return "too few distinct characters"
+    return ""
+
+
+def security_problems(settings: Settings) -> list[str]:
+    """Configuration problems that matter in production: weak or placeholder secrets, plain HTTP URLs.
+    Each item names the key. An empty list means nothing to report."""
+    problems: list[str] = []
+    tg, z = settings.telegram, settings.zalo
+    if tg.token and tg.webhook_url:
+        why = weak_secret(tg.webhook_secret)
+        if why:
+            problems.append(f"telegram.webhook_secret: {why} (set TELEGRAM_WEBHOOK_SECRET to a long random value)")
+        if not tg.webhook_url.startswith("https://"):
+            problems.append("telegram.webhook_url: must be an https:// URL")
+    if tg.token and ":" not in tg.token:
+        problems.append("telegram.token: does not look like a bot token (id:secret)")
+    if z.app_id or z.oa_secret_key:
+        for key in ("oa_secret_key", "app_secret"):
+            why = weak_secret(getattr(z, key), min_length=12)
+            if why:
+                problems.append(f"zalo.{key}: {why}")
+    for section in (settings.auth, settings.server):  # the login session secret, when the build has one
+        value = getattr(section, "session_secret", None)
+        if isinstance(value, str):
+            why = weak_secret(value, min_length=32)
+            if why:
+                name = "auth" if section is settings.auth else "server"
+                problems.append(f"{name}.session_secret: {why}")
+    public = settings.server.public_url
+    if public and not public.startswith("https://"):
+        problems.append("server.public_url: must be an https:// URL in production")
+    url = settings.database.url
+    if "://" in url and "@" in url:
+        creds = url.split("://", 1)[1].split("@", 1)[0]
+        password = creds.split(":", 1)[1] if ":" in creds else ""
+        if password and weak_secret(password, min_length=12):
+            problems.append("database.url: the database password is weak or a placeholder")
+    if settings.app.log_level == "DEBUG":
+        problems.append("app.log_level: DEBUG logs request details; use INFO or higher in production")
+    return problems
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """The configured secrets, so the log filter can mask them wherever they would appear."""
+    values = [settings.telegram.token, settings.telegram.webhook_secret, settings.zalo.app_secret,
+              settings.zalo.oa_secret_key, settings.zalo.access_token, settings.zalo.refresh_token,
+              settings.llm.api_key]
+    if settings.telegram.token and ":" in settings.telegram.token:
+        values.append(settings.telegram.token.split(":", 1)[1])
+    for section in (settings.auth, settings.server):
+        value = getattr(section, "session_secret", None)
+        if isinstance(value, str):
+            values.append(value)
+    return [v for v in values if v]

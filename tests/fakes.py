@@ -83,7 +83,10 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []
         self.fail_sends = False
         self.rate_limit_next = 0
+        self.send_delay_s = 0.0  # hold every sendMessage this long (a slow platform)
+        self.sent_ids: list[int] = []  # message_id answered for each entry of `sent`
         self.answered_callbacks: list[str] = []
+        self.photos: list[dict[str, Any]] = []  # sendPhoto calls: chat_id, caption, reply_markup, png (bytes)
         self.app = FastAPI()
         self._next_id = 1000
 
@@ -112,7 +115,17 @@ class FakeTelegram:
             if method == "answerCallbackQuery":
                 self.answered_callbacks.append(str(p.get("callback_query_id")))
                 return self._ok(True)
+            if method == "sendPhoto":  # multipart upload: the file part is read as bytes
+                form = await request.form()
+                photo = form.get("photo")
+                data = await photo.read() if hasattr(photo, "read") else b""
+                self._next_id += 1
+                self.photos.append({**{k: v for k, v in p.items() if k != "photo"}, "png": data})
+                return self._ok({"message_id": self._next_id, "date": int(time.time()),
+                                 "chat": {"id": int(p["chat_id"]), "type": "private"}, "photo": []})
             if method == "sendMessage":
+                if self.send_delay_s:
+                    await asyncio.sleep(self.send_delay_s)
                 if self.fail_sends:
                     return JSONResponse({"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502)
                 if self.rate_limit_next:
@@ -121,6 +134,7 @@ class FakeTelegram:
                                          "parameters": {"retry_after": 1}}, 429)
                 self._next_id += 1
                 self.sent.append(p)
+                self.sent_ids.append(self._next_id)
                 return self._ok({"message_id": self._next_id, "date": int(time.time()),
                                  "chat": {"id": int(p["chat_id"]), "type": "private"}, "text": p.get("text", "")})
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
@@ -198,3 +212,78 @@ def zalo_signature(raw: bytes, *, app_id: str = "app-1", oa_secret_key: str = "o
 
     ts = str(json.loads(raw)["timestamp"])
     return "mac=" + hashlib.sha256(app_id.encode() + raw + ts.encode() + oa_secret_key.encode()).hexdigest()
+
+
+# ---- a fake OpenAI-compatible chat completions server (issue 10: grounded generation) ------------------
+
+class FakeOpenAI:
+    """POST /v1/chat/completions, plain JSON or `stream=true` server-sent events, with scripted replies.
+
+    `reply` is the assistant's text, or a function of the request body returning it. `rewrite` answers the
+    query-rewriting requests (recognised by the rewriter's system prompt) when set. `delay_s` holds the
+    answer back (a timeout), `status` answers an HTTP error instead. Every request body is recorded."""
+
+    REWRITE_HINT = "search query"
+
+    def __init__(self, reply: str | Callable[[dict[str, Any]], str] = "") -> None:
+        self.reply = reply
+        self.rewrite: str | None = None
+        self.delay_s = 0.0
+        self.piece_delay_s = 0.01  # between streamed pieces
+        self.status = 200
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.models = ["fake-model"]
+        self.app = FastAPI()
+
+        @self.app.get("/v1/models")
+        async def models() -> JSONResponse:
+            return JSONResponse({"object": "list", "data": [{"id": m, "object": "model"} for m in self.models]})
+
+        @self.app.post("/v1/chat/completions", response_model=None)
+        async def completions(request: Request) -> Any:
+            from fastapi.responses import StreamingResponse
+
+            body = await request.json()
+            self.requests.append(body)
+            self.headers.append(dict(request.headers))
+            system = str(body["messages"][0].get("content", "")) if body.get("messages") else ""
+            is_rewrite = self.REWRITE_HINT in system
+            deadline = time.monotonic() + (0.0 if is_rewrite else self.delay_s)
+            while time.monotonic() < deadline:  # hold the answer back, but notice a client that gave up
+                if await request.is_disconnected():
+                    return JSONResponse({}, 499)
+                await asyncio.sleep(0.05)
+            if self.status != 200 and not is_rewrite:
+                return JSONResponse({"error": {"message": "scripted failure", "type": "server_error"}}, self.status)
+            if is_rewrite:
+                text = self.rewrite if self.rewrite is not None else str(body["messages"][-1]["content"])
+            else:
+                text = self.reply(body) if callable(self.reply) else self.reply
+            usage = {"prompt_tokens": 50 * len(body.get("messages", [])), "completion_tokens": len(text.split()),
+                     "total_tokens": 50 * len(body.get("messages", [])) + len(text.split())}
+            base = {"id": "chatcmpl-fake", "created": int(time.time()), "model": body.get("model", "fake")}
+            if not body.get("stream"):
+                return JSONResponse({**base, "object": "chat.completion", "usage": usage, "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]})
+
+            async def events() -> Any:
+                pieces = [text[i:i + 12] for i in range(0, len(text), 12)] or [""]
+                for n, piece in enumerate(pieces):
+                    delta = {"role": "assistant", "content": piece} if n == 0 else {"content": piece}
+                    chunk = {**base, "object": "chat.completion.chunk",
+                             "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+                    yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+                    await asyncio.sleep(self.piece_delay_s)
+                last = {**base, "object": "chat.completion.chunk",
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                yield f"data: {json.dumps(last)}\n\n"
+                if (body.get("stream_options") or {}).get("include_usage"):
+                    yield f"data: {json.dumps({**base, 'object': 'chat.completion.chunk', 'choices': [], 'usage': usage})}\n\n"
+                yield "data: [DONE]\n\n"
+
+            return StreamingResponse(events(), media_type="text/event-stream")
+
+    def answer_requests(self) -> list[dict[str, Any]]:
+        """The generation requests (not the rewriting ones)."""
+        return [r for r in self.requests if self.REWRITE_HINT not in str(r["messages"][0].get("content", ""))]

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import html
+import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +17,7 @@ from bot.core.messages import InboundMessage, Reply
 from bot.core.texts import t
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1000  # a photo caption holds 1,024 characters
 MAX_CALLBACK_BYTES = 64
 
 
@@ -49,8 +53,12 @@ def parse_update(data: dict[str, Any]) -> InboundMessage | None:
     text = msg.get("text")
     if isinstance(text, str):
         kind = "command" if text.startswith("/") else "text"
+        meta: dict[str, str] = {}
+        replied = (msg.get("reply_to_message") or {}).get("text")
+        if isinstance(replied, str) and (m := re.search(r"#(\d{1,10})\b", replied)):
+            meta["reply_ticket"] = m.group(1)  # a volunteer answering a ticket's message
         return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id),
-                              received_at=when, kind=kind, text=text, display_name=name)
+                              received_at=when, kind=kind, text=text, display_name=name, meta=meta)
     return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id), received_at=when,
                           kind="unsupported", display_name=name)
 
@@ -65,13 +73,15 @@ def to_html(text: str) -> str:
 class TelegramSender:
     channel = "telegram"
 
-    def __init__(self, token: str, *, api_base_url: str = "https://api.telegram.org") -> None:
+    def __init__(self, token: str, *, api_base_url: str = "https://api.telegram.org",
+                 images: Callable[[str], bytes | None] | None = None) -> None:
         from telegram import Bot
         from telegram.request import HTTPXRequest
 
         base = api_base_url.rstrip("/")
         self.bot = Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
                        request=HTTPXRequest(connection_pool_size=8, read_timeout=30, connect_timeout=10))
+        self.images = images  # a reply's `image` link -> PNG bytes (certificates), sent with sendPhoto
 
     async def start(self) -> None:
         await self.bot.initialize()
@@ -97,6 +107,16 @@ class TelegramSender:
             if cq:
                 with contextlib.suppress(BadRequest):  # too old to answer: harmless
                     await self.bot.answer_callback_query(cq)
+            chat_id = int(user_ref) if user_ref.lstrip("-").isdigit() else user_ref
+            photo = await asyncio.to_thread(self.images, reply.image) if reply.image and self.images else None
+            if photo is not None:  # a certificate: the picture, with the text as its caption when it fits
+                fits = len(reply.text) <= MAX_CAPTION
+                sent = await self.bot.send_photo(chat_id=chat_id, photo=photo, filename="chung-nhan.png",
+                                                 caption=to_html(reply.text) if fits else None,
+                                                 parse_mode=ParseMode.HTML if fits else None,
+                                                 reply_markup=self._keyboard(reply) if fits else None)
+                if fits:
+                    return str(sent.message_id)
             parts = [to_html(p) for p in split_text(reply.text, MAX_TEXT - 300)]
             if reply.sources:
                 src = reply.sources[0]

@@ -4,7 +4,8 @@ Inbound: `X-ZEvent-Signature: mac=<sha256_hex(app_id + raw body + body.timestamp
 (plain SHA-256, not HMAC), compared in constant time on the raw bytes. Outbound: `POST
 {api_base_url}/v3.0/oa/message/cs` with the `access_token` header; errors arrive as HTTP 200 with a
 non-zero `error`. Access tokens are refreshed before expiry through OAuth v4; the refresh token works
-once and rotates, so the new pair is persisted before use and refreshes are serialised.
+once and rotates, so the new pair is persisted before use and refreshes are serialised — across worker
+processes too: the token row is held in the database while a refresh runs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import hmac
 import json
 import logging
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -83,6 +85,10 @@ class TokenPersistence(Protocol):
 
     def save(self, name: str, token: Any) -> None: ...
 
+    def exclusive(self, name: str) -> AbstractContextManager[Any]:
+        """Hold the token across processes; the held object has `.token` and `.save(token)`."""
+        ...
+
 
 class ZaloSender:
     channel = "zalo"
@@ -100,6 +106,7 @@ class ZaloSender:
         self.margin = timedelta(seconds=refresh_margin_s)
         self._lock = asyncio.Lock()
         self._client = httpx.AsyncClient(timeout=timeout_s)
+        self._timeout_s = timeout_s
         if store.get(TOKEN_NAME) is None and access_token:
             # Configured tokens seed the store once; from then on the rotated pair in the store wins.
             store.save(TOKEN_NAME, token_factory(access_token, refresh_token,
@@ -112,17 +119,23 @@ class ZaloSender:
         await self._client.aclose()
 
     async def _refresh(self, stale_access: str) -> str:
+        # One refresh at a time in this process (asyncio lock) and across processes (the token row is
+        # held in the database while the refresh runs: the refresh token works only once).
         async with self._lock:
-            current = self.store.get(TOKEN_NAME)
+            return await asyncio.to_thread(self._refresh_held, stale_access)
+
+    def _refresh_held(self, stale_access: str) -> str:
+        with self.store.exclusive(TOKEN_NAME) as held:
+            current = held.token
             if current is not None and current.access_token != stale_access:
-                return str(current.access_token)  # another caller refreshed meanwhile
+                return str(current.access_token)  # another worker refreshed meanwhile
             if current is None or not current.refresh_token:
                 raise SendError("zalo: no refresh token; an OA admin must authorise the app again")
             try:
-                r = await self._client.post(
+                r = httpx.post(
                     f"{self.oauth}/v4/oa/access_token", headers={"secret_key": self.app_secret},
                     data={"refresh_token": current.refresh_token, "app_id": self.app_id,
-                          "grant_type": "refresh_token"})
+                          "grant_type": "refresh_token"}, timeout=self._timeout_s)
                 body = r.json()
             except (httpx.HTTPError, ValueError) as exc:
                 raise SendError(f"zalo token refresh failed: {exc}", retry_after=30.0) from exc
@@ -130,9 +143,9 @@ class ZaloSender:
                 raise SendError(f"zalo token refresh refused: {body.get('error')} {body.get('error_description', '')}")
             expires = datetime.now(UTC) + timedelta(seconds=int(str(body.get("expires_in") or "90000")))
             token = self.token_factory(body["access_token"], body["refresh_token"], expires)
-            self.store.save(TOKEN_NAME, token)  # persisted before the new access token is ever used
-            log.info("zalo access token refreshed; valid until %s", expires.isoformat())
-            return str(body["access_token"])
+            held.save(token)  # committed when the block ends, before the new access token is ever used
+        log.info("zalo access token refreshed; valid until %s", expires.isoformat())
+        return str(body["access_token"])
 
     async def _access_token(self) -> str:
         tok = self.store.get(TOKEN_NAME)

@@ -1,8 +1,10 @@
 """Answering use case: question -> retrieval -> decision (covered or not) -> extractive answer.
 
-No LLM: the answer is the best passage of the best document, with numbered steps intact, cut at a
-line boundary under the character budget, plus its source and up to N related topics. The decision
-uses a logistic calibration of retrieval features fitted on held-out evaluation data.
+By default no LLM: the answer is the best passage of the best document, with numbered steps intact, cut
+at a line boundary under the character budget, plus its source and up to N related topics. The decision
+uses a logistic calibration of retrieval features fitted on held-out evaluation data. With a
+`GroundedWriter` (answer.mode: llm) a language model may rewrite the question for search and write the
+answer from the retrieved passages; the extractive answer stays the fallback (see bot/core/generation.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 
+from bot.core.generation import GroundedWriter, current_sink
 from bot.core.ports import QuestionLog, Redactor, Retriever
 from bot.core.text import clean, fold, letter_ratio, tokens
 from bot.core.types import Answer, ConversationContext, Passage, QuestionRecord, Retrieval, Source
@@ -30,6 +33,7 @@ MESSAGES = {
         ),
         "related": "Có thể bạn quan tâm:",
         "more": "(Xem đầy đủ tại nguồn bên dưới.)",
+        "sources": "Nguồn:",
     },
     "en": {
         "empty": "Please type your question, for example: \"forgot VNeID password\".",
@@ -41,6 +45,7 @@ MESSAGES = {
         ),
         "related": "You may also want to read:",
         "more": "(See the full guide at the source below.)",
+        "sources": "Sources:",
     },
 }
 
@@ -129,6 +134,7 @@ class AnswerService:
         max_query_chars: int = 1000,
         question_log: QuestionLog | None = None,
         redactor: Redactor | None = None,
+        writer: GroundedWriter | None = None,
     ) -> None:
         self._retriever = retriever
         self._cal = calibration
@@ -137,6 +143,12 @@ class AnswerService:
         self._max_query_chars = max_query_chars
         self._log = question_log
         self._redactor = redactor
+        self._writer = writer
+
+    @property
+    def streams(self) -> bool:
+        """True when answers may be streamed (a language model that streams writes them)."""
+        return self._writer is not None and self._writer.streams
 
     def check(self, question: str) -> str:
         """Clean the question or raise `InvalidQuestion` with a message for the citizen."""
@@ -165,8 +177,12 @@ class AnswerService:
         except InvalidQuestion as exc:
             return Answer(question=question, text=str(exc), confidence=0.0, covered=False, escalate=False)
         standalone = q
-        if context and context.previous_questions and is_follow_up(q):
-            standalone = f"{context.previous_questions[-1]} {q}"
+        history = list(context.previous_questions) if context else []
+        if history and is_follow_up(q):
+            standalone = f"{history[-1]} {q}"
+        deadline = time.monotonic() + (self._writer.time_budget_s if self._writer is not None else 0.0)
+        if self._writer is not None and self._writer.wants_rewrite(q, history):
+            standalone = self._writer.rewrite(q, history, deadline=deadline) or standalone
         r = self._retriever.retrieve(standalone, limit=max(5, self._related + 2))
         lang = r.query.lang
         msgs = MESSAGES["en" if lang == "en" else "vi"]
@@ -185,6 +201,22 @@ class AnswerService:
         else:
             text = msgs["not_covered"]
             related = ()
+        mode, reason, tokens = "extractive", "", 0
+        if covered and self._writer is not None:
+            given = self._writer.select(best, r.passages)
+            w = self._writer.write(standalone, given, lang=lang, deadline=deadline, on_delta=current_sink())
+            tokens, reason = w.tokens, w.reason
+            if w.refused:  # the passages do not answer it: the "not covered" path and the volunteer offer
+                mode, covered, text, related = "llm", False, msgs["not_covered"], ()
+            elif w.text:
+                mode = "llm"
+                cited = [self._source(given[i]) for i in w.cited]
+                ids = {c.doc_id for c in cited}
+                text = w.text
+                if len(cited) > 1:
+                    text += "\n\n" + msgs["sources"] + "\n" + "\n".join(f"[{i}] {c.title}" for i, c in enumerate(cited, 1))
+                sources = (*cited, *[s for s in sources if s.doc_id not in ids])[:5]
+                related = tuple(s for s in related if s.doc_id not in ids)
         answer = Answer(
             topic=r.passages[0].topic if covered else "",
             question=question,
@@ -196,6 +228,9 @@ class AnswerService:
             related=related,
             lang=lang,
             standalone_question=standalone,
+            mode=mode,
+            fallback_reason=reason,
+            llm_tokens=tokens,
         )
         if context is not None:
             context.previous_questions.append(standalone if standalone != q else q)
@@ -266,6 +301,9 @@ class AnswerService:
             lang=answer.lang,
             topic=r.passages[0].topic if r.passages and answer.covered else "",
             latency_ms=round(latency_ms, 2),
+            answer_mode=answer.mode,
+            fallback_reason=answer.fallback_reason,
+            llm_tokens=answer.llm_tokens,
         )
         try:
             assert self._log is not None

@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.answering import AnswerService
+from bot.core.communes import CommuneDirectory
+from bot.core.handoff import URGENT_GUIDES, OpenedTicket, TicketSummary, opening_phrase, urgency, wait_phrase
+from bot.core.learning import ACTION_NAMES as LEARNING_ACTIONS
+from bot.core.learning import LearningService
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
-from bot.core.ports import Curriculum, HandoffDesk
+from bot.core.ports import HandoffDesk
 from bot.core.privacy import redact
+from bot.core.rights import ERASE_COMMANDS, EXPORT_COMMANDS, RightsService
 from bot.core.text import fold, tokens
-from bot.core.texts import NOTICE_VERSION, t
+from bot.core.texts import NOTICE_VERSION, TEXTS, t
 from bot.core.types import Answer, ConversationContext
 
 TOPICS = {"vneid": "vneid", "dvc": "dichvucong", "pay": "payments", "safety": "safety", "local": "local"}
@@ -45,11 +50,15 @@ def wants_human(text: str) -> bool:
 
 class ConversationService:
     def __init__(self, answers: AnswerService, *, handoff: HandoffDesk | None = None,
-                 curriculum: Curriculum | None = None, menu_guides: int = 5) -> None:
+                 learning: LearningService | None = None, menu_guides: int = 5,
+                 communes: CommuneDirectory | None = None, rights: RightsService | None = None) -> None:
         self.answers = answers
+        self.rights = rights  # /dulieu and /xoa (issue 8)
         self.handoff = handoff
-        self.curriculum = curriculum
+        self.learning = learning
         self.menu_guides = menu_guides
+        self.communes = communes or CommuneDirectory([])
+        self.greetings: dict[str, str] = {}  # lang -> greeting set in the admin console (issue 7)
 
     # ---- entry point -------------------------------------------------------------------------
     def handle(self, msg: InboundMessage, st: ConversationState) -> list[Reply]:
@@ -58,7 +67,12 @@ class ConversationService:
             kind, action = "action", st.options[int(text) - 1]
         if kind == "text" and parse_command(text):
             kind = "command"
-        if kind == "follow":
+        relayed = self._relay(msg, kind, text, st)
+        if relayed is not None:
+            replies = relayed
+        elif kind == "text" and st.state == "ask_commune":
+            replies = self._commune_answer(msg, text, st)
+        elif kind == "follow":
             replies = self._welcome(st, with_menu=True)
         elif kind == "unsupported":
             replies = [Reply(t(st.lang, "unsupported"), self._menu_buttons(st), kind="info")]
@@ -84,12 +98,13 @@ class ConversationService:
         return Reply(t(st.lang, "menu"), self._menu_buttons(st), kind="menu")
 
     def _notice(self, st: ConversationState) -> Reply:
-        return Reply(t(st.lang, "notice"), (Button(t(st.lang, "btn_yes"), "consent:yes"),
+        days = self.rights.retention_days if self.rights is not None else 90
+        return Reply(t(st.lang, "notice", days=days), (Button(t(st.lang, "btn_yes"), "consent:yes"),
                                             Button(t(st.lang, "btn_no"), "consent:no")), kind="notice")
 
     def _welcome(self, st: ConversationState, *, with_menu: bool) -> list[Reply]:
         st.greeted = True
-        replies = [Reply(t(st.lang, "greeting"), kind="info")]
+        replies = [Reply(self.greetings.get(st.lang) or t(st.lang, "greeting"), kind="info")]
         if not st.consent:
             replies.append(self._notice(st))
         if with_menu:
@@ -120,6 +135,8 @@ class ConversationService:
             st.lang = "vi"
         st.previous_questions = ctx.previous_questions[-3:]
         st.last_question_id = a.question_id
+        st.turns = [*st.turns, {"q": redacted[:300], "source": a.sources[0].title if a.covered and a.sources else "",
+                                "covered": "1" if a.covered else "0"}][-3:]
         replies.append(self._answer_reply(a, st))
         if a.covered:
             st.misses = 0
@@ -138,20 +155,132 @@ class ConversationService:
     def _text(self, msg: InboundMessage, text: str, st: ConversationState) -> list[Reply]:
         if not text:
             return [self._menu(st)]
+        if self.learning is not None:  # a commune, name or learner code the lesson flow waits for
+            taken = self.learning.text(msg, st, text)
+            if taken is not None:
+                return taken
         if wants_human(text):
             return self._volunteer(msg, st, reason="asked")
-        return self._ask(msg, text, st)
+        emergency = urgency(text)
+        if emergency and st.state not in ("waiting_volunteer", "with_volunteer"):
+            return self._urgent(msg, text, emergency, st)
+        replies = self._ask(msg, text, st)
+        offer = self.learning.after_answer(msg, st) if self.learning is not None else None  # mid-lesson question
+        return [*replies, offer] if offer is not None else replies
 
-    def _volunteer(self, msg: InboundMessage, st: ConversationState, *, reason: str) -> list[Reply]:
+    # ---- volunteers ------------------------------------------------------------------------------
+    def _relay(self, msg: InboundMessage, kind: str, text: str, st: ConversationState) -> list[Reply] | None:
+        """While a ticket is open or claimed, the citizen's words go to it. Returns None when the engine
+        should go on as usual (no ticket, a command or button, or an open ticket the bot may still answer)."""
+        if st.state not in ("waiting_volunteer", "with_volunteer") or self.handoff is None:
+            return None
+        active = self.handoff.active(msg.channel, msg.user_ref)
+        if active is None:  # closed, cancelled or expired meanwhile: the bot is back
+            st.state = "bot"
+            return None
+        ticket_id, status = active
+        st.state = "with_volunteer" if status == "claimed" else "waiting_volunteer"
+        if kind != "text" or not text:
+            return None
+        self.handoff.from_citizen(ticket_id, redact(text), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
+        if status == "claimed":
+            return []  # a person is answering: the bot keeps quiet
+        return None  # still waiting: the bot answers too, and the volunteer will see the message
+
+    def _volunteer(self, msg: InboundMessage, st: ConversationState, *, reason: str, priority: str = "normal",
+                   context: str = "") -> list[Reply]:
+        if reason in ("asked", "command", "button"):
+            if st.last_feedback == "not_helpful":
+                reason = "not_helpful"
+            elif st.misses >= 2:
+                reason = "not_covered"
+        if self.handoff is not None and not st.commune and len(self.communes) and priority != "urgent" \
+                and not st.commune_skipped:
+            st.state, st.pending_reason, st.pending_context = "ask_commune", reason, context[:300]
+            return [Reply(t(st.lang, "tk_ask_commune"),
+                          (Button(t(st.lang, "btn_tk_skip_commune"), "commune:skip"),), kind="question")]
+        return self._open_ticket(msg, st, reason=reason, priority=priority, context=context)
+
+    def _commune_buttons(self, st: ConversationState, text: str) -> list[Reply]:
+        found = self.communes.search(text, limit=5)
+        skip = Button(t(st.lang, "btn_tk_skip_commune"), "commune:skip")
+        if not found:
+            return [Reply(t(st.lang, "tk_commune_none", text=text[:40], province=self.communes.province), (skip,),
+                          kind="question")]
+        return [Reply(t(st.lang, "tk_commune_choose"),
+                      (*(Button(c.name, f"commune:{c.code}") for c in found), skip), kind="question")]
+
+    def _commune_answer(self, msg: InboundMessage, text: str, st: ConversationState) -> list[Reply]:
+        found = self.communes.search(text, limit=5)
+        if len(found) == 1 or (found and self.communes.search(text, limit=1)[0].short.lower() == text.strip().lower()):
+            return self._commune_chosen(msg, found[0].code, st)
+        return self._commune_buttons(st, text)
+
+    def _commune_chosen(self, msg: InboundMessage, code: str, st: ConversationState) -> list[Reply]:
+        if code == "skip":
+            st.commune_skipped = True
+        elif self.communes.get(code) is not None:
+            st.commune = self.communes.get(code).code  # type: ignore[union-attr]
+        else:
+            return self._commune_buttons(st, code)
+        reason, context = st.pending_reason or "button", st.pending_context
+        st.pending_reason, st.pending_context = "", ""
+        if st.state != "ask_commune":  # a stale button: just remember the commune
+            return [self._menu(st)]
+        return self._open_ticket(msg, st, reason=reason, priority="normal", context=context)
+
+    def _open_ticket(self, msg: InboundMessage, st: ConversationState, *, reason: str, priority: str,
+                     context: str = "") -> list[Reply]:
+        lang = st.lang
+        group = str(getattr(st, "group", "") or "")
+        if group and f"ln_group_{group}" in TEXTS["vi"]:
+            group = t("vi", f"ln_group_{group}")  # the volunteer reads "Người cao tuổi", not a code
+        summary = TicketSummary(reason=reason, group=group, lang=lang,
+                                turns=[dict(x) for x in st.turns[-3:]], context=context)
+        opened: OpenedTicket | None = None
         if self.handoff is not None:
-            summary = " | ".join(st.previous_questions[-3:])
-            self.handoff.request(channel=msg.channel, user_ref=msg.user_ref, reason=reason, summary=summary,
-                                 commune=st.commune)
+            opened = self.handoff.request(channel=msg.channel, user_ref=msg.user_ref, reason=reason, summary=summary,
+                                          commune=st.commune, priority=priority, lang=lang)
+        if opened is None:
+            st.state = "bot"
+            return [Reply(t(lang, "tk_unavailable"), self._menu_buttons(st), kind="info")]
         st.state = "waiting_volunteer"
-        replies = [Reply(t(st.lang, "waiting"), (Button(t(st.lang, "btn_menu"), "menu"),), kind="info")]
-        guide = self.answers.guide("dp-to-cong-nghe-so", st.lang)
+        cancel = Button(t(lang, "btn_tk_cancel"), "tk:cancel")
+        if opened.existing:
+            return [Reply(t(lang, "tk_existing", id=opened.id), (cancel,), kind="info")]
+        name = self.communes.name(opened.commune) if opened.commune else ""
+        where = t(lang, "tk_where_commune", name=name) if name else t(lang, "tk_where_province")
+        key = "tk_urgent_opened" if opened.priority == "urgent" else "tk_opened"
+        parts = [t(lang, key, id=opened.id, where=where)]
+        if opened.next_open is not None:
+            parts.append(opening_phrase(lang, opened.next_open))
+        else:
+            phrase = wait_phrase(lang, opened.median_wait_min)
+            if phrase:
+                parts.append(phrase)
+        parts.append(t(lang, "tk_next"))
+        return [Reply("\n".join(parts), (cancel, Button(t(lang, "btn_menu"), "menu")), kind="ticket")]
+
+    def _urgent(self, msg: InboundMessage, text: str, kind: str, st: ConversationState) -> list[Reply]:
+        """Safety steps at once, then an urgent ticket; the question is logged like any other."""
+        replies: list[Reply] = []
+        redacted = redact(text)
+        if any(tag in redacted for tag in _SENSITIVE):
+            replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
+        asked = self.answers.answer(redacted, channel=msg.channel, keep=st.consent != "declined")  # logged as usual
+        guide = self.answers.guide(URGENT_GUIDES.get(kind, "at-khi-bi-lua"), st.lang)
+        if guide is None and asked.covered:  # a knowledge base without the safety guide: the best answer
+            guide = asked
         if guide is not None:
-            replies.insert(0, self._answer_reply(guide, st))
+            head = t(st.lang, "tk_urgent_first")
+            replies.append(Reply(f"{head}\n\n{guide.text}", sources=guide.sources[:1], kind="answer", lang=st.lang))
+        st.turns = [*st.turns, {"q": redacted[:300], "source": guide.sources[0].title if guide and guide.sources
+                                else "", "covered": "1" if guide else "0"}][-3:]
+        replies += self._open_ticket(msg, st, reason="urgent", priority="urgent")
+        if not st.greeted:  # a first message: the notice beside the help, as for any question
+            st.greeted = True
+            if not st.consent:
+                replies.append(self._notice(st))
         return replies
 
     def _command(self, msg: InboundMessage, cmd: Command, st: ConversationState) -> list[Reply]:
@@ -168,9 +297,19 @@ class ConversationService:
                 return self._action(msg, f"lang:{cmd.arg}", st)
             return [Reply(t(st.lang, "lang_choose"), (Button("Tiếng Việt", "lang:vi"), Button("English", "lang:en")))]
         if cmd.name == "hoc":
+            if self.learning is not None:
+                return self.learning.command(msg, st, cmd.arg)
             return self._action(msg, "learn", st)
+        if cmd.name == "hoso" and self.learning is not None:
+            return self.learning.profile_command(msg, st)
         if cmd.name == "tinhnguyenvien":
             return self._volunteer(msg, st, reason="command")
+        if cmd.name in ("huy", "cancel"):
+            return self._action(msg, "tk:cancel", st)
+        if cmd.name in EXPORT_COMMANDS and self.rights is not None:
+            return self.rights.export(msg, st)
+        if cmd.name in ERASE_COMMANDS and self.rights is not None:
+            return self.rights.ask_erase(st)
         return [Reply(t(st.lang, "unknown_command") + "\n" + t(st.lang, "help"), self._menu_buttons(st))]
 
     def _action(self, msg: InboundMessage, action: str, st: ConversationState) -> list[Reply]:
@@ -194,10 +333,16 @@ class ConversationService:
             topic_name = t(lang, f"topic_{TOPICS[arg]}")
             return [Reply(t(lang, "topic_intro", topic=topic_name), (*buttons, Button(t(lang, "btn_menu"), "menu")),
                           kind="menu")]
-        if name == "learn":
-            return self._learn(arg, st)
+        if name in LEARNING_ACTIONS:
+            return self._learning(msg, action, st)
         if name == "volunteer":
             return self._volunteer(msg, st, reason="button")
+        if name == "commune" and arg:
+            return self._commune_chosen(msg, arg, st)
+        if name == "tk":
+            return self._ticket_action(msg, arg, st)
+        if name == "rights" and self.rights is not None:
+            return self.rights.action(msg, arg, st) or [self._menu(st)]
         if name == "fb" and arg:
             value, _, qid = arg.partition(":")
             helpful = value == "up"
@@ -215,20 +360,28 @@ class ConversationService:
             return [self._answer_reply(a, st)]
         return [self._menu(st)]
 
-    def _learn(self, module_id: str, st: ConversationState) -> list[Reply]:
+    def _ticket_action(self, msg: InboundMessage, arg: str, st: ConversationState) -> list[Reply]:
         lang = st.lang
-        modules = self.curriculum.modules() if self.curriculum is not None else []
-        if not module_id:
-            buttons = tuple(Button((title_en if lang == "en" else title)[:60], f"learn:{mid}"[:64])
-                            for mid, title, title_en, _ in modules[:8])
-            return [Reply(t(lang, "learn_intro"), (*buttons, Button(t(lang, "btn_menu"), "menu")), kind="menu")]
-        for mid, title, title_en, guide_ids in modules:
-            if mid == module_id:
-                links: list[Button] = []
-                for g in guide_ids[:5]:
-                    a = self.answers.guide(g, lang)
-                    if a is not None and a.sources:
-                        links.append(Button(a.sources[0].title[:60], f"ask:{a.sources[0].doc_id}"[:64]))
-                return [Reply(t(lang, "learn_module", title=title_en if lang == "en" else title),
-                              (*links, Button(t(lang, "btn_menu"), "menu")), kind="menu")]
+        verb, _, rest = arg.partition(":")
+        if verb == "cancel":
+            done = self.handoff is not None and self.handoff.cancel(msg.channel, msg.user_ref)
+            if st.state == "ask_commune":
+                done, st.pending_reason, st.pending_context = True, "", ""
+            st.state = "bot"
+            return [Reply(t(lang, "tk_cancelled" if done else "tk_nothing_to_cancel"), self._menu_buttons(st))]
+        if verb == "rate":
+            tid, _, value = rest.partition(":")
+            if tid.isdigit() and value.isdigit() and self.handoff is not None:
+                self.handoff.rate(int(tid), msg.channel, msg.user_ref, int(value))
+            return [Reply(t(lang, "tk_rated"), self._menu_buttons(st), kind="info")]
         return [self._menu(st)]
+
+    def _learning(self, msg: InboundMessage, action: str, st: ConversationState) -> list[Reply]:
+        """Lessons, quizzes and the learner profile (bot/core/learning.py); "Cần giúp đỡ" on a practice task
+        opens a volunteer ticket with the lesson as its context."""
+        if self.learning is None:
+            return [self._menu(st)]
+        if action.startswith("learn:help:"):
+            context = self.learning.help_context(msg, st, action.split(":", 2)[2])
+            return self._volunteer(msg, st, reason="lesson_help", context=context)
+        return self.learning.action(msg, st, action)

@@ -40,6 +40,7 @@ class Reply:
     sources: tuple[Source, ...] = ()
     kind: str = "info"  # answer | not_covered | menu | notice | info | warning
     lang: str = "vi"
+    image: str = ""  # a picture to send with the text (a certificate: its /certificates/<code>.png link)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,6 +49,7 @@ class Reply:
             "lang": self.lang,
             "buttons": [{"title": b.title, "action": b.action} for b in self.buttons],
             "sources": [{"doc_id": s.doc_id, "title": s.title, "url": s.url} for s in self.sources],
+            **({"image": self.image} if self.image else {}),
         }
 
     @classmethod
@@ -59,6 +61,7 @@ class Reply:
             text=str(d.get("text", "")),
             kind=str(d.get("kind", "info")),
             lang=str(d.get("lang", "vi")),
+            image=str(d.get("image") or ""),
             buttons=tuple(Button(str(b["title"]), str(b["action"])) for b in buttons),
             sources=tuple(Source(doc_id=str(s["doc_id"]), title=str(s["title"]), url=str(s["url"]), score=0.0,
                                  snippet="") for s in sources),
@@ -69,7 +72,7 @@ class Reply:
 class ConversationState:
     """What the engine remembers about one citizen on one channel (stored as JSON)."""
 
-    state: str = "bot"  # bot | lesson | waiting_volunteer | with_volunteer
+    state: str = "bot"  # bot | lesson | ask_commune | waiting_volunteer | with_volunteer
     lang: str = "vi"
     lang_chosen: bool = False
     consent: str = ""  # "" (not asked yet) | given | declined
@@ -82,6 +85,14 @@ class ConversationState:
     misses: int = 0  # consecutive not-covered answers
     last_question_id: int = 0
     last_feedback: str = ""
+    turns: list[dict[str, str]] = field(default_factory=list)  # last questions (redacted), answer titles
+    commune_skipped: bool = False  # asked once for the commune, the citizen skipped
+    pending_reason: str = ""  # a volunteer request waiting for the commune answer
+    pending_context: str = ""
+    # learning (issue 6): the learner's own record lives in the learning store, shared by all channels
+    group: str = ""  # the learner's group, kept in sync with the learning profile
+    learn_wait: str = ""  # text the learning flow waits for: commune | name | code
+    learn_flow: str = ""  # "profile" while the first-time profile questions run
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

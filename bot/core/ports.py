@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
-from bot.core.types import Passage, QuestionRecord, Retrieval
+from bot.core.handoff import OpenedTicket, TicketSummary
+from bot.core.types import Generation, GenerationRequest, Passage, QuestionRecord, Retrieval
 
 
 class Retriever(Protocol):
@@ -40,18 +42,130 @@ class QuestionLog(Protocol):
 
 
 class HandoffDesk(Protocol):
-    """Takes a citizen's request to talk to a human volunteer."""
+    """Volunteer tickets, as the citizen's conversation sees them (the volunteer side is in the storage
+    adapter and the web/Telegram consoles). Every text handed in is already redacted."""
 
-    def request(self, *, channel: str, user_ref: str, reason: str, summary: str, commune: str) -> None: ...
+    def request(self, *, channel: str, user_ref: str, reason: str, summary: TicketSummary, commune: str,
+                priority: str = "normal", lang: str = "vi") -> OpenedTicket:
+        """Open a ticket (or return the citizen's open one) and notify the commune's volunteers."""
+        ...
+
+    def active(self, channel: str, user_ref: str) -> tuple[int, str] | None:
+        """(ticket id, status) of the citizen's open or claimed ticket, if any."""
+        ...
+
+    def from_citizen(self, ticket_id: int, text: str, *, source_msg_id: str) -> None:
+        """Relay a citizen's message to the ticket (idempotent per source message)."""
+        ...
+
+    def cancel(self, channel: str, user_ref: str) -> bool:
+        """Cancel the citizen's open or claimed ticket; True when there was one."""
+        ...
+
+    def rate(self, ticket_id: int, channel: str, user_ref: str, rating: int) -> bool:
+        """Record the citizen's 1–5 rating of a closed ticket of theirs."""
+        ...
+
+
+if TYPE_CHECKING:  # learning (issue 6)
+    from datetime import datetime
+
+    from bot.core.curriculum import Module
+    from bot.core.learning import Certificate, Learner, Progress, Statement
 
 
 class Curriculum(Protocol):
-    """The learning modules: (module id, title, English title, guide ids)."""
+    """The learning modules (knowledge/lessons), in order."""
 
-    def modules(self) -> list[tuple[str, str, str, list[str]]]: ...
+    def modules(self) -> list[Module]: ...
+
+
+class LearningStore(Protocol):
+    """Learners (one per person, linked to any number of channel accounts), their append-only statements,
+    spaced-review items and certificates."""
+
+    def find(self, channel: str, user_ref: str) -> Learner | None: ...
+
+    def create(self, channel: str, user_ref: str) -> Learner:
+        """A new learner (fresh pseudonymous key and learner code) linked to this channel account."""
+        ...
+
+    def by_code(self, code: str) -> Learner | None: ...
+
+    def link(self, learner_id: int, channel: str, user_ref: str) -> None:
+        """Link this channel account to the learner (moving it from another; an unused learner left without
+        links or statements is dropped)."""
+        ...
+
+    def save(self, learner: Learner) -> None: ...
+
+    def record(self, statements: Sequence[Statement]) -> None:
+        """Append statements (never updated)."""
+        ...
+
+    def progress(self, learner_id: int) -> Progress: ...
+
+    def reviews_due(self, learner_id: int, now: datetime) -> list[tuple[str, int]]:
+        """(quiz item id, stage) of the review items due at `now`, oldest first."""
+        ...
+
+    def set_review(self, learner_id: int, item_id: str, stage: int, due_at: datetime | None) -> None:
+        """Schedule (or, with None, drop) one review item."""
+        ...
+
+    def issue_certificate(self, cert: Certificate) -> Certificate:
+        """Store a certificate; the existing one when this learner already has one for the scope."""
+        ...
 
 
 class Redactor(Protocol):
     """Removes personal data (ID, phone, OTP, card numbers …) from text before it is stored."""
 
     def redact(self, text: str) -> str: ...
+
+
+class GenerationError(Exception):
+    """A language model call that produced no usable reply. `reason` is a short code for the question log
+    and the metrics: timeout | unreachable | server_error | client_error | error."""
+
+    def __init__(self, reason: str, message: str = "") -> None:
+        super().__init__(message or reason)
+        self.reason = reason
+
+
+class Generator(Protocol):
+    """Writes an answer from numbered passages with a language model, and rewrites questions for search."""
+
+    streams: bool  # True when `generate` reports the text piece by piece through `on_delta`
+
+    def generate(self, request: GenerationRequest, *, timeout_s: float,
+                 on_delta: Callable[[str], None] | None = None) -> Generation:
+        """The model's reply to the grounded prompt. Raises `GenerationError` (never anything else)."""
+        ...
+
+    def rewrite(self, question: str, history: Sequence[str], *, timeout_s: float) -> str:
+        """One standalone search question (tone marks restored, abbreviations expanded, a follow-up resolved
+        with `history`, the conversation's previous questions). Raises `GenerationError`."""
+        ...
+
+
+class GenerationMonitor(Protocol):
+    """Receives what the dashboards need about language-model answers (latency, tokens, fallbacks)."""
+
+    def observe(self, *, latency_s: float, prompt_tokens: int, completion_tokens: int) -> None: ...
+
+    def fallback(self, reason: str) -> None: ...
+
+    def refusal(self) -> None: ...
+
+
+class PersonalData(Protocol):
+    """Everything kept about one citizen, across features (issue 8: /dulieu and /xoa)."""
+
+    def export(self, channel: str, user_ref: str) -> dict[str, list[dict[str, object]]]:
+        """Records per feature ("messages", "conversation", "tickets" …), JSON-able, nothing secret."""
+        ...
+
+    def erase(self, channel: str, user_ref: str, *, actor: str = "") -> dict[str, int]:
+        """Delete (or anonymise for statistics) everything; rows touched per feature. Audited."""
+        ...

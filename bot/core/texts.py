@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-NOTICE_VERSION = "2026-11-v1"
+NOTICE_VERSION = "2026-12-v2"  # issue 8: what is kept, why, how long, who sees it, rights
 
 TEXTS: dict[str, dict[str, str]] = {
     "vi": {
@@ -17,8 +17,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "Bạn cứ gõ câu hỏi, có dấu hay không dấu đều được."
         ),
         "notice": (
-            "Về dữ liệu của bạn: tôi lưu câu hỏi (đã xóa số căn cước, số điện thoại, mã OTP) để trả lời và "
-            "cải thiện hướng dẫn. Chỉ cán bộ quản trị và tình nguyện viên đang hỗ trợ bạn được xem.\n"
+            "Về dữ liệu của bạn:\n"
+            "1. Tôi lưu tin nhắn và câu hỏi của bạn (đã xóa số căn cước, số điện thoại, mã OTP, mật khẩu, "
+            "số thẻ) để trả lời bạn và cải thiện hướng dẫn.\n"
+            "2. Tin nhắn được giữ {days} ngày, sau đó tự động xóa.\n"
+            "3. Chỉ cán bộ quản trị và tình nguyện viên đang hỗ trợ bạn được xem.\n"
+            "4. Gõ /dulieu để xem dữ liệu của bạn, /xoa để xóa hết.\n"
             "Đừng bao giờ gửi mã OTP, mật khẩu hay số thẻ cho ai, kể cả trợ lý này.\n"
             "Bạn có đồng ý không?"
         ),
@@ -29,8 +33,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu": "Bạn cần giúp việc gì? Chọn một mục hoặc gõ câu hỏi:",
         "help": (
             "Cách dùng: gõ câu hỏi như khi nói chuyện, ví dụ \"quên mật khẩu VNeID\".\n"
-            "Lệnh: /menu (danh mục), /hoc (học kỹ năng số), /tinhnguyenvien (gặp người hỗ trợ), "
-            "/lang (đổi ngôn ngữ)."
+            "Lệnh: /menu (danh mục), /hoc (học kỹ năng số), /hoso (hồ sơ học viên), "
+            "/tinhnguyenvien (gặp người hỗ trợ), /lang (đổi ngôn ngữ), /dulieu (xem dữ liệu của bạn), "
+            "/xoa (xóa dữ liệu của bạn)."
         ),
         "topic_intro": "Một số hướng dẫn về {topic}. Chọn một mục, hoặc gõ câu hỏi của bạn:",
         "learn_intro": "Chọn chủ đề bạn muốn học:",
@@ -48,9 +53,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_choose": "Chọn ngôn ngữ / Choose a language:",
         "lang_set": "Đã chuyển sang tiếng Việt.",
         "sensitive": (
-            "Lưu ý: bạn vừa gửi thông tin bí mật (mã OTP, mật khẩu hoặc số giấy tờ). Tôi đã không lưu nó. "
+            "Lưu ý: bạn vừa gửi thông tin bí mật (mã OTP, mật khẩu, số thẻ hoặc số giấy tờ). "
+            "Tôi đã xóa nó, không lưu lại.\n"
             "Đừng bao giờ gửi những thông tin này cho bất kỳ ai, kể cả người xưng là công an, ngân hàng "
-            "hay chính trợ lý này."
+            "hay chính trợ lý này. Nếu lỡ đưa cho người lạ, hãy đổi mật khẩu và gọi ngay cho ngân hàng."
         ),
         "guide_missing": "Hướng dẫn này không còn nữa. Bạn hãy gõ câu hỏi của mình.",
         "btn_vneid": "Hỏi đáp VNeID", "btn_dvc": "Dịch vụ công", "btn_pay": "Thanh toán",
@@ -76,8 +82,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "Just type your question."
         ),
         "notice": (
-            "About your data: I keep your questions (with ID numbers, phone numbers and OTP codes removed) to answer "
-            "you and improve the guides. Only administrators and the volunteer helping you can see them.\n"
+            "About your data:\n"
+            "1. I keep your messages and questions (with ID numbers, phone numbers, OTP codes, passwords and card "
+            "numbers removed) to answer you and improve the guides.\n"
+            "2. Messages are kept {days} days, then deleted automatically.\n"
+            "3. Only administrators and the volunteer helping you can see them.\n"
+            "4. Type /dulieu to see your data, /xoa to delete it all.\n"
             "Never send an OTP, a password or a card number to anyone, this assistant included.\n"
             "Do you agree?"
         ),
@@ -86,7 +96,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu": "What do you need help with? Choose a topic or type a question:",
         "help": (
             "Type your question as you would say it, e.g. \"forgot VNeID password\".\n"
-            "Commands: /menu, /hoc (learn digital skills), /tinhnguyenvien (talk to a person), /lang (language)."
+            "Commands: /menu, /hoc (learn digital skills), /hoso (learner profile), /tinhnguyenvien (talk to a "
+            "person), /lang (language), /dulieu (see your data), /xoa (delete your data)."
         ),
         "topic_intro": "Some guides about {topic}. Choose one, or type your question:",
         "learn_intro": "Choose what you want to learn:",
@@ -100,8 +111,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_choose": "Chọn ngôn ngữ / Choose a language:",
         "lang_set": "Switched to English.",
         "sensitive": (
-            "Careful: you just sent secret information (an OTP, a password or an ID number). I did not keep it. "
-            "Never send these to anyone, even people who say they are police, a bank, or this assistant."
+            "Careful: you just sent secret information (an OTP, a password, a card or an ID number). "
+            "I removed it and did not keep it.\n"
+            "Never send these to anyone, even people who say they are police, a bank, or this assistant. "
+            "If you gave them to a stranger, change your password and call your bank at once."
         ),
         "guide_missing": "This guide is no longer available. Please type your question.",
         "btn_vneid": "VNeID questions", "btn_dvc": "Public services", "btn_pay": "Payments",
@@ -122,3 +135,16 @@ def t(lang: str, key: str, **kw: object) -> str:
     table = TEXTS.get(lang, TEXTS["vi"])
     text = table.get(key) or TEXTS["vi"][key]
     return text.format(**kw) if kw else text
+
+
+def _merge() -> None:
+    from bot.core.texts_handoff import TEXTS as handoff
+    from bot.core.texts_learning import TEXTS as learning
+    from bot.core.texts_privacy import TEXTS as privacy
+
+    for extra in (handoff, learning, privacy):
+        for lang, table in extra.items():
+            TEXTS[lang].update(table)
+
+
+_merge()

@@ -39,6 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "tk_expired": "Xin lỗi, chưa có tình nguyện viên nào nhận yêu cầu của bạn. Bạn có thể gửi lại yêu cầu sau.",
         "tk_unavailable": "Hiện chưa gửi được yêu cầu đến tình nguyện viên. Bạn thử lại sau ít phút nhé.",
         "btn_tk_cancel": "Huỷ yêu cầu",
+        "pd_tickets": "Yêu cầu gặp tình nguyện viên",
     },
     "en": {
         "tk_ask_commune": (
@@ -75,5 +76,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "tk_expired": "Sorry, no volunteer could take your request. You can ask again later.",
         "tk_unavailable": "I could not reach the volunteers right now. Please try again in a few minutes.",
         "btn_tk_cancel": "Cancel request",
+        "pd_tickets": "Requests for a volunteer",
     },
 }

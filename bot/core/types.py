@@ -69,6 +69,9 @@ class Answer:
     standalone_question: str = ""  # the question actually searched (follow-ups are expanded)
     question_id: int = 0  # id in the question log (0 when not logged), for feedback
     topic: str = ""
+    mode: str = "extractive"  # extractive | llm: who wrote `text` (llm answers passed the grounding checks)
+    fallback_reason: str = ""  # why a language-model answer was not used (timeout, bad_citation, …); "" otherwise
+    llm_tokens: int = 0  # prompt + completion tokens spent on this answer
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,28 @@ class QuestionRecord:
     lang: str
     topic: str = ""
     latency_ms: float = 0.0
+    answer_mode: str = "extractive"
+    fallback_reason: str = ""
+    llm_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """What a language model is given: the (redacted) question and the numbered passages, nothing else."""
+
+    question: str
+    passages: tuple[str, ...]  # passage i is cited as [i+1]
+    lang: str = "vi"
+
+
+@dataclass(frozen=True)
+class Generation:
+    """A language model's reply, before any check."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    finish_reason: str = ""  # stop | length | …
 
 
 @dataclass

@@ -137,6 +137,14 @@ def current_build(index_dir: Path) -> Path:
     return build
 
 
+def live_build_id(index_dir: Path) -> str | None:
+    """The name of the live build (one small file read: cheap enough to poll), or None when there is none."""
+    try:
+        return (index_dir / "CURRENT").read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
 def read_manifest(index_dir: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((current_build(index_dir) / "manifest.json").read_text("utf-8"))
     return data

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x62696E6864616E00  # pg advisory lock key ("binhdan\0")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -44,10 +45,21 @@ def _alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to `revision` (idempotent)."""
+    """Apply migrations up to `revision` (idempotent). On PostgreSQL an advisory lock makes processes
+    that start together (several workers) migrate one after the other instead of racing."""
     from alembic import command
 
-    command.upgrade(_alembic_config(engine), revision)
+    if engine.dialect.name != "postgresql":
+        command.upgrade(_alembic_config(engine), revision)
+        return
+    from sqlalchemy import text
+
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        try:
+            command.upgrade(_alembic_config(engine), revision)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
 
 
 def current_revision(engine: Engine) -> str | None:

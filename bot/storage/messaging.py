@@ -1,16 +1,20 @@
-"""The durable inbox and outbox, conversation state, hand-off requests and channel tokens.
+"""The durable inbox and outbox, conversation state and channel tokens.
 
 Claims use `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (several workers never take the same row)
 and a lease (`locked_until`) everywhere, so a row taken by a worker that died is taken again later.
-SQLite serialises writers, so the same statements are safe there for one process.
+On SQLite a claim starts with `BEGIN IMMEDIATE` (the database's write lock), so threads and processes
+take turns. A completion is refused when its claim is no longer the current one (see `complete`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -18,7 +22,6 @@ from bot.core.messages import ConversationState, InboundMessage, Reply
 from bot.storage.tables import (
     ChannelTokenRow,
     ConversationRow,
-    HandoffRow,
     InboxRow,
     OutboxRow,
     utcnow,
@@ -60,20 +63,38 @@ class MessageStore:
         self.sessions = sessions
         self._pg = sessions.kw["bind"].dialect.name == "postgresql" if sessions.kw.get("bind") else False
 
+    def _serialise(self, s: Session) -> None:
+        """SQLite: take the database's write lock before the first read of a read-then-write transaction.
+        Without it pysqlite runs the SELECT outside any transaction, so two threads (the inbox worker and a
+        web-chat request) could both claim the same row. PostgreSQL locks rows instead (FOR UPDATE)."""
+        if not self._pg:
+            s.execute(text("BEGIN IMMEDIATE"))
+
     # ---- inbox -----------------------------------------------------------------------------------
-    def store_inbound(self, msg: InboundMessage) -> int | None:
-        """Store a verified, parsed, redacted message. Returns its id, or None for a redelivery."""
+    def _insert_inbound(self, msg: InboundMessage, **state: object) -> int | None:
+        # one Core INSERT … RETURNING (the webhook's whole database work: no ORM unit of work)
         try:
             with self.sessions.begin() as s:
-                row = InboxRow(channel=msg.channel, platform_msg_id=msg.platform_msg_id[:128],
-                               user_ref=msg.user_ref[:128], kind=msg.kind, text=msg.text, action=msg.action[:200],
-                               meta=dict(msg.meta), received_at=msg.received_at, status="pending", attempts=0,
-                               error="")
-                s.add(row)
-                s.flush()
-                return int(row.id)
+                return s.scalar(insert(InboxRow).values(
+                    channel=msg.channel, platform_msg_id=msg.platform_msg_id[:128], user_ref=msg.user_ref[:128],
+                    kind=msg.kind, text=msg.text, action=msg.action[:200], meta=dict(msg.meta),
+                    received_at=msg.received_at, error="", **state).returning(InboxRow.id))
         except IntegrityError:
             return None
+
+    def store_inbound(self, msg: InboundMessage) -> int | None:
+        """Store a verified, parsed, redacted message. Returns its id, or None for a redelivery."""
+        return self._insert_inbound(msg, status="pending", attempts=0)
+
+    def store_claimed(self, msg: InboundMessage, *, lease_s: float = 120.0) -> InboxItem | None:
+        """Store a message already claimed by the caller, who answers it at once (the web chat): no worker
+        can take it meanwhile, yet it is taken again if the caller dies (the lease). None for a redelivery."""
+        inbox_id = self._insert_inbound(msg, status="processing", attempts=1,
+                                        locked_until=utcnow() + timedelta(seconds=lease_s))
+        if inbox_id is None:
+            return None
+        return InboxItem(inbox_id, replace(msg, platform_msg_id=msg.platform_msg_id[:128], user_ref=msg.user_ref[:128],
+                                           action=msg.action[:200]), 1)
 
     def find_inbound(self, channel: str, platform_msg_id: str) -> int | None:
         with self.sessions() as s:
@@ -81,18 +102,33 @@ class MessageStore:
                                                       InboxRow.platform_msg_id == platform_msg_id[:128]))
 
     def claim_inbox(self, *, limit: int = 10, lease_s: float = 120.0, only_id: int | None = None) -> list[InboxItem]:
+        """Claim pending messages, fairly: only each person's oldest unfinished message is claimable (one
+        person's messages are never processed in parallel, and a flood from one person takes one slot per
+        batch), and within the batch people with fewer waiting messages go first."""
         now = utcnow()
         with self.sessions.begin() as s:
+            self._serialise(s)
             q = select(InboxRow).where(or_(
                 InboxRow.status == "pending",
                 and_(InboxRow.status == "processing", InboxRow.locked_until < now),
             ))
             if only_id is not None:
                 q = q.where(InboxRow.id == only_id)
+            else:
+                earlier = aliased(InboxRow)
+                q = q.where(~exists().where(earlier.channel == InboxRow.channel, earlier.user_ref == InboxRow.user_ref,
+                                            earlier.id < InboxRow.id, earlier.status.in_(("pending", "processing"))))
             q = q.order_by(InboxRow.id).limit(limit)
             if self._pg:
                 q = q.with_for_update(skip_locked=True)
             rows = list(s.scalars(q))
+            if len(rows) > 1:
+                waiting = dict(((c, u), int(n)) for c, u, n in s.execute(
+                    select(InboxRow.channel, InboxRow.user_ref, func.count())
+                    .where(InboxRow.status == "pending",
+                           tuple_(InboxRow.channel, InboxRow.user_ref).in_([(r.channel, r.user_ref) for r in rows]))
+                    .group_by(InboxRow.channel, InboxRow.user_ref)))
+                rows.sort(key=lambda r: (waiting.get((r.channel, r.user_ref), 0), r.id))
             out = []
             for r in rows:
                 r.status, r.locked_until, r.attempts = "processing", now + timedelta(seconds=lease_s), r.attempts + 1
@@ -104,38 +140,43 @@ class MessageStore:
             return out
 
     def complete(self, item: InboxItem, state: ConversationState, replies: list[Reply],
-                 *, deliver_now: bool = False) -> list[int]:
-        """In one transaction: save the state, queue the replies, mark the message done.
+                 *, deliver_now: bool = False) -> list[int] | None:
+        """In one transaction: save the state, queue the replies, mark the message done. Returns the
+        outbox ids, or None (and changes nothing) when this claim is no longer ours: the lease expired and
+        another worker took the message again (its attempt count moved on) or already finished it.
 
         `deliver_now` marks the replies as sent at once (the web chat returns them in its response)."""
         m = item.message
         now = utcnow()
+        # Core statements (the ORM's unit of work was a quarter of the web chat's Python time, py-spy)
         with self.sessions.begin() as s:
-            conv = s.scalar(select(ConversationRow).where(ConversationRow.channel == m.channel,
-                                                          ConversationRow.user_ref == m.user_ref))
-            if conv is None:
-                conv = ConversationRow(channel=m.channel, user_ref=m.user_ref, created_at=now)
-                s.add(conv)
-            conv.state, conv.updated_at = state.as_dict(), now
-            ids = []
-            for seq, reply in enumerate(replies):
-                row = OutboxRow(inbox_id=item.id, seq=seq, channel=m.channel, user_ref=m.user_ref,
-                                payload={"reply": reply.as_dict(), "meta": dict(m.meta)},
-                                status="sent" if deliver_now else "pending", attempts=0,
-                                next_attempt_at=now, created_at=now, sent_at=now if deliver_now else None,
-                                platform_msg_id="", error="")
-                s.add(row)
-                s.flush()
-                ids.append(int(row.id))
-            inbox = s.get(InboxRow, item.id)
-            assert inbox is not None
-            inbox.status, inbox.processed_at, inbox.locked_until, inbox.error = "done", now, None, ""
-            return ids
+            self._serialise(s)
+            ours = s.scalar(update(InboxRow).where(  # the row lock also makes a rival completion wait, then miss
+                InboxRow.id == item.id, InboxRow.status == "processing", InboxRow.attempts == item.attempts)
+                .values(status="done", processed_at=now, locked_until=None, error="").returning(InboxRow.id))
+            if ours is None:
+                return None
+            saved = s.scalar(update(ConversationRow).where(
+                ConversationRow.channel == m.channel, ConversationRow.user_ref == m.user_ref)
+                .values(state=state.as_dict(), updated_at=now).returning(ConversationRow.id))
+            if saved is None:
+                s.execute(insert(ConversationRow).values(channel=m.channel, user_ref=m.user_ref,
+                                                         state=state.as_dict(), created_at=now, updated_at=now))
+            if not replies:
+                return []
+            rows = [{"inbox_id": item.id, "seq": seq, "channel": m.channel, "user_ref": m.user_ref,
+                     "payload": {"reply": reply.as_dict(), "meta": dict(m.meta)},
+                     "status": "sent" if deliver_now else "pending", "attempts": 0, "next_attempt_at": now,
+                     "created_at": now, "sent_at": now if deliver_now else None, "platform_msg_id": "", "error": ""}
+                    for seq, reply in enumerate(replies)]
+            return [int(i) for i in s.scalars(insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True),
+                                              rows)]
 
     def fail_inbound(self, item: InboxItem, error: str, *, max_attempts: int = 5) -> None:
         with self.sessions.begin() as s:
-            inbox = s.get(InboxRow, item.id)
-            if inbox is not None:
+            self._serialise(s)
+            inbox = s.get(InboxRow, item.id, with_for_update=self._pg)
+            if inbox is not None and inbox.status == "processing" and inbox.attempts == item.attempts:
                 inbox.status = "failed" if item.attempts >= max_attempts else "pending"
                 inbox.error, inbox.locked_until = error[:2000], None
 
@@ -152,11 +193,15 @@ class MessageStore:
             return ConversationState.from_dict(conv.state if conv else None)
 
     # ---- outbox ----------------------------------------------------------------------------------
-    def claim_outbox(self, *, channels: tuple[str, ...], limit: int = 20, lease_s: float = 60.0) -> list[OutboxItem]:
+    def claim_outbox(self, *, channels: tuple[str, ...], limit: int = 20, lease_s: float = 60.0,
+                     per_recipient: int = 4) -> list[OutboxItem]:
+        """Claim due replies, at most `per_recipient` per person per batch (replies to a flooding person
+        never hold back everybody else's), oldest first."""
         now = utcnow()
         earlier = aliased(OutboxRow)
         with self.sessions.begin() as s:
-            q = select(OutboxRow).where(
+            self._serialise(s)
+            due = (
                 OutboxRow.channel.in_(channels),
                 or_(and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
                     and_(OutboxRow.status == "sending", OutboxRow.next_attempt_at <= now)),
@@ -164,7 +209,12 @@ class MessageStore:
                 ~exists().where(earlier.channel == OutboxRow.channel, earlier.user_ref == OutboxRow.user_ref,
                                 earlier.id < OutboxRow.id, earlier.status.in_(("pending", "sending")),
                                 earlier.next_attempt_at > now),
-            ).order_by(OutboxRow.id).limit(limit)
+            )
+            ranked = select(OutboxRow.id, func.row_number().over(
+                partition_by=(OutboxRow.channel, OutboxRow.user_ref), order_by=OutboxRow.id).label("rn")
+            ).where(*due).subquery()
+            fair = select(ranked.c.id).where(ranked.c.rn <= per_recipient).order_by(ranked.c.id).limit(limit)
+            q = select(OutboxRow).where(OutboxRow.id.in_(fair), *due).order_by(OutboxRow.id)
             if self._pg:
                 q = q.with_for_update(skip_locked=True)
             out = []
@@ -214,6 +264,7 @@ class MessageStore:
     def take_web_updates(self, user_ref: str) -> list[Reply]:
         """Pending replies for a web-chat session, marked sent as they are handed over."""
         with self.sessions.begin() as s:
+            self._serialise(s)
             q = select(OutboxRow).where(OutboxRow.channel == "web", OutboxRow.user_ref == user_ref,
                                         OutboxRow.status == "pending").order_by(OutboxRow.id)
             if self._pg:
@@ -223,23 +274,31 @@ class MessageStore:
                 r.status, r.sent_at = "sent", utcnow()
             return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
 
+    def queue_depth(self) -> dict[str, int]:
+        """Rows per queue and status, e.g. {"inbox_pending": 3, "outbox_sending": 1} (for /metrics)."""
+        from bot.storage.tables import TicketRow
+
+        out: dict[str, int] = {}
+        queues: list[tuple[str, Any, tuple[str, ...]]] = [
+            ("inbox", InboxRow, ("pending", "processing", "failed")),
+            ("outbox", OutboxRow, ("pending", "sending", "failed")),
+            ("tickets", TicketRow, ("open", "claimed")),
+        ]
+        with self.sessions() as s:
+            for name, table, statuses in queues:
+                for status in statuses:
+                    out[f"{name}_{status}"] = 0
+                rows = s.execute(select(table.status, func.count()).where(table.status.in_(statuses))
+                                 .group_by(table.status))
+                for status, n in rows:
+                    out[f"{name}_{status}"] = int(n)
+        return out
+
     def replies_for(self, inbox_id: int) -> list[Reply]:
         with self.sessions() as s:
             rows = s.scalars(select(OutboxRow).where(OutboxRow.inbox_id == inbox_id).order_by(OutboxRow.seq))
             return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
 
-
-
-class SqlHandoffDesk:
-    """Implements the core's `HandoffDesk` port by storing the request."""
-
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.sessions = sessions
-
-    def request(self, *, channel: str, user_ref: str, reason: str, summary: str, commune: str) -> None:
-        with self.sessions.begin() as s:
-            s.add(HandoffRow(channel=channel, user_ref=user_ref, reason=reason, summary=summary[:2000],
-                             commune=commune[:20], status="open", created_at=utcnow()))
 
 
 class TokenStore:
@@ -255,11 +314,39 @@ class TokenStore:
                 return None
             return Token(r.access_token, r.refresh_token, _aware(r.expires_at) or utcnow())
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[HeldToken]:
+        """Hold the token across processes until the block ends (the OAuth refresh runs inside it): an
+        UPDATE that changes nothing takes the row's write lock on PostgreSQL and the database's write lock
+        on SQLite, both held until commit. A second process waits here, then sees the refreshed pair."""
+        with self.sessions.begin() as s:
+            s.execute(update(ChannelTokenRow).where(ChannelTokenRow.name == name)
+                      .values(updated_at=ChannelTokenRow.updated_at))
+            r = s.get(ChannelTokenRow, name, populate_existing=True)
+            current = Token(r.access_token, r.refresh_token, _aware(r.expires_at) or utcnow()) if r else None
+            yield HeldToken(s, name, current)
+
     def save(self, name: str, token: Token) -> None:
         with self.sessions.begin() as s:
-            r = s.get(ChannelTokenRow, name)
-            if r is None:
-                r = ChannelTokenRow(name=name)
-                s.add(r)
-            r.access_token, r.refresh_token, r.expires_at, r.updated_at = (
-                token.access_token, token.refresh_token, token.expires_at, utcnow())
+            _save_token(s, name, token)
+
+
+class HeldToken:
+    """A token row held by `TokenStore.exclusive`: read it, and save the rotated pair in the same transaction."""
+
+    def __init__(self, session: Session, name: str, token: Token | None) -> None:
+        self._session, self.name, self.token = session, name, token
+
+    def save(self, token: Token) -> None:
+        _save_token(self._session, self.name, token)
+        self._session.flush()
+        self.token = token
+
+
+def _save_token(s: Session, name: str, token: Token) -> None:
+    r = s.get(ChannelTokenRow, name)
+    if r is None:
+        r = ChannelTokenRow(name=name)
+        s.add(r)
+    r.access_token, r.refresh_token, r.expires_at, r.updated_at = (
+        token.access_token, token.refresh_token, token.expires_at, utcnow())

@@ -131,7 +131,8 @@ class SqlQuestionLog:
             row = QuestionRow(
                 channel=item.channel, question=item.question, lang=item.lang, confidence=item.confidence,
                 covered=item.covered, source_ids=list(item.source_ids), topic=item.topic,
-                latency_ms=item.latency_ms,
+                latency_ms=item.latency_ms, answer_mode=item.answer_mode, fallback_reason=item.fallback_reason,
+                llm_tokens=item.llm_tokens,
             )
             s.add(row)
             s.flush()
@@ -148,4 +149,5 @@ class SqlQuestionLog:
             rows = s.scalars(select(QuestionRow).order_by(QuestionRow.id.desc()).limit(limit))
             return [QuestionRecord(question=r.question, channel=r.channel, confidence=r.confidence,
                                    covered=r.covered, source_ids=tuple(r.source_ids), lang=r.lang,
-                                   topic=r.topic, latency_ms=r.latency_ms) for r in rows]
+                                   topic=r.topic, latency_ms=r.latency_ms, answer_mode=r.answer_mode,
+                                   fallback_reason=r.fallback_reason, llm_tokens=r.llm_tokens) for r in rows]

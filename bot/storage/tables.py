@@ -85,6 +85,10 @@ class QuestionRow(Base):
     topic: Mapped[str] = mapped_column(String(40), default="")
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
     feedback: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # grounded generation (issue 10; migration 0007): who wrote the answer, why a model answer was not used
+    answer_mode: Mapped[str] = mapped_column(String(12), default="extractive", server_default="extractive")
+    fallback_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    llm_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class IndexBuildRow(Base):
@@ -119,6 +123,7 @@ class InboxRow(Base):
     __table_args__ = (
         UniqueConstraint("channel", "platform_msg_id", name="uq_inbox_channel_msg"),
         Index("ix_inbox_status", "status", "id"),
+        Index("ix_inbox_subject", "channel", "user_ref", "id"),  # migration 0005 (privacy, fair claiming)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -162,21 +167,6 @@ class OutboxRow(Base):
     error: Mapped[str] = mapped_column(Text, default="")
 
 
-class HandoffRow(Base):
-    """A citizen's request to talk to a human volunteer (turned into tickets by the escalation feature)."""
-
-    __tablename__ = "handoff_requests"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    channel: Mapped[str] = mapped_column(String(20))
-    user_ref: Mapped[str] = mapped_column(String(128))
-    reason: Mapped[str] = mapped_column(String(40))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    commune: Mapped[str] = mapped_column(String(20), default="")
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
 class ChannelTokenRow(Base):
     """OAuth tokens of a channel (Zalo OA): the rotating refresh token is saved before it is used."""
 
@@ -187,3 +177,304 @@ class ChannelTokenRow(Base):
     refresh_token: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# ---- tickets, volunteer accounts, sessions, FAQ proposals (issue 5; migration 0003) --------------------
+
+
+class UserRow(Base):
+    """A volunteer, editor, viewer or admin. Passwords are argon2 hashes; no citizen is ever a user."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20))  # admin | editor | volunteer | viewer
+    password_hash: Mapped[str] = mapped_column(Text)
+    province_level: Mapped[bool] = mapped_column(Boolean, default=False)  # sees every commune
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    link_code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    link_code_expires: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserCommuneRow(Base):
+    __tablename__ = "user_communes"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    commune: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+
+class SessionRow(Base):
+    """A logged-in browser: only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "auth_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TicketRow(Base):
+    """A citizen's request for a human. Status: open -> claimed -> closed, or expired / cancelled."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_status", "status", "created_at"),
+        Index("ix_tickets_citizen", "channel", "user_ref", "status"),
+        Index("ix_tickets_commune", "commune", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    priority: Mapped[str] = mapped_column(String(10), default="normal")  # normal | urgent
+    reason: Mapped[str] = mapped_column(String(40))
+    commune: Mapped[str] = mapped_column(String(20), default="")
+    channel: Mapped[str] = mapped_column(String(20))
+    user_ref: Mapped[str | None] = mapped_column(String(128), nullable=True)  # None once anonymised
+    lang: Mapped[str] = mapped_column(String(8), default="vi")
+    summary: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    pooled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_citizen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    close_reason: Mapped[str] = mapped_column(String(40), default="")
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class TicketMessageRow(Base):
+    """One relayed message (redacted). `source_msg_id` makes a redelivered message a no-op."""
+
+    __tablename__ = "ticket_messages"
+    __table_args__ = (UniqueConstraint("ticket_id", "source_msg_id", name="uq_ticket_messages_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(20))  # citizen | volunteer | system
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    source_msg_id: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TicketEventRow(Base):
+    """Every transition of a ticket (opened, pooled, claimed, replied, reminded, closed …) with its time."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class FaqProposalRow(Base):
+    """A question + answer proposed by a volunteer when closing a ticket, waiting for an admin's review."""
+
+    __tablename__ = "faq_proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True)
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    group_id: Mapped[int] = mapped_column(Integer, default=0, index=True)  # near-duplicates share a group
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | approved | rejected
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    doc_id: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# ---- learning: profiles, xAPI statements, certificates, denominators (issue 6; migration 0004) --------
+
+
+class LearnerRow(Base):
+    """One learner (a person), whatever channels they use. `key` is the pseudonymous xAPI actor; `code` the
+    "mã học viên" typed on another device; `name` only when given for certificates."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    name_choice: Mapped[str] = mapped_column(String(10), default="")
+    commune: Mapped[str] = mapped_column(String(10), default="", index=True)
+    learner_group: Mapped[str] = mapped_column(String(20), default="")
+    age_band: Mapped[str] = mapped_column(String(10), default="")
+    lang: Mapped[str] = mapped_column(String(8), default="vi")
+    profile_asked: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_active_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LearnerLinkRow(Base):
+    """A channel account (Telegram chat, Zalo user, web chat session) that belongs to a learner."""
+
+    __tablename__ = "learner_links"
+    __table_args__ = (UniqueConstraint("channel", "user_ref", name="uq_learner_links_channel_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    user_ref: Mapped[str] = mapped_column(String(128))
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StatementRow(Base):
+    """An xAPI-style statement, append-only (deleted only with its learner, on erasure). The columns
+    repeat what reports filter on; `statement` is the full xAPI JSON."""
+
+    __tablename__ = "learning_statements"
+    __table_args__ = (Index("ix_learning_statements_learner", "learner_id", "verb"),
+                      Index("ix_learning_statements_at", "timestamp"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    statement_id: Mapped[str] = mapped_column(String(36), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    verb: Mapped[str] = mapped_column(String(20))
+    object_kind: Mapped[str] = mapped_column(String(10))
+    object_id: Mapped[str] = mapped_column(String(300))
+    module_id: Mapped[str] = mapped_column(String(80), default="")
+    lesson_id: Mapped[str] = mapped_column(String(80), default="")
+    item_id: Mapped[str] = mapped_column(String(80), default="")
+    success: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    score_scaled: Mapped[float | None] = mapped_column(Float, nullable=True)
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    timestamp: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    statement: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class ReviewRow(Base):
+    """A missed quiz item coming back for review (stage 0, 1, 2 → after 1, 3, 7 days)."""
+
+    __tablename__ = "learning_reviews"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    stage: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CertificateRow(Base):
+    """A certificate for a module (or the whole curriculum); the random code is its proof."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("learner_id", "scope", name="uq_certificates_learner_scope"),)
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DenominatorRow(Base):
+    """How many people of a group live in a commune (imported by admins), for coverage reports."""
+
+    __tablename__ = "population_denominators"
+
+    commune: Mapped[str] = mapped_column(String(10), primary_key=True)
+    learner_group: Mapped[str] = mapped_column(String(20), primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+
+# ---- privacy: consent records, audit log (issue 8; migration 0005) -------------------------------------
+
+
+class ConsentRow(Base):
+    """One answer to the privacy notice: which notice version was shown, the choice, and when."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (Index("ix_consent_subject", "channel", "user_ref", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    user_ref: Mapped[str] = mapped_column(String(128))
+    choice: Mapped[str] = mapped_column(String(20))  # given | declined
+    notice_version: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditRow(Base):
+    """Who did what to which record, and when. `details` never holds personal data (counts, ids, reasons);
+    a citizen is named by a pseudonym (see `bot.storage.audit.subject_pseudonym`)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_at", "at"), Index("ix_audit_target", "target"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(128))  # "citizen:<pseudonym>", "user:<id>", "system:retention" …
+    action: Mapped[str] = mapped_column(String(60))  # e.g. privacy.erase, privacy.export, privacy.purge
+    target: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+# ---- admin console and scale-out (issues 7, 9; migration 0006) -----------------------------------------
+# -- issue 7 (admin console): bot settings overrides, unanswered-question triage, knowledge-base jobs --
+
+
+class BotSettingRow(Base):
+    """An override of one citizen-facing setting (service hours, SLA minutes, greeting) made in the admin
+    console; the running services read these without a restart. Absent key = the config.yaml value."""
+
+    __tablename__ = "bot_settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(String(128), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class QuestionTriageRow(Base):
+    """What an editor did with a poorly answered question: ignored, linked to a guide, or a new guide."""
+
+    __tablename__ = "question_triage"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))  # ignored | linked | guide
+    doc_id: Mapped[str] = mapped_column(String(200), default="")
+    actor: Mapped[str] = mapped_column(String(128), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class KbJobRow(Base):
+    """A knowledge-base job (re-index, publish …) run in the background; its progress is polled."""
+
+    __tablename__ = "kb_jobs"
+    __table_args__ = (Index("ix_kb_jobs_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | done | failed
+    phase: Mapped[str] = mapped_column(String(20), default="")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str] = mapped_column(String(128), default="")
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+# -- end of issue 7 --

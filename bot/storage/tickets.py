@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +24,7 @@ from bot.core.messages import Button, Reply
 from bot.core.text import fold, tokens
 from bot.core.texts import t
 from bot.storage.accounts import User
+from bot.storage.personal_data import register
 from bot.storage.tables import (
     FaqProposalRow,
     OutboxRow,
@@ -555,3 +556,36 @@ class SqlTicketDesk:
             return [int(i) for i in s.scalars(select(TicketRow.id).where(TicketRow.status == "claimed",
                                                                           TicketRow.claimed_by == user.id))]
 
+
+
+# ---- personal data (/dulieu, /xoa, retention): tickets are kept anonymised for statistics ---------------
+def _export_tickets(s: Session, channel: str, user_ref: str) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for r in s.scalars(select(TicketRow).where(TicketRow.channel == channel, TicketRow.user_ref == user_ref)):
+        msgs = [{"from": m.sender, "text": m.text, "at": m.created_at} for m in s.scalars(
+            select(TicketMessageRow).where(TicketMessageRow.ticket_id == r.id).order_by(TicketMessageRow.id))]
+        out.append({"ticket": r.id, "status": r.status, "commune": r.commune, "created_at": r.created_at,
+                    "closed_at": r.closed_at, "rating": r.rating, "summary": r.summary, "messages": msgs})
+    return out
+
+
+def _erase_tickets(s: Session, channel: str, user_ref: str) -> int:
+    """Messages and the summary's questions go; the ticket stays, without anyone's identity, for statistics."""
+    ids = list(s.scalars(select(TicketRow.id).where(TicketRow.channel == channel, TicketRow.user_ref == user_ref)))
+    if not ids:
+        return 0
+    s.execute(delete(TicketMessageRow).where(TicketMessageRow.ticket_id.in_(ids)))
+    for r in s.scalars(select(TicketRow).where(TicketRow.id.in_(ids))):
+        if r.status in ACTIVE:
+            r.status, r.closed_at, r.close_reason = "cancelled", datetime.now(UTC), "citizen_erased"
+        r.user_ref, r.close_note = None, ""
+        r.summary = {k: v for k, v in (r.summary or {}).items() if k in ("reason", "commune", "commune_name", "lang")}
+    return len(ids)
+
+
+def _purge_ticket_text(s: Session, before: datetime) -> int:
+    n = s.execute(delete(TicketMessageRow).where(TicketMessageRow.created_at < before)).rowcount  # type: ignore[attr-defined]
+    return int(n or 0)
+
+
+register("tickets", export=_export_tickets, erase=_erase_tickets, purge=_purge_ticket_text)

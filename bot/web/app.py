@@ -8,102 +8,80 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
-from bot.config import Settings
-from bot.runtime import InboxWorker, OutboxWorker
-from bot.web import chat, health, webhooks
+from bot.config import ConfigError, Settings, security_problems
+from bot.web import admin, admin_kb, auth, chat, health, learning, metrics, pages, tickets, webhooks
+from bot.web.asgi import BodyLimit
+from bot.web.security import SecurityHeaders, security_headers
+from bot.workers import Background, serving_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-async def _telegram_poller(services: Services, inbox: InboxWorker, stopping: asyncio.Event) -> None:
-    from bot.channels.telegram import parse_update
-
-    tg = services.telegram
-    offset = 0
-    while not stopping.is_set():
-        try:
-            updates, offset = await tg.poll(offset, timeout=services.settings.telegram.poll_timeout_s)
-        except Exception as exc:  # network trouble: wait and poll again
-            log.warning("telegram polling failed: %s", exc)
-            await asyncio.sleep(2.0)
-            continue
-        stored = 0
-        for u in updates:
-            msg = parse_update(u)
-            if msg is not None and await asyncio.to_thread(services.processor.accept, msg) is not None:
-                stored += 1
-        if stored:
-            inbox.wake.set()
-
-
 def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
+    if settings.app.mode == "production":  # placeholder or weak secrets: refuse to start (binhdan doctor)
+        problems = security_problems(settings)
+        if problems:
+            raise ConfigError("refusing to start in production mode: " + "; ".join(problems))
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        svc: Services = services if services is not None else await asyncio.to_thread(build_services, settings)
+        svc: Services = services if services is not None else await asyncio.to_thread(
+            build_services, serving_settings(settings))
         app.state.services = svc
-        outbox = OutboxWorker(svc.store, svc.senders)
-        inbox = InboxWorker(svc.processor, on_processed=outbox.wake)
-        app.state.inbox, app.state.outbox = inbox, outbox
-        tasks: list[asyncio.Task[Any]] = []
-        stopping = asyncio.Event()
-        for sender in svc.senders:
-            try:
-                await sender.start()
-            except Exception as exc:  # the web chat still serves; sends are retried later
-                log.error("channel %s could not start: %s", sender.channel, exc)
-        if svc.telegram is not None:
-            tg = settings.telegram
-            try:
-                if tg.webhook_url:
-                    await svc.telegram.set_webhook(tg.webhook_url, tg.webhook_secret)
-                elif settings.server.run_workers:
-                    await svc.telegram.delete_webhook()
-            except Exception as exc:
-                log.error("telegram webhook setup failed: %s", exc)
-            if not tg.webhook_url and settings.server.run_workers:
-                tasks.append(asyncio.create_task(_telegram_poller(svc, inbox, stopping), name="telegram-poller"))
-        if settings.server.run_workers:
-            tasks.append(asyncio.create_task(inbox.run(), name="inbox"))
-            tasks.append(asyncio.create_task(outbox.run(), name="outbox"))
+        run = settings.server.run_workers
+        bg = Background(svc, process_queues=run, poll_telegram=run, watch_index=True)
+        app.state.inbox, app.state.outbox, app.state.background = bg.inbox, bg.outbox, bg
+        await bg.start()
         log.info("binhdan serving (channels: web%s)", "".join(f", {s.channel}" for s in svc.senders))
         try:
             yield
         finally:
-            stopping.set()
-            inbox.stop()
-            outbox.stop()
-            _, pending = await asyncio.wait(tasks, timeout=10) if tasks else (set(), set())
-            for t in pending:
-                t.cancel()
-            for sender in svc.senders:
-                with contextlib.suppress(Exception):
-                    await sender.stop()
+            await bg.stop(settings.server.shutdown_grace_s)
 
-    app = FastAPI(title="binhdan", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(title="binhdan", lifespan=lifespan, docs_url=None, redoc_url=None, **metrics.fastapi_options())
     max_body = settings.server.max_body_bytes
+    max_upload = int(settings.admin.max_upload_mb * 1024 * 1024)  # admin console uploads (admin_kb.py)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Any:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > max_body:
-            return JSONResponse({"error": "request body too large"}, status_code=413)
-        return await call_next(request)
+    def body_limit(path: str) -> int:
+        return max_upload if path.startswith(("/api/admin/kb/", "/api/admin/unanswered")) else max_body
+
+    app.add_middleware(BodyLimit, limit_for=body_limit)  # pure ASGI (bot/web/asgi.py): no task per request
+
+    production = settings.app.mode == "production"
+    app.add_middleware(SecurityHeaders, production=production)  # issue 8: CSP etc.; outermost, so every response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse({"error": "internal error"}, status_code=500)
+        return JSONResponse({"error": "internal error"}, status_code=500,  # no detail: nothing to leak
+                            headers={k.decode(): v.decode() for k, v in security_headers(production=production)})
 
     app.include_router(health.router)
+    metrics.install(app)
     app.include_router(webhooks.router)
     app.include_router(chat.router)
+    app.include_router(auth.router)
+    app.include_router(tickets.router)
+    app.include_router(learning.router)
+    app.include_router(pages.router)
+    app.include_router(admin.router)
+    app.include_router(admin_kb.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app factory of `binhdan serve --workers N` (uvicorn imports it in each worker process):
+    settings from BINHDAN_CONFIG and BINHDAN_<SECTION>__<KEY>, as for every other command."""
+    from bot.config import load_settings, secret_values
+    from bot.logs import setup_logging
+
+    settings = load_settings()
+    setup_logging(settings.app.log_level, settings.app.log_format, secrets=secret_values(settings))
+    return create_app(settings)

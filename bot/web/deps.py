@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from bot.bootstrap import Services
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:  # async: FastAPI would run a plain def in a thread
     svc = getattr(request.app.state, "services", None)
     if svc is None:
         raise HTTPException(503, "starting up")

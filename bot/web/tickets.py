@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bot.core.handoff import TicketError, metrics_csv
@@ -60,8 +60,10 @@ async def _call(fn: Any, *args: Any, **kw: Any) -> Any:
 
 
 @router.get("/volunteer", include_in_schema=False)
-async def console() -> FileResponse:
-    return FileResponse(STATIC / "volunteer.html", media_type="text/html")
+async def console(request: Request, svc: ServicesDep) -> Response:
+    from bot.web.pages import serve_page  # anonymous: to /login; another role: 403 (issue 7)
+
+    return await serve_page(request, svc, "volunteer.html", ("volunteer", "admin"))
 
 
 @router.get("/api/tickets")
@@ -141,9 +143,15 @@ async def approve(proposal_id: int, body: ReviewBody, user: Reviewer, svc: Servi
     from bot.bootstrap import publish_faq
 
     try:
+        before = await asyncio.to_thread(svc.desk.proposal, proposal_id)
         p = await asyncio.to_thread(publish_faq, svc, proposal_id, user, question=body.question, answer=body.answer)
     except TicketError as exc:
         raise _fail(exc) from None
+    if svc.audit is not None:  # issue 7: every admin action is audited, with the text before and after
+        await asyncio.to_thread(svc.audit.audit, f"user:{user.id}", "faq.approve", f"proposal:{p.id}",
+                                {"doc_id": p.doc_id, "ticket": p.ticket_id},
+                                content={"before": {"question": before.question, "answer": before.answer},
+                                         "after": {"question": p.question, "answer": p.answer}})
     return {"proposal": p.as_dict()}
 
 
@@ -151,6 +159,9 @@ async def approve(proposal_id: int, body: ReviewBody, user: Reviewer, svc: Servi
 async def reject(proposal_id: int, body: ReviewBody, user: Reviewer, svc: ServicesDep,
                  _: CsrfDep) -> dict[str, object]:
     p = await _call(svc.desk.review, proposal_id, user, approve=False, reason=body.reason)
+    if svc.audit is not None:  # issue 7
+        await asyncio.to_thread(svc.audit.audit, f"user:{user.id}", "faq.reject", f"proposal:{p.id}",
+                                {"reason": p.review_reason, "ticket": p.ticket_id})
     return {"proposal": p.as_dict()}
 
 

@@ -125,33 +125,35 @@ def test_zalo_signature_dedupe_and_token_refresh(tmp_path: Path, db_url: str, mi
             r = httpx.post(url, content=raw, headers={"X-ZEvent-Signature": zalo_signature(raw),
                                                      "Content-Type": "application/json"})
             assert r.status_code == 200
-        wait_for(lambda: len(fake_zalo.sent) >= 2)
+        wait_for(lambda: len(fake_zalo.sent) >= 3)
         import time
         time.sleep(1.5)
-        assert len(fake_zalo.sent) == 2  # the answer and the privacy notice, once
+        # a wrong transfer is urgent: the safety steps, the urgent ticket, the privacy notice — once each
+        assert len(fake_zalo.sent) == 3
         assert fake_zalo.refreshes == 1  # the expired token was refreshed exactly once
         first = fake_zalo.sent[0]
         assert first["recipient"] == {"message_id": "msg-1"}
-        assert "chuyển nhầm" in first["message"]["text"].lower() or "tra soát" in first["message"]["text"]
-        buttons = first["message"]["attachment"]["payload"]["buttons"]
+        assert "tra soát" in first["message"]["text"] and "NGAY" in first["message"]["text"]
+        assert "KHẨN" in fake_zalo.sent[1]["message"]["text"]
+        buttons = fake_zalo.sent[2]["message"]["attachment"]["payload"]["buttons"]
         assert 0 < len(buttons) <= 5 and buttons[0]["type"] == "oa.query.hide"
-        assert buttons[0]["payload"].startswith("#a:fb:up:")
+        assert buttons[0]["payload"] == "#a:consent:yes"
 
         # a tap on a button comes back as user_send_text carrying the payload
         tap = zalo_event("msg-2", "zuser-9", "#a:menu")
         httpx.post(url, content=tap, headers={"X-ZEvent-Signature": zalo_signature(tap),
                                               "Content-Type": "application/json"})
-        wait_for(lambda: len(fake_zalo.sent) >= 3)
-        assert "Bạn cần giúp việc gì" in fake_zalo.sent[2]["message"]["text"]
+        wait_for(lambda: len(fake_zalo.sent) >= 4)
+        assert "Bạn cần giúp việc gì" in fake_zalo.sent[3]["message"]["text"]
 
         # images, stickers: a polite reply; our own echoes: ignored
         img = zalo_event("msg-3", "zuser-9", "", event="user_send_image")
         echo = zalo_event("msg-4", "zuser-9", "hello", event="oa_send_text")
         for body in (img, echo):
             assert httpx.post(url, content=body, headers={"X-ZEvent-Signature": zalo_signature(body)}).status_code == 200
-        wait_for(lambda: len(fake_zalo.sent) >= 4)
+        wait_for(lambda: len(fake_zalo.sent) >= 5)
         time.sleep(1.0)
-        assert len(fake_zalo.sent) == 4 and "chữ" in fake_zalo.sent[3]["message"]["text"]
+        assert len(fake_zalo.sent) == 5 and "chữ" in fake_zalo.sent[4]["message"]["text"]
 
 
 def test_bad_requests_get_4xx_never_500(tmp_path: Path, mini_kb: Path, fake_tg: FakeTelegram) -> None:

@@ -35,7 +35,7 @@ def test_reply_survives_sigkill_and_is_sent_exactly_once(tmp_path: Path, db_url:
         port = free_port()
         server = ServeProcess(env, port, tmp_path / "serve.log").start()
         try:
-            r = httpx.post(f"{server.url}/webhooks/telegram", json=tg_text_update(7001, 5150, "chuyen khoan nham"),
+            r = httpx.post(f"{server.url}/webhooks/telegram", json=tg_text_update(7001, 5150, "quen mat khau vneid"),
                            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
             assert r.status_code == 200
             wait_for(lambda: tg.calls.count("sendMessage") >= 1, timeout=60)  # a send was attempted
@@ -57,7 +57,7 @@ def test_reply_survives_sigkill_and_is_sent_exactly_once(tmp_path: Path, db_url:
             assert len(sent) == 2  # the answer and the privacy notice, each exactly once
             assert len({m["text"] for m in sent}) == 2
             # the same update delivered again after the restart is still a no-op
-            httpx.post(f"{server.url}/webhooks/telegram", json=tg_text_update(7001, 5150, "chuyen khoan nham"),
+            httpx.post(f"{server.url}/webhooks/telegram", json=tg_text_update(7001, 5150, "quen mat khau vneid"),
                        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
             time.sleep(2)
             assert len(tg.sent_to(5150)) == 2

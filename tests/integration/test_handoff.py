@@ -80,7 +80,7 @@ def test_web_chat_handoff_end_to_end(tmp_path: Path, db_url: str, mini_kb: Path)
         assert minh.get("/api/tickets").json()["tickets"] == []  # another commune's ticket is not listed
         assert minh.get("/api/tickets/1").status_code == 403
         assert minh.post("/api/tickets/1/claim", headers={"X-CSRF-Token": minh_csrf}).status_code == 403
-        viewer, viewer_csrf = _login(app.url, "xem")
+        viewer, _ = _login(app.url, "xem")
         assert viewer.get("/api/tickets").status_code == 403  # a viewer does not handle tickets
 
         lan, csrf = _login(app.url, "lan")
@@ -291,3 +291,80 @@ def test_citizen_on_zalo_volunteer_on_telegram(tmp_path: Path, db_url: str, mini
         assert any(re.search(r"Đã đóng phiếu #1", m["text"]) for m in tg.sent_to(vol_chat))
         zalo_post("z4", "quen mat khau vneid")  # the bot answers again
         wait_for(lambda: any("Quên mật khẩu" in x for x in zalo_texts()[-3:]))
+
+
+def test_approved_faq_becomes_knowledge_and_is_answered(tmp_path: Path, mini_kb: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'faq.db'}"
+    managed = tmp_path / "managed"
+    s, server = _app(tmp_path, db_url, mini_kb, BINHDAN_KNOWLEDGE__PATHS=f"[{mini_kb}]",
+                     BINHDAN_KNOWLEDGE__MANAGED_DIR=str(managed))
+    acc = build_accounts(s)
+    lan = acc.add_user("lan", PW, role="volunteer", communes=[THUONG_LAM], display_name="Lan")
+    acc.add_user("bientap", PW, role="editor")
+    desk = build_desk(s)
+    t = desk.request(channel="web", user_ref="citizen-5", reason="asked", summary=TicketSummary("asked"),
+                     commune=THUONG_LAM)
+    desk.claim(lan, t.id)
+    desk.close(lan, t.id, faq=("Đăng ký chữ ký số cho hợp tác xã ở đâu?",
+                               "Hợp tác xã đăng ký chữ ký số tại bưu điện xã, mang theo giấy phép kinh doanh."))
+    desk.request(channel="web", user_ref="citizen-6", reason="asked", summary=TicketSummary("asked"), commune=THUONG_LAM)
+    desk.claim(lan, 2)
+    desk.close(lan, 2, faq=("Hợp tác xã đăng ký chữ ký số ở đâu?", "Tại bưu điện xã."))  # a near-duplicate
+    with server as app:
+        ed, csrf = _login(app.url, "bientap")
+        groups = ed.get("/api/faq-proposals").json()["groups"]
+        assert len(groups) == 1 and groups[0]["count"] == 2  # near-duplicates grouped
+        before = httpx.post(f"{app.url}/api/chat", json={"session_id": "citizen-55", "text": "chu ky so hop tac xa"})
+        assert "faq-tnv-1" not in before.text
+        r = ed.post("/api/faq-proposals/1/approve", json={}, headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 200 and r.json()["proposal"]["doc_id"] == "faq-tnv-1"
+        assert (managed / "faq" / "faq-tnv-1.md").exists()
+        after = httpx.post(f"{app.url}/api/chat", json={"session_id": "citizen-56", "text": "chu ky so hop tac xa"})
+        assert after.json()["replies"][0]["sources"][0]["doc_id"] == "faq-tnv-1"  # no restart needed
+        assert ed.post("/api/faq-proposals/1/approve", json={}, headers={"X-CSRF-Token": csrf}).status_code == 409
+        r = ed.post("/api/faq-proposals/2/reject", json={"reason": "trùng câu hỏi 1"}, headers={"X-CSRF-Token": csrf})
+        assert r.json()["proposal"]["status"] == "rejected"
+
+
+def test_cli_user_add_and_ticket_report(tmp_path: Path, db_url: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BINHDAN_DATABASE__URL": db_url, "BINHDAN_INDEX__DIR": str(tmp_path / "i"),
+           "BINHDAN_EMBEDDER__KIND": "fake"}
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
+                              env=env, cwd=ROOT, timeout=120)
+
+    r = cli("user", "add", "lan", "--role", "volunteer", "--commune", "02269", "--display-name", "Lan",
+            "--password-stdin", stdin=PW + "\n")
+    assert r.returncode == 0 and "02269 Xã Thượng Lâm" in r.stdout, r.stderr
+    for args, stdin, msg in [
+        (("user", "add", "lan", "--role", "volunteer", "--password-stdin"), PW, "already exists"),
+        (("user", "add", "an", "--role", "volunteer", "--password-stdin"), PW, "username"),
+        (("user", "add", "hoa", "--role", "boss", "--password-stdin"), PW, "role must be"),
+        (("user", "add", "hoa", "--role", "volunteer", "--commune", "99999", "--password-stdin"), PW, "unknown commune"),
+        (("user", "add", "hoa", "--role", "volunteer", "--password-stdin"), "ngan", "at least 10"),
+        (("user", "add", "hoa", "--role", "volunteer"), PW, "--password-stdin"),
+    ]:
+        bad = cli(*args, stdin=stdin)
+        assert bad.returncode != 0 and msg in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
+    s = make_settings(tmp_path, db_url=db_url)
+    desk, acc = build_desk(s), build_accounts(s)
+    lan = acc.by_username("lan")
+    assert lan is not None and acc.login("lan", PW) is not None and acc.login("lan", "sai-mat-khau-roi") is None
+    t = desk.request(channel="web", user_ref="c1", reason="asked", summary=TicketSummary("asked"), commune=THUONG_LAM)
+    desk.claim(lan, t.id)
+    desk.reply(lan, t.id, "Chào bạn")
+    desk.close(lan, t.id)
+    desk.rate(t.id, "web", "c1", 4)
+    r = cli("report", "tickets", "--format", "csv")
+    lines = r.stdout.strip().splitlines()
+    assert lines[0] == ("key,name,tickets,claimed,closed,median_first_response_min,median_close_min,mean_rating,"
+                        "ratings")
+    assert lines[1].startswith("02269,Xã Thượng Lâm,1,1,1,") and lines[1].endswith(",4.0,1")
+    r = cli("report", "tickets", "--format", "csv", "--by", "volunteers")
+    assert r.stdout.splitlines()[1].startswith("lan,Lan,1,1,1")
+    assert "02269" in cli("report", "tickets").stdout

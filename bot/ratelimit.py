@@ -1,0 +1,78 @@
+"""Abuse limits: per-citizen and per-IP request rates, with the `limits` library (moving window).
+
+Storage `memory://` keeps the counters in this process; `redis://host:port` shares them between worker
+processes. When Redis cannot be reached the limiter lets requests through (and logs it): an outage of
+the counter store must not silence the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    retry_after_s: float = 0.0
+
+
+class RateLimiter:
+    def __init__(self, storage_uri: str = "memory://") -> None:
+        self.storage_uri = storage_uri
+        options: dict[str, float | str | bool] = {}
+        if storage_uri.startswith("redis"):
+            options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        self._storage = storage_from_string(storage_uri, **options)
+        self._limiter = MovingWindowRateLimiter(self._storage)
+        self._items: dict[int, RateLimitItem] = {}
+        self._warned_at = 0.0
+
+    @property
+    def shared(self) -> bool:
+        """True when the counters live outside this process (Redis)."""
+        return not self.storage_uri.startswith("memory://")
+
+    def _item(self, per_minute: int) -> RateLimitItem:
+        item = self._items.get(per_minute)
+        if item is None:
+            item = self._items[per_minute] = RateLimitItemPerMinute(per_minute, namespace="binhdan")
+        return item
+
+    def hit(self, key: str, per_minute: int) -> Decision:
+        """Count one event for `key`; refused when more than `per_minute` happened in the last minute.
+        `per_minute` 0 means no limit."""
+        if per_minute <= 0:
+            return Decision(True)
+        item = self._item(per_minute)
+        try:
+            if self._limiter.hit(item, key):
+                return Decision(True)
+            reset = self._limiter.get_window_stats(item, key).reset_time
+        except Exception as exc:  # the counter store is down: fail open, but say so (once a minute)
+            if time.monotonic() - self._warned_at > 60:
+                self._warned_at = time.monotonic()
+                log.warning("rate limiter storage unavailable (%s): limits are not enforced", exc.__class__.__name__)
+            return Decision(True)
+        return Decision(False, max(1.0, round(reset - time.time(), 1)))
+
+    def healthy(self) -> bool:
+        """True when the counter storage answers (Redis reachable)."""
+        try:
+            return bool(self._storage.check())
+        except Exception:
+            return False
+
+    def reset(self) -> None:
+        """Forget every counter (tests, benchmarks)."""
+        try:
+            self._storage.reset()
+        except Exception:
+            log.warning("rate limiter storage could not be reset")
