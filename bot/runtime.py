@@ -222,7 +222,7 @@ class PeriodicJobs(_Loop):
             try:
                 result = fn()
                 ran += 1
-                if result:
+                if result and (not isinstance(result, dict) or any(result.values())):  # only when it did something
                     log.info("job %s: %s", name, result)
             except Exception:
                 log.exception("job %s failed", name)

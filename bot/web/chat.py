@@ -183,28 +183,27 @@ async def chat_stream(body: ChatIn, request: Request, svc: ServicesDep) -> Respo
         received_at=datetime.now(UTC), kind="action" if body.action is not None else "text",
         text=body.text or "", action=body.action or "",
     )
-    inbox_id = await asyncio.to_thread(lambda: svc.processor.accept(msg, check_rate=False))
-    if inbox_id is None:
-        inbox_id = await asyncio.to_thread(svc.store.find_inbound, "web", msg.platform_msg_id)
-        if inbox_id is None:
-            raise HTTPException(409, "duplicate message")
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
 
     def on_delta(text: str) -> None:  # called from the answering thread
         loop.call_soon_threadsafe(queue.put_nowait, ("delta", json.dumps({"text": text}, ensure_ascii=False)))
 
-    async def work(item: int) -> None:
+    async def work(m: InboundMessage) -> None:
         try:
             with stream_to(on_delta):  # asyncio.to_thread copies this context into the worker thread
-                replies = await asyncio.to_thread(svc.processor.process_now, item)
+                # stored already claimed by this request, so the inbox worker cannot answer it meanwhile
+                replies = await asyncio.to_thread(svc.processor.answer_now, m)
+            if replies is None:
+                await queue.put(("error", json.dumps({"error": "duplicate message"})))
+                return
             await queue.put(("replies", _out(replies).model_dump_json(exclude_none=True)))
         except Exception:
-            log.exception("streamed chat message %s failed", item)
+            log.exception("streamed chat message %s failed", m.platform_msg_id)
             await queue.put(("error", json.dumps({"error": "internal error"})))
 
     async def events() -> AsyncIterator[str]:
-        task = asyncio.create_task(work(inbox_id))  # runs to the end even if the page goes away
+        task = asyncio.create_task(work(msg))  # runs to the end even if the page goes away
         _running.add(task)
         task.add_done_callback(_running.discard)
         while True:
