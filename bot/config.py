@@ -25,6 +25,23 @@ class ConfigError(Exception):
     """A configuration problem, with a message that names the key."""
 
 
+def _time_span(v: str, example: str) -> str:
+    """A local-time span "HH:MM-HH:MM" (validated shape; the hours are read where they are used)."""
+    if not re.fullmatch(r"\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*", v):
+        raise ValueError(f"must look like {example}")
+    return v
+
+
+def _time_zone(v: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(v)
+    except Exception as exc:
+        raise ValueError(f"unknown time zone {v!r}") from exc
+    return v
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -170,20 +187,12 @@ class HandoffSettings(_Section):
     @field_validator("hours")
     @classmethod
     def _hours(cls, v: str) -> str:
-        if not re.fullmatch(r"\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*", v):
-            raise ValueError("must look like 07:00-21:00")
-        return v
+        return _time_span(v, "07:00-21:00")
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        from zoneinfo import ZoneInfo
-
-        try:
-            ZoneInfo(v)
-        except Exception as exc:
-            raise ValueError(f"unknown time zone {v!r}") from exc
-        return v
+        return _time_zone(v)
 
 
 class PrivacySettings(_Section):
@@ -254,20 +263,12 @@ class LearningSettings(_Section):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet(cls, v: str) -> str:
-        if not re.fullmatch(r"\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*", v):
-            raise ValueError("must look like 21:00-07:00")
-        return v
+        return _time_span(v, "21:00-07:00")
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        from zoneinfo import ZoneInfo
-
-        try:
-            ZoneInfo(v)
-        except Exception as exc:
-            raise ValueError(f"unknown time zone {v!r}") from exc
-        return v
+        return _time_zone(v)
 
 
 class AdminSettings(_Section):

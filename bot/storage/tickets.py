@@ -441,20 +441,22 @@ class SqlTicketDesk:
             row.group_id = row.id
         return int(row.id)
 
-    def proposals(self, *, status: str | None = "pending") -> list[Proposal]:
+    def proposals(self, *, status: str | None = "pending", proposal_id: int | None = None) -> list[Proposal]:
         with self.sessions() as s:
             q = select(FaqProposalRow, UserRow.username).outerjoin(UserRow, UserRow.id == FaqProposalRow.proposed_by)
             if status:
                 q = q.where(FaqProposalRow.status == status)
+            if proposal_id is not None:
+                q = q.where(FaqProposalRow.id == proposal_id)
             return [Proposal(p.id, p.ticket_id, p.question, p.answer, p.group_id, p.status, name or "",
                              p.review_reason, p.doc_id, _aware(p.created_at) or p.created_at)
                     for p, name in s.execute(q.order_by(FaqProposalRow.group_id, FaqProposalRow.id))]
 
     def proposal(self, proposal_id: int) -> Proposal:
-        for p in self.proposals(status=None):
-            if p.id == proposal_id:
-                return p
-        raise NotFound("no such proposal")
+        found = self.proposals(status=None, proposal_id=proposal_id)
+        if not found:
+            raise NotFound("no such proposal")
+        return found[0]
 
     def review(self, proposal_id: int, reviewer: User, *, approve: bool, reason: str = "", doc_id: str = "",
                question: str | None = None, answer: str | None = None) -> Proposal:
