@@ -6,7 +6,8 @@ then on, messages from that chat are *volunteer* messages, not citizen questions
 - new tickets arrive as messages with a "Nhận hỗ trợ" button (`tk:claim:ID`);
 - replying to a ticket's message (which names "#ID") relays the text to the citizen, in the citizen's own
   channel; with exactly one claimed ticket, a plain message goes to it;
-- `/xong [ghi chú]` closes (the ticket replied to, or the only claimed one); `/vang` and `/sansang` set
+- `/xong [ghi chú]` closes (the ticket replied to, or the only claimed one); `/tralai` gives it back to the
+  pool (claimed by mistake, or the volunteer must stop); `/vang` and `/sansang` set
   away / available; `/phieu` lists the volunteer's claimed tickets.
 """
 
@@ -24,7 +25,8 @@ HELP = (
     "1. Bấm \"Nhận hỗ trợ\" dưới một phiếu để nhận.\n"
     "2. Trả lời (reply) vào tin nhắn của phiếu để nhắn cho công dân.\n"
     "3. /xong [ghi chú] để đóng phiếu. /phieu xem phiếu đang nhận.\n"
-    "4. /vang khi bận, /sansang khi rảnh."
+    "4. /tralai để trả lại phiếu cho người khác nhận.\n"
+    "5. /vang khi bận, /sansang khi rảnh."
 )
 
 
@@ -98,6 +100,12 @@ class VolunteerChat:
                     return [Reply("Hãy trả lời (reply) vào tin nhắn của phiếu cần đóng, rồi gõ /xong.")]
                 self.desk.close(user, target, note=arg)
                 return [Reply(f"Đã đóng phiếu #{target}. Cảm ơn bạn!")]
+            if name in ("tralai", "release"):
+                target = self._target(user, msg)
+                if target is None:
+                    return [Reply("Hãy trả lời (reply) vào tin nhắn của phiếu cần trả lại, rồi gõ /tralai.")]
+                self.desk.release(user, target, note=arg)
+                return [Reply(f"Đã trả lại phiếu #{target}. Tình nguyện viên khác sẽ nhận.")]
             if name in ("vang", "away"):
                 self.accounts.set_available(user.id, False)
                 return [Reply("Đã ghi nhận bạn đang bận: bạn sẽ không nhận phiếu mới.")]

@@ -29,6 +29,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "Tình nguyện viên đã kết thúc hỗ trợ. Trợ lý tiếp tục giúp bạn.\n"
             "Bạn chấm điểm buổi hỗ trợ từ 1 (chưa tốt) đến 5 (rất tốt):"
         ),
+        "tk_released": (
+            "Tình nguyện viên {name} phải dừng hỗ trợ. Tôi đang tìm tình nguyện viên khác cho bạn.\n"
+            "Bạn cứ nhắn tiếp, người nhận sau sẽ đọc được."
+        ),
         "tk_rated": "Cảm ơn bạn đã chấm điểm!",
         "tk_cancelled": "Đã huỷ yêu cầu gặp tình nguyện viên. Trợ lý tiếp tục giúp bạn.",
         "tk_nothing_to_cancel": "Bạn không có yêu cầu nào đang chờ.",
@@ -66,6 +70,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "tk_closed": (
             "The volunteer has finished. The assistant is back to help you.\n"
             "Please rate the help from 1 (poor) to 5 (very good):"
+        ),
+        "tk_released": (
+            "Volunteer {name} had to stop. I am looking for another volunteer for you.\n"
+            "Keep writing here; the next volunteer will read it."
         ),
         "tk_rated": "Thank you for your rating!",
         "tk_cancelled": "Your request for a volunteer is cancelled. The assistant is back to help you.",

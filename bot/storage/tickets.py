@@ -188,12 +188,15 @@ class SqlTicketDesk:
             q = q.where(UserRow.id.in_(select(UserCommuneRow.user_id).where(UserCommuneRow.commune == r.commune)))
         return list(s.scalars(q))
 
-    def _notify_volunteers(self, s: Session, r: TicketRow, *, pool: bool, headline: str) -> int:
+    def _notify_volunteers(self, s: Session, r: TicketRow, *, pool: bool, headline: str,
+                           exclude: int | None = None) -> int:
         if "telegram" not in self.volunteer_channels:
             return 0
         n = 0
         text = f"{headline}\n{TicketSummary.from_dict(r.summary).as_text()}"
         for v in self._volunteers_for(s, r, pool=pool):
+            if v.id == exclude:
+                continue
             self._send(s, "telegram", str(v.telegram_chat_id),
                        Reply(text, (Button("Nhận hỗ trợ", f"tk:claim:{r.id}"),), kind="ticket"))
             n += 1
@@ -414,6 +417,28 @@ class SqlTicketDesk:
             self._rating_prompt(s, r)
             if faq is not None:
                 self._propose(s, faq[0], faq[1], ticket_id=r.id, user_id=user.id)
+            return self._view(s, r)
+
+    def release(self, user: User, ticket_id: int, *, note: str = "") -> TicketView:
+        """Give a claimed ticket back (claimed by mistake, or the volunteer must stop): it is open again, in
+        the province pool at once, every available volunteer hears of it, and the citizen is told another
+        volunteer is being found. The conversation so far stays on the ticket for the next volunteer."""
+        now = self.clock()
+        with self.sessions.begin() as s:
+            r = self._own_claimed(s, user, ticket_id)
+            res = s.execute(update(TicketRow).where(TicketRow.id == ticket_id, TicketRow.status == "claimed",
+                                                    TicketRow.claimed_by == r.claimed_by)
+                            .values(status="open", claimed_by=None, claimed_at=None, reminded_at=None,
+                                    pooled_at=func.coalesce(TicketRow.pooled_at, now))
+                            .execution_options(synchronize_session=False))
+            if res.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict("the ticket changed meanwhile; reload it")
+            s.refresh(r)
+            self._event(s, r.id, "released", actor=user.id, detail=note.strip())
+            self._to_citizen(s, r, Reply(t(r.lang, "tk_released", name=user.display_name),
+                                         (Button(t(r.lang, "btn_tk_cancel"), "tk:cancel"),), kind="volunteer"))
+            self._notify_volunteers(s, r, pool=True, headline=f"{'🔴 KHẨN — ' if r.priority == 'urgent' else ''}"
+                                                               f"Phiếu #{r.id} được trả lại, cần người nhận:", exclude=user.id)
             return self._view(s, r)
 
     def _rating_prompt(self, s: Session, r: TicketRow) -> None:

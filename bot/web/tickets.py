@@ -113,6 +113,19 @@ async def close(ticket_id: int, body: CloseBody, user: Volunteer, svc: ServicesD
     return {"ticket": view.as_dict()}
 
 
+class ReleaseBody(BaseModel):
+    note: str = Field(default="", max_length=500)
+
+
+@router.post("/api/tickets/{ticket_id}/release")
+async def release(ticket_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep,
+                  body: ReleaseBody | None = None) -> dict[str, object]:
+    """Give a claimed ticket back: open again, in the province pool, the citizen told (409 if not yours)."""
+    view = await _call(svc.desk.release, user, ticket_id, note=body.note if body else "")
+    _wake_outbox(svc)
+    return {"ticket": view.as_dict()}
+
+
 @router.post("/api/volunteer/status")
 async def set_status(body: StatusBody, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
     await _call(svc.accounts.set_available, user.id, body.available)

@@ -79,5 +79,12 @@ def test_volunteer_claims_and_replies_in_the_browser(tmp_path: Path, mini_kb: Pa
 
         wait_for(poll, timeout=20)
         assert any("Tình nguyện viên Lan đã nhận" in t for t in got)
+
+        page.once("dialog", lambda d: d.accept())  # "give ticket #1 back?" — yes
+        page.click("#release")
+        page.wait_for_selector("#ticket", state="hidden", timeout=10_000)
+        page.locator("#queue li", has_text="Chờ nhận").first.wait_for(timeout=15_000)  # open again
+        wait_for(lambda: any("Lan phải dừng hỗ trợ" in x["text"] for x in httpx.get(
+            f"{app.url}/api/chat/citizen-e2e-1/updates?wait=1", timeout=10).json()["replies"]), timeout=20)
         assert not [e for e in errors if "Content Security Policy" in e]
         page.close()

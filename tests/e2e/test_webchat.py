@@ -77,3 +77,31 @@ def test_page_loads_nothing_from_outside(server: ServeProcess, browser) -> None:
     page.wait_for_selector("text=Xin chào", timeout=20_000)
     assert requests and all(u.startswith(server.url) for u in requests)
     page.close()
+
+
+def test_too_fast_says_how_long_to_wait_and_keeps_the_text(bundled_env: dict[str, str], browser,  # type: ignore[no-untyped-def]
+                                                           tmp_path: Path) -> None:
+    """Over the per-citizen limit the server answers 429; the page shows its "wait N seconds" message (not
+    "network problem") and puts the unsent question back in the box, so the citizen need not retype it."""
+    from playwright.sync_api import expect
+
+    env = {**bundled_env, "BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE": "3"}
+    srv = ServeProcess(env, free_port(), tmp_path / "serve.log").start()
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    try:
+        page.goto(srv.url + "/")
+        page.wait_for_selector("text=Xin chào", timeout=20_000)  # the greeting is message 1 of 3
+        for q in ("cccd la gi", "vneid la gi"):
+            page.fill("#text", q)
+            page.press("#text", "Enter")
+            expect(page.locator(".msg.wait")).to_have_count(0, timeout=30_000)
+        page.fill("#text", "quen mat khau vneid")
+        page.press("#text", "Enter")
+        notice = page.locator(".msg.bot", has_text="Bạn gửi nhanh quá").last
+        notice.wait_for(timeout=20_000)
+        assert "giây" in notice.inner_text()
+        assert page.locator(".msg.bot", has_text="Mạng chậm").count() == 0
+        assert page.input_value("#text") == "quen mat khau vneid"
+    finally:
+        page.close()
+        srv.stop()

@@ -157,6 +157,41 @@ def test_twenty_concurrent_claims_one_wins(tmp_path: Path, db_url: str, mini_kb:
     assert sorted(codes) == [200] + [409] * 19
 
 
+def test_volunteer_gives_a_ticket_back_to_the_pool(tmp_path: Path, db_url: str, mini_kb: Path) -> None:
+    """Claimed by mistake (or the volunteer must stop): released, the ticket is open again in the province
+    pool, the citizen is told, a volunteer of another commune can now take it, and the history stays."""
+    s, server = _app(tmp_path, db_url, mini_kb)
+    acc = build_accounts(s)
+    acc.add_user("lan", PW, role="volunteer", communes=[THUONG_LAM], display_name="Lan")
+    acc.add_user("minh", PW, role="volunteer", communes=[HA_GIANG], display_name="Minh")
+    with server as app:
+        sid = "citizen-rel1"
+        httpx.post(f"{app.url}/api/chat", json={"session_id": sid, "text": "/start 02269"})
+        r = httpx.post(f"{app.url}/api/chat", json={"session_id": sid, "text": "cho toi gap tinh nguyen vien"})
+        assert "phiếu số 1" in r.json()["replies"][-1]["text"]
+        lan, lh = _login(app.url, "lan")
+        minh, mh = _login(app.url, "minh")
+        assert minh.get("/api/tickets/1").status_code == 403  # Thượng Lâm's ticket, not yet in the pool
+        assert lan.post("/api/tickets/1/release", headers={"X-CSRF-Token": lh}).status_code == 409  # not claimed
+        assert lan.post("/api/tickets/1/claim", headers={"X-CSRF-Token": lh}).status_code == 200
+        assert minh.post("/api/tickets/1/release", headers={"X-CSRF-Token": mh}).status_code == 403  # not his
+        assert lan.post("/api/tickets/1/release").status_code == 403  # no CSRF token
+        _updates(app.url, sid)  # "Lan đã nhận"
+        r = lan.post("/api/tickets/1/release", json={"note": "nhầm phiếu"}, headers={"X-CSRF-Token": lh})
+        assert r.status_code == 200 and r.json()["ticket"]["status"] == "open"
+        got = _updates(app.url, sid)
+        assert "Lan phải dừng hỗ trợ" in got[0]["text"] and "tk:cancel" in [b["action"] for b in got[0]["buttons"]]
+        httpx.post(f"{app.url}/api/chat", json={"session_id": sid, "text": "toi van dang cho"})  # kept on the ticket
+
+        assert [t["id"] for t in minh.get("/api/tickets", params={"status": "open"}).json()["tickets"]] == [1]
+        assert minh.post("/api/tickets/1/claim", headers={"X-CSRF-Token": mh}).status_code == 200
+        detail = minh.get("/api/tickets/1").json()["ticket"]
+        assert detail["claimed_by_name"] == "Minh" and "toi van dang cho" in detail["messages"][-1]["text"]
+        assert [(e["event"], e["detail"]) for e in detail["events"]][-3:] == [
+            ("claimed", ""), ("released", "nhầm phiếu"), ("claimed", "")]
+        assert lan.post("/api/tickets/1/release", headers={"X-CSRF-Token": lh}).status_code == 403  # Minh's now
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)  # 10:00 in Tuyen Quang
@@ -282,6 +317,11 @@ def test_citizen_on_zalo_volunteer_on_telegram(tmp_path: Path, db_url: str, mini
 
         tg_post(tg_callback_update(2, vol_chat, "tk:claim:1"))
         wait_for(lambda: any("Tình nguyện viên Lan đã nhận" in x for x in zalo_texts()))
+        tg_post(tg_text(20, "/tralai nham phieu"))  # claimed by mistake: give it back, then take it again
+        wait_for(lambda: any("Lan phải dừng hỗ trợ" in x for x in zalo_texts()))
+        assert any("Đã trả lại phiếu #1" in m["text"] for m in tg.sent_to(vol_chat))
+        tg_post(tg_callback_update(21, vol_chat, "tk:claim:1"))
+        wait_for(lambda: sum("Tình nguyện viên Lan đã nhận" in x for x in zalo_texts()) == 2)
         tg_post(tg_text(3, "Bác mở ứng dụng VNeID giúp cháu nhé", reply_to="Bạn đã nhận phiếu #1. Trả lời …"))
         wait_for(lambda: "👤 Lan: Bác mở ứng dụng VNeID giúp cháu nhé" in zalo_texts())
         zalo_post("z3", "da mo roi, tiep theo lam gi")

@@ -79,17 +79,27 @@
     if (canStream && payload.text) { stream(payload, wait); } else { post(payload, wait); }
   }
 
-  function failed(wait) {
+  /* A message that was not answered: say why (the server's own words when it sent some, e.g. "too fast,
+     wait N seconds" with a 429) and put the unsent text back in the box, so nothing has to be typed again. */
+  function failed(wait, payload, message) {
     wait.className = "msg bot";
-    wait.textContent = "Mạng chậm hoặc mất kết nối. Bạn hãy thử gửi lại.";
+    wait.textContent = message || "Mạng chậm hoặc mất kết nối. Bạn hãy thử gửi lại.";
+    if (payload && payload.text && !input.value) { input.value = payload.text; }
   }
 
   function post(payload, wait) {
     fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
                          body: JSON.stringify(payload) })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (r) {
+        if (r.ok) { return r.json(); }
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          var err = new Error("HTTP " + r.status);
+          err.said = (body && typeof body.message === "string") ? body.message : "";
+          throw err;
+        });
+      })
       .then(function (data) { log.removeChild(wait); data.replies.forEach(render); })
-      .catch(function () { failed(wait); });
+      .catch(function (err) { failed(wait, payload, (err && err.said) || ""); });
   }
 
   /* Streaming, when the server has a language model write the answers: POST /api/chat/stream answers with
@@ -120,7 +130,7 @@
         JSON.parse(data).replies.forEach(render);
       } else if (kind === "error") {
         finished = true;
-        failed(wait);
+        failed(wait, payload);
       }
     }
     fetch("/api/chat/stream", { method: "POST", headers: { "Content-Type": "application/json" },

@@ -72,6 +72,7 @@
       $("claim").hidden = t.status !== "open";
       $("reply-form").hidden = !mine;
       $("close-box").hidden = !mine;
+      $("release").hidden = !mine;
       if (!quiet) { $("t-error").textContent = ""; }
     }).catch(function (e) { $("t-error").textContent = e.message; });
   }
@@ -96,6 +97,11 @@
     api("POST", "/api/tickets/" + current + "/claim").then(refresh).catch(function (e) {
       $("t-error").textContent = e.status === 409 ? "Phiếu này đã có người khác nhận." : e.message; refresh();
     });
+  });
+  $("release").addEventListener("click", function () {
+    if (!window.confirm("Trả lại phiếu #" + current + " để tình nguyện viên khác nhận?")) { return; }
+    api("POST", "/api/tickets/" + current + "/release", {}).then(function () { current = null; $("ticket").hidden = true; refresh(); })
+      .catch(function (e) { $("t-error").textContent = e.message; refresh(); });
   });
   $("reply-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
