@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${BENCH_PYTHON:-.venv/bin/python}
 echo "== answer latency (real data + synthetic x10) and ingest"; $PY bench/answer_latency.py
+echo "== where the answer time goes";                           $PY bench/answer_breakdown.py
 echo "== HTTP web chat, 1/2/4 workers";                         $PY bench/http_load.py
 echo "== webhook acknowledgement vs a bare endpoint";           $PY bench/webhook_ack.py
 echo "== the same with in-process rate-limit counters";         $PY bench/webhook_ack.py --limiter memory://
