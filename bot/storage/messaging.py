@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.messages import ConversationState, InboundMessage, Reply
+from bot.storage.locks import lock_key
 from bot.storage.tables import (
     ChannelTokenRow,
     ConversationRow,
@@ -26,6 +27,8 @@ from bot.storage.tables import (
     OutboxRow,
     utcnow,
 )
+
+OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,12 @@ class MessageStore:
         earlier = aliased(OutboxRow)
         with self.sessions.begin() as s:
             self._serialise(s)
+            if self._pg:
+                # One claim at a time across processes (held to this short transaction's commit; sending
+                # happens after it). Otherwise a second process, skipping the rows a first one has locked
+                # but not yet committed, sees that person's earlier reply as still "pending and due", not
+                # as leased, and claims the later reply: the two would then be sent out of order.
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_CLAIM_LOCK})
             due = (
                 OutboxRow.channel.in_(channels),
                 or_(and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),

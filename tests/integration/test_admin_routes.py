@@ -22,7 +22,8 @@ PUBLIC = re.compile(r"^(/|/openapi\.json|/healthz|/readyz|/metrics|/login|/verif
 ROLES: dict[str, tuple[str, ...]] = {
     "/api/auth/logout": ALL, "/api/auth/me": ALL,
     "/volunteer": VOL, "/api/tickets": VOL, "/api/tickets/{ticket_id}": VOL, "/api/tickets/{ticket_id}/claim": VOL,
-    "/api/tickets/{ticket_id}/messages": VOL, "/api/tickets/{ticket_id}/close": VOL, "/api/volunteer/status": VOL,
+    "/api/tickets/{ticket_id}/messages": VOL, "/api/tickets/{ticket_id}/close": VOL,
+    "/api/tickets/{ticket_id}/release": VOL, "/api/volunteer/status": VOL,
     "/api/volunteer/telegram-link": VOL, "/api/tickets/metrics": DASH,
     "/api/faq-proposals": KB, "/api/faq-proposals/{proposal_id}/approve": KB, "/api/faq-proposals/{proposal_id}/reject": KB,
     "/admin": DASH, "/api/admin/dashboard": DASH, "/api/admin/dashboard/{name}.csv": DASH,

@@ -295,3 +295,31 @@ def test_web_chat_answers_every_message_in_its_response_under_load(tmp_path: Pat
                                                                                OutboxRow.status != "sent")).scalar()
     engine.dispose()
     assert pending == 0  # nothing was answered behind the request's back
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_concurrent_outbox_claim_never_overtakes_a_reply_being_claimed(db_url: str) -> None:
+    """Process A has claimed a person's first reply but not yet committed; process B claims at that moment.
+    B must not take the same person's second reply (it would be sent before the first): B waits for A's
+    claim to commit, then sees the first reply leased and leaves the second alone."""
+    from sqlalchemy import text, update
+
+    from bot.storage.messaging import OUTBOX_CLAIM_LOCK
+
+    store = _store(db_url)
+    first = store.enqueue("telegram", "chat-1", Reply(text="một"))
+    second = store.enqueue("telegram", "chat-1", Reply(text="hai"))
+    other = store.enqueue("telegram", "chat-2", Reply(text="khác"))
+    got: list[list[int]] = []
+    with store.sessions.begin() as a:  # process A, mid-claim
+        a.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_CLAIM_LOCK})
+        a.execute(update(OutboxRow).where(OutboxRow.id == first).values(
+            status="sending", next_attempt_at=datetime.now(UTC).replace(year=2100)))
+        b = threading.Thread(target=lambda: got.append(
+            [i.id for i in store.claim_outbox(channels=("telegram",), lease_s=60)]))
+        b.start()
+        time.sleep(0.5)
+        assert got == []  # B waits for A's claim to commit
+    b.join(10)
+    assert got == [[other]]  # chat-1's second reply stays until its first one is sent
+    assert second not in got[0]
