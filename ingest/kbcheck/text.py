@@ -18,7 +18,7 @@ _DOMAIN = re.compile(
     r"(?<![\w@.\-/])(?:(?:https?|hxxps?)://)?((?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+(?:" + _TLDS + r"))(?![\w\-]|\.\w)",
     re.IGNORECASE)
 _DEFANGED = re.compile(r"\S*(?:\[\.\]|\[dot\]|hxxps?://)\S*", re.IGNORECASE)
-_MD_LINK = re.compile(r"\[[^\]\n]*\]\(\s*([^)\s]+)[^)]*\)")
+_MD_LINK = re.compile(r"\[(?:[^\[\]\n]|\[[^\]\n]*\])*\]\(\s*([^)\s]+)[^)]*\)")
 
 
 def undefanged_domains(text: str, official: list[str]) -> list[str]:
@@ -28,7 +28,7 @@ def undefanged_domains(text: str, official: list[str]) -> list[str]:
     out: list[str] = []
     for m in _MD_LINK.finditer(text):
         target = m.group(1)
-        host = re.sub(r"^[a-z]+://", "", target, flags=re.IGNORECASE).split("/")[0].split(":")[0]
+        host = re.sub(r"^[a-z]+://", "", target, flags=re.IGNORECASE).split("/")[0].split(":")[0].replace("[.]", ".")
         if not host_matches(host, official):
             out.append(m.group(0))
     masked = _DEFANGED.sub(" ", text)
@@ -48,7 +48,7 @@ _NOTE = re.compile(r"\b(?:" + "|".join(re.escape(folded(p)) for p in EDITOR_NOTE
 # Neutral citizen advice that contains one of the phrases (folded): these occurrences are allowed.
 _NEUTRAL = (
     re.compile(r"(?:ung dung|app|phan mem|tep|file|link|duong link|trang)[^.\n]{0,25}(?:khong ro nguon|chua ro nguon)"),
-    re.compile(r"chua xac minh (?:chinh xac |ro |duoc )?(?:nguoi|danh tinh|so|ai|thong tin nguoi)"),
+    re.compile(r"chua xac minh (?:chinh xac |ro |duoc )?(?:nguoi|danh tinh|ai|thong tin nguoi)"),
     re.compile(r"(?:ban|hay|nen|nguoi dan|moi nguoi|ban nen) can kiem tra lai"),
     re.compile(r"(?:neu|khi|truong hop|co the)\s+(?:co quan\s+)?can xac minh"),
 )
@@ -107,7 +107,7 @@ def example_passwords(text: str) -> list[str]:
 # A bare ".gov.vn" suffix (not part of an address such as dichvucong.gov.vn) taught as the only sign of a
 # real site: "chỉ tin trang có đuôi .gov.vn", "trang thật phải kết thúc bằng .gov.vn", "only .gov.vn".
 _BARE_SUFFIX = re.compile(r"(?<![\w\-.])\.?gov\.vn\b")
-_ONLY_BEFORE = re.compile(r"\b(?:chi|only|phai|must|always|luon luon)\b")
+_ONLY_BEFORE = re.compile(r"(?<!dia )\b(?:chi|only|phai|must|always|luon luon)\b")  # "địa chỉ" is "address"
 _ONLY_AFTER = re.compile(r"^\W{0,4}(?:moi (?:la|dang tin|that)|la (?:trang|dia chi) (?:that|chinh thuc) duy nhat|only)")
 
 
