@@ -31,7 +31,7 @@ _WORD = re.compile(r"\w+")
 def sections(body: str) -> list[tuple[str, str]]:
     """(heading, text) of each `## ` section; the text before the first heading has heading ''."""
     out: list[tuple[str, str]] = []
-    head, buf = "", []
+    head, buf = "", list[str]()
     for line in body.splitlines():
         if line.startswith("## "):
             out.append((head, "\n".join(buf)))
