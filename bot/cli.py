@@ -362,7 +362,9 @@ def kb_check(
         positions = "; ".join(f"{n} options: " + " ".join(f"{p}={c}" for p, c in pos.items())
                               for n, pos in q["positions"].items())
         typer.echo(f"quiz: {q['items']} items, correct option is the longest in {q['correct_is_longest']} "
-                   f"({q['correct_is_longest_pct']}%); correct positions — {positions}")
+                   f"({q['correct_is_longest_pct']}%), the shortest in {q['correct_is_shortest']} "
+                   f"({q['correct_is_shortest_pct']}%); "
+                   f"correct positions — {positions}")
     if rep.by_rule:
         typer.echo("by rule: " + ", ".join(f"{r}={n}" for r, n in sorted(rep.by_rule.items())))
     counts = ", ".join(f"{k}={v}" for k, v in sorted(rep.counts.items()))

@@ -1,7 +1,8 @@
 """Rules for the learning modules (`knowledge/lessons/*.yaml`) and the quiz statistics.
 
 Quiz balance (issue 16): the length of an option must not give the answer away and neither must its place.
-- `longest`: items whose correct option is the longest (strictly or tied) — at most 35% of all items.
+- `longest`: items whose correct option is the longest (strictly or tied) — at most 35% of all items;
+  `shortest` likewise at most 45% (rewriting every correct answer to be the shortest is a tell too).
 - `positions`: per number of options, how many items have their correct answer at A, B, C, D … — among the
   items with the same number of options (when there are at least 4 of them), no position may hold more
   than 50% of the correct answers.
@@ -20,13 +21,14 @@ from ingest.kbcheck.guides import check_text
 from ingest.kbcheck.report import Report
 
 MAX_LONGEST_SHARE = 0.35
+MAX_SHORTEST_SHARE = 0.45
 MAX_POSITION_SHARE = 0.50
 MIN_GROUP = 4  # the position rule applies to option counts with at least this many items
 
 
 def quiz_stats(items: list[list[tuple[str, bool]]]) -> dict[str, Any]:
     """Statistics of quiz items given as lists of (option text, correct)."""
-    n = longest = 0
+    n = longest = shortest = 0
     positions: dict[int, Counter[str]] = {}
     for opts in items:
         correct = [i for i, (_, ok) in enumerate(opts) if ok]
@@ -36,9 +38,12 @@ def quiz_stats(items: list[list[tuple[str, bool]]]) -> dict[str, Any]:
         lengths = [len(t.strip()) for t, _ in opts]
         if lengths[correct[0]] == max(lengths):
             longest += 1
+        if lengths[correct[0]] == min(lengths):
+            shortest += 1
         positions.setdefault(len(opts), Counter())["ABCDEFGH"[correct[0]] if correct[0] < 8 else str(correct[0])] += 1
     return {"items": n, "correct_is_longest": longest,
             "correct_is_longest_pct": round(100 * longest / n, 1) if n else 0.0,
+            "correct_is_shortest": shortest, "correct_is_shortest_pct": round(100 * shortest / n, 1) if n else 0.0,
             "positions": {str(k): dict(sorted(v.items())) for k, v in sorted(positions.items())}}
 
 
@@ -47,6 +52,9 @@ def check_quiz_balance(stats: dict[str, Any], where: str, rep: Report) -> None:
     if n and stats["correct_is_longest"] / n > MAX_LONGEST_SHARE:
         rep.error("quiz-longest", f"{where}: the correct option is the longest in {stats['correct_is_longest']} of {n} "
                                   f"quiz items ({stats['correct_is_longest_pct']}%, at most {MAX_LONGEST_SHARE:.0%})")
+    if n and stats["correct_is_shortest"] / n > MAX_SHORTEST_SHARE:
+        rep.error("quiz-shortest", f"{where}: the correct option is the shortest in {stats['correct_is_shortest']} of "
+                                   f"{n} quiz items ({stats['correct_is_shortest_pct']}%, at most {MAX_SHORTEST_SHARE:.0%})")
     for k, counts in stats["positions"].items():
         total = sum(counts.values())
         if total < MIN_GROUP:

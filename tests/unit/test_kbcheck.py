@@ -294,7 +294,9 @@ def test_quiz_where_one_position_holds_most_answers_fails(tmp_path: Path) -> Non
 
 
 def test_a_balanced_quiz_passes(tmp_path: Path) -> None:
-    items = [([f"Một lựa chọn sai số {i}" if i != k % 4 else "Đáp án đúng" for i in range(4)], k % 4) for k in range(8)]
+    def opts(c: int) -> list[str]:  # the answer is neither the longest nor the shortest
+        return ["Đáp án đúng" if i == c else "Sai" if i == (c + 1) % 4 else f"Lựa chọn sai {i}" for i in range(4)]
+    items = [(opts(k % 4), k % 4) for k in range(8)]
     rep = run(tmp_path, lessons=[module(items)])
     assert rep.errors == [], rep.errors
     assert rep.quiz["positions"]["4"] == {"A": 2, "B": 2, "C": 2, "D": 2}
@@ -352,3 +354,9 @@ def test_kb_check_json_prints_counts_per_rule_and_quiz_statistics(tmp_path: Path
     mine = [e for e in out["errors"] if "vneid-test.md" in e]
     assert r.exit_code == 1 and len(mine) == 1 and mine[0].endswith("[defang]") and out["by_rule"]["error:defang"] >= 1
     assert out["quiz"]["items"] > 0 and set(out["quiz"]["positions"]) >= {"3"}
+
+
+def test_quiz_where_the_shortest_option_is_the_answer_fails(tmp_path: Path) -> None:
+    items = [([f"Một lựa chọn sai khá dài số {i}" if i != k % 3 else "Đúng" for i in range(3)], k % 3) for k in range(8)]
+    rep = run(tmp_path, lessons=[module(items)])
+    assert "quiz-shortest" in tags(rep.errors) and rep.quiz["correct_is_shortest"] == 8
