@@ -84,14 +84,15 @@ _LEGAL = re.compile(r"\b\d{1,4}/\d{4}/(?:nd|tt|qd|qh|nq|ttlt|l|ubtvqh)[\w\-]*|"
                     r"\s+(?:so\s+|no\.?\s*)?\d{1,4}(?:/\d{4})?\b|"
                     r"\bluat\s+(?:[a-z]+\s+){1,5}(?:nam\s+)?\d{4}\b|\b(?:[a-z]+\s+){1,4}law\s+(?:of\s+)?\d{4}\b")
 _AGE = re.compile(r"\b\d{1,3}\s*tuoi\b|\b\d{1,3}\s*(?:years? old|years of age|or older|and over)\b|"
-                  r"\b(?:under|over|aged)\s+\d{1,3}\b(?!\s*(?:times|%|minutes|days|hours|months|million|thousand|dong|vnd))")
+                  r"\b(?:under|over|aged)\s+\d{1,3}\b(?![.,]\d)(?!\s*(?:times|%|minutes|days|hours|months|million|thousand|dong|vnd|"
+                  r"[kmg]b\b|mb|kb|gb|cm|mm|km|kg|pages?|photos?|files?|characters?|digits?))")
 _DEADLINE = re.compile(r"\b(?:trong(?: vong)?|cham nhat|toi da|han|sau|truoc|within|after|no later than|"
                        r"by)\s+\d{1,3}\s*(?:ngay|gio|thang|nam|tuan|working days?|days?|hours?|months?|weeks?)\b|"
                        r"\b(?:den het|truoc ngay|han cuoi|cham nhat|until|by|before|from|tu)\s+(?:ngay\s+)?"
                        r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 
 CLAIMS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
-    ("fee or amount of money", _MONEY, ("fee", "limit")),
+    ("fee or amount of money", _MONEY, ("fee", "limit", "legal")),  # "legal": a fine set by a decree
     ("phone or hotline number", _HOTLINE, ("hotline",)),
     ("phone or hotline number", _SHORT_NUMBER, ("hotline",)),
     ("legal act", _LEGAL, ("legal",)),
