@@ -19,6 +19,7 @@ from bot.core.scamcheck.texts import ADVICE, URGENT, VERDICTS, reason_text
 from bot.core.text import fold
 
 DANGER, SUSPICIOUS, NO_SIGNS, OFFICIAL = "danger", "suspicious", "no_signs", "official"
+_MOBILE = re.compile(r"0[35789]\d{8}")
 _LOGIN_PATH = re.compile(r"log ?in|dang-?nhap|signin|xac-?thuc|verify|account|tai-?khoan|otp", re.IGNORECASE)
 # Which safety guide explains a finding best, in order of preference.
 _GUIDES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -119,7 +120,8 @@ class ScamChecker:
             elif p.startswith("+"):
                 out.append(Reason("phone_foreign", "medium", reason_text("phone_foreign", lang, name=p)))
             elif claims:
-                out.append(Reason("phone_not_official", "medium", reason_text("phone_not_official", lang, name=p)))
+                sev = "medium" if _MOBILE.fullmatch(p) else "low"  # services use 1900/1800 numbers, scammers mobiles
+                out.append(Reason("phone_not_official", sev, reason_text("phone_not_official", lang, name=p)))
         return out
 
     def check(self, text: str, *, lang: str = "vi") -> CheckResult:
@@ -135,10 +137,12 @@ class ScamChecker:
             sev = pat.severity
             if pat.code in ("ask_install", "bait_upgrade", "ask_fee") and (unofficial or "ask_callback" in codes):
                 sev = "high" if pat.code == "ask_install" else "medium"
+            if pat.code == "ask_callback" and any(_MOBILE.fullmatch(p) or p.startswith("+") for p in ex.phones):
+                sev = "medium"
             reasons.append(Reason(pat.code, sev, reason_text(pat.code, lang)))
         verdict = self._verdict(reasons, risky_link, bool(findings or ex.phones))
         lang_i = 1 if lang == "en" else 0
-        shown = tuple(sorted((r for r in reasons if r.severity != "info" or verdict == OFFICIAL),
+        shown = () if verdict == NO_SIGNS else tuple(sorted((r for r in reasons if r.severity != "info" or verdict == OFFICIAL),
                              key=lambda r: ("high", "medium", "low", "info").index(r.severity)))
         urgent = bool(ALREADY_ACTED.search(folded))
         return CheckResult(

@@ -8,6 +8,7 @@ clean text. Pure standard library; every input is capped so that a hostile paste
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import unicodedata
@@ -25,14 +26,15 @@ _DEFANG = (
     (re.compile(r"(?<=[a-z0-9])\s+(?:dot|cham)\s+(?=[a-z0-9])", re.IGNORECASE), "."),
 )
 # Labels split by spaces around dots ("vneid .gov .vn", "abc . com"): joined when the last label is a TLD.
-TLDS = frozenset("""
+_TLD_WORDS = """
 com net org info biz gov edu vn io co me cc tk ml ga cf gq pw ws tv us uk ru cn in jp kr sg th la kh my id ph
 xyz top club online site shop store app link click live vip icu buzz asia mobi pro win bid loan work fun space
 website tech today world life ltd group cloud email one digital news press host cyou rest sbs lol fit monster
 best cam mom gay bar skin beauty quest hair makeup boats homes autos yachts motorcycles bond cfd help support
 tips services center agency finance money bank cash credit loans market trade exchange games cc io ai dev page
 ly gl gy gd at to su st fr de it es nl be ch se no fi dk pl cz ua br mx ar cl hk tw mo au nz ca za ng tr pk bd lk
-""".split())
+"""
+TLDS = frozenset(_TLD_WORDS.split())
 _SPACED = re.compile(
     r"(?<![\w.])((?:[a-z0-9][a-z0-9-]{0,62}\s*\.\s*)+)(" + "|".join(sorted(TLDS, key=len, reverse=True)) + r")(?![\w-])",
     re.IGNORECASE,
@@ -97,10 +99,8 @@ def _decode_host(host: str) -> tuple[str, bool]:
     for label in host.split("."):
         if label.startswith("xn--"):
             puny = True
-            try:
+            with contextlib.suppress(UnicodeError, ValueError):
                 label = label[4:].encode("ascii").decode("punycode")
-            except (UnicodeError, ValueError):
-                pass
         elif not label.isascii():
             puny = True
         labels.append(label)

@@ -66,8 +66,8 @@ PATTERNS: tuple[Pattern, ...] = (
        r"trang|web|website|tai day|day)|(?:dang nhap|xac thuc|cap nhat|xac minh|khai bao|dien thong tin) (?:lai )?"
        r"(?:tai|qua|theo|o) (?:link|duong link|duong dan|day|trang|dia chi)", negatable=True),
     _p("ask_fee", "low", r"(?:nop|dong|thanh toan|chuyen) (?:le phi|phi|tien phat|khoan phi)", negatable=True),
-    _p("ask_callback", "low", r"(?:goi|lien he|lien lac|ket ban zalo|ket ban|nhan tin) (?:ngay |gap |lai )?(?:den |toi |"
-       r"voi |qua )?(?:so|sdt|hotline|zalo|tong dai|can bo|dieu tra vien)", negatable=True),
+    _p("ask_callback", "low", r"(?:goi|lien he|lien lac|ket ban zalo|ket ban|nhan tin|alo) (?:ngay |gap |lai )?(?:den |toi |"
+       r"voi |qua |cho )?(?:so|sdt|hotline|zalo|tong dai|can bo|dieu tra vien|\+?\d)", negatable=True),
     # bait and pressure
     _p("bait_locked", "medium", r"(?:tai khoan|\bthe\b|\bsim\b|thue bao|so dien thoai|vneid|zalo|facebook|dich vu)"
        r".{0,40}?(?:bi|se bi|da bi|sap bi|dang bi|tam) (?:khoa|tam khoa|dong bang|phong toa|vo hieu hoa|ngung|cat|thu hoi|"
@@ -99,7 +99,8 @@ PATTERNS: tuple[Pattern, ...] = (
        r"cat (?:sim|thue bao|song|dich vu)"),
     _p("bait_parcel", "medium", r"(?:don hang|buu pham|buu kien|kien hang|goi hang).{0,40}?(?:khong thanh cong|that bai|"
        r"bi giu|bi hoan|chua nhan|cap nhat dia chi|xac nhan dia chi|phi|hai quan)|giao hang (?:khong thanh cong|that bai)"),
-    _p("pressure_secrecy", "medium", r"khong (?:duoc )?(?:noi|ke|bao|chia se) (?:voi|cho) (?:ai|bat ky ai|nguoi than|"
+    _p("pressure_secrecy", "medium", r"khong (?:duoc )?(?:noi|ke|bao|tiet lo) (?:chuyen nay |viec nay )?(?:voi|cho) "
+       r"(?:ai|bat ky ai|nguoi than|"
        r"gia dinh|vo|chong|con)|giu bi mat|bi mat (?:dieu tra|cuoc goi)|khong tiet lo (?:cuoc goi|noi dung)"),
     _p("pressure_urgent", "low", r"\b(?:gap|khan cap|ngay lap tuc|ngay bay gio|truoc \d+ ?(?:h|gio)|trong (?:vong )?\d+ ?"
        r"(?:h|gio|phut|tieng)|het han|lan cuoi|cuoi cung|som nhat|ngay hom nay|trong ngay|urgent)\b"),
