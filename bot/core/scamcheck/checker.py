@@ -133,14 +133,17 @@ class ScamChecker:
         reasons = self._link_reasons(findings, "ask_open_link" in codes, lang) + self._phone_reasons(ex, folded, lang)
         risky_link = any(r.code != "link_official" and r.code.startswith("link_") for r in reasons)
         unofficial = any(not f.official for f in findings)
-        for pat, _ in pats:
+        strong = set()  # bait named in two different ways ("vay online", "chỉ cần CCCD") counts twice
+        for pat, hits in pats:
             sev = pat.severity
+            if sev == "medium" and len(hits) >= 2:
+                strong.add(pat.code)
             if pat.code in ("ask_install", "bait_upgrade", "ask_fee") and (unofficial or "ask_callback" in codes):
                 sev = "high" if pat.code == "ask_install" else "medium"
             if pat.code == "ask_callback" and any(_MOBILE.fullmatch(p) or p.startswith("+") for p in ex.phones):
                 sev = "medium"
             reasons.append(Reason(pat.code, sev, reason_text(pat.code, lang)))
-        verdict = self._verdict(reasons, risky_link, bool(findings or ex.phones))
+        verdict = self._verdict(reasons, risky_link, bool(findings or ex.phones), len(strong))
         lang_i = 1 if lang == "en" else 0
         shown = () if verdict == NO_SIGNS else tuple(sorted((r for r in reasons if r.severity != "info" or verdict == OFFICIAL),
                              key=lambda r: ("high", "medium", "low", "info").index(r.severity)))
@@ -153,9 +156,9 @@ class ScamChecker:
         )
 
     @staticmethod
-    def _verdict(reasons: list[Reason], risky_link: bool, has_items: bool) -> str:
+    def _verdict(reasons: list[Reason], risky_link: bool, has_items: bool, strong: int = 0) -> str:
         high = sum(r.severity == "high" for r in reasons)
-        medium = len({r.code for r in reasons if r.severity == "medium"})
+        medium = len({r.code for r in reasons if r.severity == "medium"}) + strong
         low = len({r.code for r in reasons if r.severity == "low"})
         if high or medium >= 2 or (medium and risky_link) or (medium and low >= 2):
             return DANGER

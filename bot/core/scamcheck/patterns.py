@@ -127,13 +127,18 @@ def _negated(folded: str, start: int) -> bool:
     return bool(_NEG.search(window))
 
 
-def find_patterns(folded: str) -> list[tuple[Pattern, str]]:
-    """Every pattern that matches, once, with the matched words (for the reason shown)."""
-    out: list[tuple[Pattern, str]] = []
+def find_patterns(folded: str) -> list[tuple[Pattern, tuple[str, ...]]]:
+    """Every pattern that matches, with its distinct matched phrases (at most 3; the first is shown)."""
+    out: list[tuple[Pattern, tuple[str, ...]]] = []
     for pat in PATTERNS:
+        hits: list[str] = []
         for m in pat.regex.finditer(folded):
             if pat.negatable and _negated(folded, m.start()):
                 continue
-            out.append((pat, m.group(0)))
-            break
+            if m.group(0) not in hits:
+                hits.append(m.group(0))
+            if len(hits) == 3:
+                break
+        if hits:
+            out.append((pat, tuple(hits)))
     return out
