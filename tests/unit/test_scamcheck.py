@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.scamcheck import DANGER, NO_SIGNS, OFFICIAL, SUSPICIOUS, ScamChecker, ScamLists
+from bot.core.scamcheck import DANGER, NO_SIGNS, OFFICIAL, SUSPICIOUS, ScamChecker
 from bot.core.scamcheck.domains import DomainJudge, edit_distance, skeleton
 from bot.core.scamcheck.extract import deobfuscate, find_links, find_phones
 from bot.infra.scamlists import load_scam_lists
