@@ -17,6 +17,8 @@ from bot.core.answering import AnswerService, Calibration
 from bot.core.communes import CommuneDirectory, load_communes_csv
 from bot.core.generation import GroundedWriter
 from bot.core.privacy import RegexRedactor
+from bot.core.scamcheck import ScamChecker
+from bot.infra.scamlists import load_scam_lists
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.embedders import Embedder, make_embedder
 from bot.retrieval.hybrid import HybridRetriever
@@ -88,6 +90,21 @@ def build_desk(settings: Settings, sessions: sessionmaker[Session] | None = None
         expire_after_hours=h.expire_after_hours, wait_window_days=h.wait_window_days,
         volunteer_channels=("telegram",) if settings.telegram.token else (),
         commune_name=communes.name, clock=clock)
+
+
+def build_scam_checker(settings: Settings) -> ScamChecker:
+    """The scam checker with the official lists of knowledge/ and the guide ids it may point to."""
+    k = settings.knowledge
+    lists = load_scam_lists(settings.path(k.official_domains), settings.path(k.official_hotlines))
+    guide_ids = {p.stem for base in k.paths if settings.path(base).is_dir() for p in settings.path(base).rglob("*.md")}
+    return ScamChecker(lists, guide_ids=guide_ids)
+
+
+def scam_checker_of(services: Services) -> ScamChecker:
+    """The process's scam checker (built once; the lists are small files)."""
+    if services.scam_checker is None:
+        services.scam_checker = build_scam_checker(services.settings)
+    return services.scam_checker
 
 
 def build_lexicon(settings: Settings) -> Lexicon:
@@ -393,6 +410,7 @@ class Services:
     dashboard: Any = None  # bot.storage.dashboard.Dashboard
     kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
+    scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
 
     def reload_index(self, *, force: bool = False) -> bool:
         """Switch this process to the live index build if it changed (blocking: seconds for a large

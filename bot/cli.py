@@ -167,6 +167,48 @@ def ask(
         _print_answer(a)
 
 
+@app.command(name="check-message")
+def check_message(
+    text: Annotated[str | None, typer.Argument(help="The message; omit to read it from stdin")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Read one message (all of stdin), print one JSON object")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='Read one {"text": ...} per line, print one result per line')]
+    = False,
+) -> None:
+    """Check a forwarded message, link or phone number for signs of a scam."""
+    from bot.bootstrap import build_scam_checker
+
+    checker = build_scam_checker(_settings())
+    if jsonl:
+        for n, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                msg = item["text"] if isinstance(item, dict) else None
+                if not isinstance(msg, str):
+                    raise ValueError
+            except (ValueError, KeyError):
+                out: dict[str, Any] = {"error": f"line {n}: expected a JSON object with a string 'text'"}
+            else:
+                out = checker.check(msg).as_dict()
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        return
+    msg = text if text is not None else sys.stdin.read()
+    if not msg.strip():
+        raise CliError("nothing to check: give the message as an argument or on stdin")
+    result = checker.check(msg)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    typer.echo(result.headline)
+    for r in result.reasons:
+        typer.echo(f"- {r.text}")
+    typer.echo(result.advice)
+    if result.urgent_advice:
+        typer.echo(result.urgent_advice)
+
+
 @app.command()
 def chat(index: IndexOpt = None) -> None:
     """A console conversation with the same engine as the messengers (Ctrl-D or 'thoát' to leave)."""

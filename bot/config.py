@@ -71,6 +71,7 @@ class KnowledgeSettings(_Section):
     lexicon_dir: Path = Path("knowledge/lexicon")
     lessons_dir: Path = Path("knowledge/lessons")
     official_domains: Path = Path("knowledge/official_domains.txt")
+    official_hotlines: Path = Path("knowledge/official_hotlines.txt")  # the scam checker's official numbers
     communes: Path = Path("knowledge/communes/tuyen-quang.csv")  # the province's commune-level units
     # Guides written from the running system (approved volunteer FAQs, admin uploads): always ingested too.
     managed_dir: Path = Path("var/knowledge")

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
-from bot.web import admin, admin_kb, auth, chat, health, learning, metrics, pages, tickets, webhooks
+from bot.web import admin, admin_kb, auth, chat, check, health, learning, metrics, pages, tickets, webhooks
 from bot.web.asgi import BodyLimit
 from bot.web.security import SecurityHeaders, security_headers
 from bot.workers import Background, serving_settings
@@ -66,6 +66,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     metrics.install(app)
     app.include_router(webhooks.router)
     app.include_router(chat.router)
+    app.include_router(check.router)
     app.include_router(auth.router)
     app.include_router(tickets.router)
     app.include_router(learning.router)
