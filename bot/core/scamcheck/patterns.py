@@ -108,8 +108,9 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("bait_locked", "bait", "medium", r"(?:tai khoan|\bthe\b|\bsim\b|thue bao|so dien thoai|vneid|zalo|facebook|"
        r"dich vu|ma so thue|ma khach hang)\b.{0,40}?(?:bi|se bi|da bi|sap bi|dang bi|tam) (?:khoa|tam khoa|dong bang|"
        r"phong toa|vo hieu hoa|ngung|cat|thu hoi|huy|loi|han che|xam nhap)|khoa (?:2|hai) chieu|bi khoa vinh vien|"
-       r"(?:tai khoan|dinh danh|vneid)\b[^.!?\n]{0,40}?het han (?:trong|sau) \d|thiet bi la|dang nhap (?:bat thuong|khac vung|tu thiet bi)|giao dich (?:bat thuong|la tu|"
-       r"dang cho xu ly)|dau hieu (?:bi )?xam nhap|(?:bi|dang bi) loi\b|nhiem ma doc|tieu dung o nuoc ngoai"),
+       r"(?:tai khoan|dinh danh|vneid)\b[^.!?\n]{0,40}?het han (?:trong|sau) \d|thiet bi la|"
+       r"dang nhap (?:bat thuong|khac vung|tu thiet bi)|giao dich (?:bat thuong|la tu|dang cho xu ly)|"
+       r"dau hieu (?:bi )?xam nhap|(?:bi|dang bi) loi\b|nhiem ma doc|tieu dung o nuoc ngoai"),
     _p("bait_fine", "bait", "medium", r"phat nguoi|bien ban (?:phat|vi pham)|vi pham (?:giao thong|an toan giao thong)|"
        r"quyet dinh xu phat|xu phat (?:hanh chinh|vi pham)|tien phat|hinh anh vi pham|no phat|nop phat"),
     _p("bait_legal", "bait", "medium", r"lenh bat|truy na|khoi to|\bdieu tra\b|rua tien|buon lau|ma tuy|duong day|"
