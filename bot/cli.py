@@ -375,21 +375,40 @@ def eval_cmd(
 @kb_app.command("check")
 def kb_check(
     guides: Annotated[Path | None, typer.Option(help="Guides folder")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report (errors, warnings, counts per rule, "
+                                                         "quiz statistics) as JSON")] = False,
 ) -> None:
-    """Validate guides, lessons and the lexicon; exit 1 when something is wrong."""
+    """Validate guides, lessons and the lexicon; print the quiz statistics; exit 1 when something is wrong."""
     from ingest.kbcheck import check_kb
 
     s = _settings()
     k = s.knowledge
+    domains = s.path(k.official_domains)
     rep = check_kb(
         guides_dir=guides or s.path(Path("knowledge/guides")), lessons_dir=s.path(k.lessons_dir),
-        lexicon_dir=s.path(k.lexicon_dir), domains_file=s.path(k.official_domains),
+        lexicon_dir=s.path(k.lexicon_dir), domains_file=domains,
+        denylist_file=domains.with_name("source_denylist.txt"),
         max_words=k.max_words, stale_days=k.stale_after_days,
     )
+    if as_json:
+        typer.echo(json.dumps(rep.as_dict(), ensure_ascii=False, indent=2, default=str))
+        if not rep.ok:
+            raise typer.Exit(1)
+        return
     for w in rep.warnings:
         typer.echo(f"warning: {w}")
     for e in rep.errors:
         typer.echo(f"error: {e}")
+    q = rep.quiz
+    if q:
+        positions = "; ".join(f"{n} options: " + " ".join(f"{p}={c}" for p, c in pos.items())
+                              for n, pos in q["positions"].items())
+        typer.echo(f"quiz: {q['items']} items, correct option is the longest in {q['correct_is_longest']} "
+                   f"({q['correct_is_longest_pct']}%), the shortest in {q['correct_is_shortest']} "
+                   f"({q['correct_is_shortest_pct']}%); "
+                   f"correct positions — {positions}")
+    if rep.by_rule:
+        typer.echo("by rule: " + ", ".join(f"{r}={n}" for r, n in sorted(rep.by_rule.items())))
     counts = ", ".join(f"{k}={v}" for k, v in sorted(rep.counts.items()))
     typer.echo(f"{'OK' if rep.ok else 'FAILED'}: {len(rep.errors)} errors, {len(rep.warnings)} warnings ({counts})")
     if not rep.ok:

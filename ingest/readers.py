@@ -87,8 +87,17 @@ def read_guide(path: Path) -> SourceDocument:
         lead=lead_paragraph(body), questions=tuple(_as_list(meta.get("questions"))),
         tags=tuple(_as_list(meta.get("tags"))), source_path=str(path),
         meta={"audience": str(meta.get("audience", "")), "reviewed_on": str(meta.get("reviewed_on", "")),
-              "summary": str(meta.get("summary", "")), "sources": urls},
+              "summary": str(meta.get("summary", "")), "sources": urls, "facts": guide_facts(meta.get("facts"))},
     )
+
+
+def guide_facts(raw: object) -> list[dict[str, str]]:
+    """The `facts:` entries of a guide, as plain strings for the document's stored metadata (the stale
+    report lists those whose check_by has passed). Malformed entries are left to `binhdan kb check`."""
+    if not isinstance(raw, list):
+        return []
+    return [{k: str(f.get(k) or "") for k in ("text", "kind", "source", "checked_on", "check_by")}
+            for f in raw if isinstance(f, dict) and f.get("text")]
 
 
 def _faq_row(path: Path, line: int | None, row: dict[str, Any]) -> SourceDocument:
