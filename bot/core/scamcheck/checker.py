@@ -19,7 +19,7 @@ from bot.core.scamcheck.texts import ADVICE, URGENT, VERDICTS, reason_text
 from bot.core.text import fold
 
 DANGER, SUSPICIOUS, NO_SIGNS, OFFICIAL = "danger", "suspicious", "no_signs", "official"
-_MOBILE = re.compile(r"0[35789]\d{8}")
+_MOBILE = re.compile(r"0[35789]\d{8}|\[SĐT\]")  # a redacted number in the chat is a mobile or landline
 _LOGIN_PATH = re.compile(r"log ?in|dang-?nhap|signin|xac-?thuc|verify|account|tai-?khoan|otp", re.IGNORECASE)
 # Which safety guide explains a finding best, in order of preference.
 _GUIDES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -157,8 +157,11 @@ def normalise_phone(raw: str) -> str:
     return digits
 
 
+REDACTED_PHONE, REDACTED_ACCOUNT = "[SĐT]", "[STK]"  # placeholders of bot.core.privacy.redact (chat texts)
+
+
 def find_phones(clean: str) -> tuple[str, ...]:
-    found: list[str] = []
+    found: list[str] = [REDACTED_PHONE] if REDACTED_PHONE in clean else []
     for m in _PHONE.finditer(clean):
         p = normalise_phone(m.group(0))
         if p not in found:
@@ -167,6 +170,8 @@ def find_phones(clean: str) -> tuple[str, ...]:
 
 
 def find_accounts(folded: str) -> tuple[str, ...]:
+    if "[stk]" in folded:
+        return (REDACTED_ACCOUNT,)
     return tuple(dict.fromkeys(re.sub(r"\D", "", m.group("num")) for m in _ACCOUNT.finditer(folded)))[:10]
 
 
