@@ -18,6 +18,7 @@ from bot.core.communes import CommuneDirectory, load_communes_csv
 from bot.core.generation import GroundedWriter
 from bot.core.privacy import RegexRedactor
 from bot.core.scamcheck import ScamChecker
+from bot.core.scamcheck.chat import ScamChat
 from bot.infra.scamlists import load_scam_lists
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.embedders import Embedder, make_embedder
@@ -469,7 +470,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     accounts, desk, communes = build_accounts(settings, sessions), build_desk(settings, sessions), build_communes(settings)
     personal, limiter = build_personal_data(settings, sessions), build_rate_limiter(settings)
     learning_service, learning_store = build_learning(settings, sessions, communes)
+    scam_checker = build_scam_checker(settings)
     conversation = ConversationService(answers, handoff=desk, communes=communes, rights=build_rights(settings, personal),
+                                       scam=ScamChat(scam_checker),
                                        learning=learning_service)
     store = MessageStore(sessions)
     senders: list[Any] = []
@@ -495,7 +498,8 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                                               privacy=personal, limiter=limiter,
                                               user_per_minute=settings.server.rate_limit_user_per_minute,
                                               max_text_chars=settings.server.max_text_chars),
-                   store=store, senders=senders, telegram=telegram, zalo=zalo, index_info=index.manifest, live=live)
+                   store=store, senders=senders, telegram=telegram, zalo=zalo, index_info=index.manifest, live=live,
+                   scam_checker=scam_checker)
     live.on_reload.append(lambda manifest: setattr(svc, "index_info", manifest))
     svc.accounts, svc.desk, svc.communes, svc.embedder = accounts, desk, communes, embedder
     svc.jobs.append(("tickets", settings.handoff.sweep_every_s, desk.sweep))

@@ -73,6 +73,11 @@ def parse_event(data: dict[str, Any]) -> InboundMessage | None:
         if text.startswith("#a:"):  # a tap on one of our oa.query.hide buttons
             return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when,
                                   kind="action", action=text[3:][:200], meta=meta)
+        if event == "user_send_link":  # a shared link: the scam checker looks at it at once (issue 20)
+            meta["forwarded"] = "link"
+            links = [str((att.get("payload") or {}).get(k) or "") for att in (message.get("attachments") or [])
+                     if isinstance(att, dict) for k in ("url", "title", "description")]
+            text = " ".join(x for x in [text, *links] if x and x not in text)[:4000]
         kind = "command" if text.startswith("/") else "text"
         return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when, kind=kind,
                               text=text, meta=meta)

@@ -26,6 +26,12 @@ class InboundMessage:
     display_name: str = ""
     meta: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def forwarded(self) -> bool:
+        """Forwarded from elsewhere (Telegram `forward_origin`…) or a shared link (Zalo `user_send_link`):
+        kept in `meta["forwarded"]` so that it survives the inbox."""
+        return self.meta.get("forwarded", "") in ("1", "link")
+
 
 @dataclass(frozen=True)
 class Button:
@@ -93,6 +99,9 @@ class ConversationState:
     group: str = ""  # the learner's group, kept in sync with the learning profile
     learn_wait: str = ""  # text the learning flow waits for: commune | name | code
     learn_flow: str = ""  # "profile" while the first-time profile questions run
+    # scam checker (issue 20): /kiemtra waits for the message; "shall I check it?" keeps the REDACTED text
+    scam_wait: bool = False
+    scam_pending: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

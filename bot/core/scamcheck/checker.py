@@ -19,7 +19,7 @@ from bot.core.scamcheck.texts import ADVICE, URGENT, VERDICTS, reason_text
 from bot.core.text import fold
 
 DANGER, SUSPICIOUS, NO_SIGNS, OFFICIAL = "danger", "suspicious", "no_signs", "official"
-_MOBILE = re.compile(r"0[35789]\d{8}")
+_MOBILE = re.compile(r"0[35789]\d{8}|\[SĐT\]")  # a redacted number in the chat is a mobile or landline
 _LOGIN_PATH = re.compile(r"log ?in|dang-?nhap|signin|xac-?thuc|verify|account|tai-?khoan|otp", re.IGNORECASE)
 # Which safety guide explains a finding best, in order of preference.
 _GUIDES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -75,9 +75,18 @@ class ScamLists:
     reported_phones: frozenset[str] = frozenset()
 
 
+# Words whose folded forms collide with a scam verb: "tại" (at) must not read as "tải" (download).
+_AT = re.compile(r"\bt[ạẠ]i\b", re.IGNORECASE)
+# Letters written as look-alike symbols inside words: "d!eu", "t1en", "h0", "kh0ng".
+_LEET_I = re.compile(r"(?<=[a-z])[!1|](?=[a-z])")
+_LEET_O = re.compile(r"(?<=\b[a-z])0(?=[a-z]|\b)|(?<=[a-z]{2})0(?=[a-z]|\b)")
+
+
 def fold_text(text: str) -> str:
-    """De-obfuscated, tone marks removed, lower case, whitespace collapsed."""
-    return re.sub(r"\s+", " ", fold(deobfuscate(text)).lower()).strip()
+    """De-obfuscated, tone marks removed, lower case, whitespace collapsed; accented "tại" becomes "tai_"."""
+    folded = fold(_AT.sub("tai_", deobfuscate(text))).lower()
+    folded = _LEET_I.sub("i", _LEET_O.sub("o", folded))  # "d!eu k!en NHAN T1EN h0 tro" -> "dieu kien nhan tien ho tro"
+    return re.sub(r"\s+", " ", re.sub(r"(?<=[a-z])_(?=[a-z])", " ", folded)).strip()
 
 
 class ScamChecker:
@@ -131,22 +140,37 @@ class ScamChecker:
         codes = {p.code for p, _ in pats}
         findings = [self.judge.judge(link) for link in ex.links]
         reasons = self._link_reasons(findings, "ask_open_link" in codes, lang) + self._phone_reasons(ex, folded, lang)
-        risky_link = any(r.code != "link_official" and r.code.startswith("link_") for r in reasons)
         unofficial = any(not f.official for f in findings)
-        strong = set()  # bait named in two different ways ("vay online", "chỉ cần CCCD") counts twice
+        # Only official links and no unlisted number claimed as an authority: the message is most likely a
+        # genuine notice or warning, and a single bait word ("phạt nguội", "hoàn tiền") in it is context.
+        official_context = bool(findings) and not unofficial and not any(
+            r.code in ("phone_not_official", "phone_reported") for r in reasons)
+        roles: dict[str, str] = {r.code: ("ask" if r.severity in ("medium", "high") else "link")
+                                 for r in reasons if r.code.startswith("link_") and r.code != "link_official"}
+        roles.update({r.code: "ask" for r in reasons if r.code in ("phone_not_official", "phone_reported", "phone_foreign")
+                      and r.severity != "low"})
         for pat, hits in pats:
             sev = pat.severity
-            if sev == "medium" and len(hits) >= 2:
-                strong.add(pat.code)
-            if pat.code in ("ask_install", "bait_upgrade", "ask_fee") and (unofficial or "ask_callback" in codes):
-                sev = "high" if pat.code == "ask_install" else "medium"
+            if pat.role == "bait" and sev == "medium" and len(hits) >= 2:
+                sev = "strong"  # bait named in two different ways ("vay online", "chỉ cần CCCD")
+            if pat.code == "ask_install" and (unofficial or "ask_callback" in codes):
+                sev = "high"
             if pat.code == "ask_callback" and any(_MOBILE.fullmatch(p) or p.startswith("+") for p in ex.phones):
                 sev = "medium"
-            reasons.append(Reason(pat.code, sev, reason_text(pat.code, lang)))
-        verdict = self._verdict(reasons, risky_link, bool(findings or ex.phones), len(strong))
+            if official_context and (pat.role == "bait" or pat.code == "ask_open_link"):
+                continue  # e.g. "CSGT không gửi tin nhắn yêu cầu nộp phạt", with the official address
+            roles[pat.code] = pat.role
+            reasons.append(Reason(pat.code, "medium" if sev == "strong" else sev, reason_text(pat.code, lang)))
+            if sev == "strong":
+                reasons.append(Reason(pat.code + "+", "medium", ""))
+        if ex.accounts and codes & {"ask_money", "ask_fee", "ask_transfer_verify"}:
+            reasons.append(Reason("ask_transfer_account", "high", reason_text("ask_transfer_account", lang)))
+            roles["ask_transfer_account"] = "ask"
+        verdict = self._verdict(reasons, roles, bool(findings or ex.phones))
         lang_i = 1 if lang == "en" else 0
-        shown = () if verdict == NO_SIGNS else tuple(sorted((r for r in reasons if r.severity != "info" or verdict == OFFICIAL),
-                             key=lambda r: ("high", "medium", "low", "info").index(r.severity)))
+        visible = [r for r in reasons if r.text and (r.severity != "info" or verdict == OFFICIAL)]
+        shown = () if verdict == NO_SIGNS else tuple(sorted(
+            visible, key=lambda r: ("high", "medium", "low", "info").index(r.severity)))
         urgent = bool(ALREADY_ACTED.search(folded))
         return CheckResult(
             verdict=verdict, reasons=shown[:6], urls=tuple(link.text for link in ex.links), phones=ex.phones,
@@ -156,15 +180,24 @@ class ScamChecker:
         )
 
     @staticmethod
-    def _verdict(reasons: list[Reason], risky_link: bool, has_items: bool, strong: int = 0) -> str:
-        high = sum(r.severity == "high" for r in reasons)
-        medium = len({r.code for r in reasons if r.severity == "medium"}) + strong
-        low = len({r.code for r in reasons if r.severity == "low"})
-        if high or medium >= 2 or (medium and risky_link) or (medium and low >= 2):
+    def _verdict(reasons: list[Reason], roles: Mapping[str, str], has_items: bool) -> str:
+        """A scam pairs a reason to obey (bait) with something it wants (ask); either alone is only suspicious."""
+        def codes(role: str, *sevs: str) -> set[str]:
+            return {r.code for r in reasons if roles.get(r.code.rstrip("+"), "") == role and r.severity in sevs}
+
+        if any(r.severity == "high" for r in reasons):
             return DANGER
-        if medium or low >= 2:
+        ask_m, ask_l = codes("ask", "medium"), codes("ask", "low") | codes("link", "low")
+        bait_m, bait_l = codes("bait", "medium"), codes("bait", "low")
+        press_m, press_l = codes("pressure", "medium"), codes("pressure", "low")
+        if (bait_m and (ask_m or ask_l)) or (bait_l and ask_m) or len(ask_m) >= 2 or len(bait_m) >= 2 \
+                or (press_m and (ask_m or bait_m)) or (ask_m and ask_l and (bait_l or press_l)):
+            return DANGER
+        if "link_unknown" in ask_l:
+            ask_l = ask_l - {"ask_open_link"}  # "tra cứu tại X": the invitation and the unknown link are one sign
+        if ask_m or bait_m or press_m or len(ask_l | bait_l | press_l) >= 2 or (bait_l and ask_l):
             return SUSPICIOUS
-        if has_items and not low and all(r.severity == "info" for r in reasons) and reasons:
+        if has_items and reasons and all(r.severity == "info" for r in reasons):
             return OFFICIAL
         return NO_SIGNS
 

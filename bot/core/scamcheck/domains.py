@@ -131,14 +131,17 @@ class DomainJudge:
                 return d, "hyphen"
         if "gov.vn" in flat or flat.endswith(".gov") or ".gov." in flat:
             return "gov.vn", "hyphen"
-        for label in registrable_labels(host):
+        labels = registrable_labels(host)
+        for i, label in enumerate(labels):
             parts = [p for p in label.split("-") if p] + [label.replace("-", "")]
             for part in parts:
                 sk = skeleton(part)
                 for brand in self.brands:
+                    if part == brand == label and i == len(labels) - 1 and host.endswith(".vn"):
+                        continue  # "ghtk.vn": the brand's own name under .vn (registered with ID at VNNIC), unlisted
                     if part == brand or sk == brand:
                         return brand, "brand" if part == brand else "homoglyph"
-                    if len(brand) >= 5 and len(part) >= 5:
+                    if len(brand) >= 5 and len(part) >= 5 and part not in self.brands:
                         limit = 1 if len(brand) < 8 else 2
                         if edit_distance(sk, brand, limit) <= limit:
                             return brand, "similar"

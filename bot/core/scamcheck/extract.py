@@ -19,6 +19,7 @@ MAX_CHARS = 6000  # a forwarded SMS/Zalo message is far shorter; longer input is
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
                         "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 _DEFANG = (
+    (re.compile(r"\bh\s+t\s*t\s*p\s*(s?)\s*:\s*/\s*/\s*", re.IGNORECASE), r"http\1://"),
     (re.compile(r"h[xX*]{2}p(s?)(?=\s*[:\[(])", re.IGNORECASE), r"http\1"),
     (re.compile(r"\s*[\[({<]\s*(?:\.|dot|cham)\s*[\])}>]\s*", re.IGNORECASE), "."),
     (re.compile(r"\s*[\[({<]\s*:\s*[\])}>]\s*"), ":"),
@@ -35,12 +36,15 @@ tips services center agency finance money bank cash credit loans market trade ex
 ly gl gy gd at to su st fr de it es nl be ch se no fi dk pl cz ua br mx ar cl hk tw mo au nz ca za ng tr pk bd lk
 """
 TLDS = frozenset(_TLD_WORDS.split())
+# Each joint is "label .", "label . " or "label." (a space BEFORE the dot, or none): "vneid .gov .vn",
+# "vcb - xacthuc . com". "15:20. Cảm ơn" (a dot ending a sentence, then a space) is never joined.
 _SPACED = re.compile(
-    r"(?<![\w.])((?:[a-z0-9][a-z0-9-]{0,62}\s*\.\s*)+)(" + "|".join(sorted(TLDS, key=len, reverse=True)) + r")(?![\w-])",
+    r"(?<![\w.])((?:[a-z0-9](?:[a-z0-9-]|\s-\s){0,62}(?:\s+\.\s*|\.))+)("
+    + "|".join(sorted(TLDS, key=len, reverse=True)) + r")(?![\w-])",
     re.IGNORECASE,
 )
 _LABEL = r"(?:xn--[a-z0-9-]{1,59}|[^\W_](?:[\w-]{0,61}[^\W_])?)"
-_HOST = rf"(?:{_LABEL}\.)+(?:xn--[a-z0-9-]{{2,59}}|[^\W\d_]{{2,24}})"
+_HOST = rf"(?:{_LABEL}\.){{1,8}}(?:xn--[a-z0-9-]{{2,59}}|[^\W\d_]{{2,24}})"
 _URL = re.compile(
     rf"(?:(?P<scheme>https?)://)?(?P<userinfo>[^\s/@:]+@)?(?P<host>{_HOST}|\d{{1,3}}(?:\.\d{{1,3}}){{3}})"
     r"(?::(?P<port>\d{1,5}))?(?P<path>/[^\s<>\"'()\[\]{}]*)?",
@@ -55,7 +59,7 @@ _PHONE = re.compile(
     r"|(?P<short>(?<![\d.,])11[1-5](?![\d.,%])))(?!\d)"
 )
 _ACCOUNT = re.compile(
-    r"(?:stk|so tk|so tai khoan|tai khoan(?: so)?|tk|account(?: number| no\.?)?)\s*[:.\-]?\s*"
+    r"\b(?:stk|so tk|so tai khoan|tai khoan(?: so)?|tk|account(?: number| no\.?)?)(?:\s+[a-z]+){0,3}?\s*[:.\-]?\s*"
     r"(?P<num>\d(?:[\s.-]?\d){5,18})(?!\d)"
 )
 _AMOUNT = re.compile(
@@ -89,7 +93,13 @@ def deobfuscate(text: str) -> str:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text[:MAX_CHARS]))
     for pattern, repl in _DEFANG:
         text = pattern.sub(repl, text)
-    return _SPACED.sub(lambda m: re.sub(r"\s+", "", m.group(1)) + m.group(2), text)
+    return _SPACED.sub(_join, text)
+
+
+def _join(m: re.Match[str]) -> str:
+    if not re.search(r"\s", m.group(1)):
+        return m.group(0)
+    return re.sub(r"\s+", "", m.group(1)) + m.group(2)
 
 
 def _decode_host(host: str) -> tuple[str, bool]:
@@ -147,8 +157,11 @@ def normalise_phone(raw: str) -> str:
     return digits
 
 
+REDACTED_PHONE, REDACTED_ACCOUNT = "[SĐT]", "[STK]"  # placeholders of bot.core.privacy.redact (chat texts)
+
+
 def find_phones(clean: str) -> tuple[str, ...]:
-    found: list[str] = []
+    found: list[str] = [REDACTED_PHONE] if REDACTED_PHONE in clean else []
     for m in _PHONE.finditer(clean):
         p = normalise_phone(m.group(0))
         if p not in found:
@@ -157,6 +170,8 @@ def find_phones(clean: str) -> tuple[str, ...]:
 
 
 def find_accounts(folded: str) -> tuple[str, ...]:
+    if "[stk]" in folded:
+        return (REDACTED_ACCOUNT,)
     return tuple(dict.fromkeys(re.sub(r"\D", "", m.group("num")) for m in _ACCOUNT.finditer(folded)))[:10]
 
 

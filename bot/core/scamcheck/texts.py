@@ -41,6 +41,16 @@ REASONS: dict[str, tuple[str, str]] = {
     "ask_install": ("Tin nhắn bảo cài ứng dụng theo hướng dẫn của người lạ.",
                     "It asks you to install an app a stranger points to."),
     "ask_money": ("Tin nhắn đòi chuyển tiền vào một tài khoản.", "It asks you to send money to an account."),
+    "ask_transfer_account": ("Tin nhắn đòi chuyển tiền vào một số tài khoản cụ thể. Hãy gọi hỏi lại người thân hoặc "
+                             "cơ quan bằng số bạn đã biết trước khi chuyển.",
+                             "It asks you to send money to a specific account number. Call the person or office on a "
+                             "number you already know before sending anything."),
+    "ask_scan_qr": ("Tin nhắn bảo quét mã QR để “nhận tiền” hoặc “xác minh”. Quét mã QR trong ứng dụng ngân hàng là để "
+                    "TRẢ tiền, không phải nhận tiền.",
+                    "It asks you to scan a QR code to “receive money” or “verify”. Scanning a QR code in a bank app "
+                    "PAYS money; it never receives it."),
+    "ask_topup_card": ("Tin nhắn đòi nạp hoặc gửi mã thẻ cào.", "It asks you to buy or send phone top-up card codes."),
+    "ask_account_info": ("Tin nhắn hỏi số tài khoản hoặc số dư của bạn.", "It asks for your account number or balance."),
     "ask_open_link": ("Tin nhắn giục bấm vào đường link.", "It urges you to open a link."),
     "ask_fee": ("Tin nhắn đòi nộp phí hoặc tiền phạt.", "It asks you to pay a fee or a fine."),
     "ask_callback": ("Tin nhắn bảo gọi lại hoặc kết bạn Zalo với một số lạ.",
@@ -58,6 +68,8 @@ REASONS: dict[str, tuple[str, str]] = {
                             "It claims a wrong transfer and asks you to send it back."),
     "bait_invest": ("Tin nhắn hứa lãi cao khi đầu tư.", "It promises high returns on an investment."),
     "bait_refund": ("Tin nhắn hứa hoàn tiền hoặc tiền hỗ trợ.", "It promises a refund or an allowance."),
+    "bait_customs": ("Tin nhắn nói có quà, kiện hàng từ nước ngoài bị hải quan giữ, đòi nộp phí.",
+                     "It says a gift or parcel from abroad is held by customs and asks for a fee."),
     "bait_upgrade": ("Tin nhắn bảo nâng cấp, cập nhật tài khoản định danh hoặc SIM.",
                      "It asks you to upgrade or update your ID account or SIM."),
     "bait_utility_cut": ("Tin nhắn dọa cắt điện, cắt nước hoặc cắt SIM.", "It threatens to cut your power, water or SIM."),
