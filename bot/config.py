@@ -297,6 +297,7 @@ class ZaloSettings(_Section):
     api_base_url: str = "https://openapi.zalo.me"
     oauth_base_url: str = "https://oauth.zaloapp.com"
     refresh_margin_s: int = Field(default=3600, ge=0)
+    max_event_age_s: float = Field(default=600, ge=0)  # a signed webhook event older (or newer) is a replay; 0 = off
 
     @property
     def enabled(self) -> bool:
