@@ -207,7 +207,10 @@ class AuthSettings(_Section):
 
     session_hours: float = Field(default=12, gt=0)
     cookie_secure: Literal["auto", "always", "never"] = "auto"  # auto: Secure when public_url is https or production
-    login_attempts_per_minute: int = Field(default=10, ge=1)
+    login_attempts_per_minute: int = Field(default=10, ge=1)  # per address (×5, all names together)
+    login_free_failures: int = Field(default=5, ge=1)  # wrong passwords per (name, address) before back-off
+    login_backoff_s: float = Field(default=30, gt=0)  # first lock; doubles with each further failure
+    login_backoff_max_s: float = Field(default=3600, gt=0)
     link_code_minutes: int = Field(default=15, ge=1)
 
 
