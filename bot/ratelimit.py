@@ -7,6 +7,7 @@ the counter store must not silence the bot.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -120,14 +121,12 @@ class LoginThrottle:
                 return n, 0.0
             lock_s = min(self.max_s, self.base_s * 2 ** (n - self.free))
             self._storage.clear(lock)
-            self._storage.incr(lock, max(1, int(round(lock_s))))
-            return n, float(max(1, int(round(lock_s))))
+            self._storage.incr(lock, max(1, round(lock_s)))
+            return n, float(max(1, round(lock_s)))
         except Exception:
             return 0, 0.0
 
     def succeeded(self, username: str, address: str) -> None:
         for key in self._keys(username, address):
-            try:
+            with contextlib.suppress(Exception):
                 self._storage.clear(key)
-            except Exception:
-                pass
