@@ -22,7 +22,18 @@ def _limit(cpu_s: int, memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024, 64 * 1024 * 1024))
     with contextlib.suppress(OSError):
-        os.nice(10)  # the web chat of the parent process comes first
+        os.nice(15)  # the web chat of the parent process comes first
+
+
+def _near_memory_limit(memory_mb: int) -> bool:
+    """True when this process's peak address space came within 10% of its limit (Linux /proc)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmPeak:"):
+                return int(line.split()[1]) >= memory_mb * 1024 * 0.9
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
 
 
 def parse(mode: str, path: Path) -> Any:
@@ -58,6 +69,9 @@ def main(argv: list[str]) -> int:
     except LimitError as exc:
         answer = {"error": {"message": str(exc).split(": ", 1)[-1], "vi": exc.vi, "status": exc.status}}
     except SourceError as exc:
+        if _near_memory_limit(memory_mb):  # e.g. lxml reports a failed allocation as "unknown error"
+            sys.stderr.write("MemoryError\n")
+            return 3
         answer = {"error": {"message": str(exc).split(": ", 1)[-1], "line": exc.line}}
     except MemoryError:
         sys.stderr.write("MemoryError\n")

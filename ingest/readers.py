@@ -219,7 +219,7 @@ def xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, tuple[Any, ...
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
         first = next(it, ())
-    except SourceError:
+    except (SourceError, MemoryError):
         raise
     except Exception as exc:
         raise SourceError(str(path), f"not a readable .xlsx workbook ({exc.__class__.__name__})") from exc
@@ -284,7 +284,11 @@ def read_docx(path: Path) -> SourceDocument:
     count_docx_paragraphs(path)
     try:
         d = docx.Document(str(path))
+    except MemoryError:
+        raise
     except Exception as exc:
+        if "memory" in str(exc).lower():  # lxml reports a failed allocation as a syntax error
+            raise MemoryError(str(exc)[:100]) from None
         raise SourceError(str(path), f"not a readable .docx document ({exc.__class__.__name__})") from exc
     lines: list[str] = []
     title = ""
