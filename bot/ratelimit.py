@@ -11,6 +11,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import storage_from_string
@@ -94,7 +95,7 @@ class LoginThrottle:
         options: dict[str, float | str | bool] = {}
         if storage_uri.startswith("redis"):
             options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
-        self._storage = storage_from_string(storage_uri, **options)
+        self._storage: Any = storage_from_string(storage_uri, **options)
         self.free, self.base_s, self.max_s, self.window_s = free_failures, base_s, max_s, window_s
 
     @staticmethod
@@ -108,7 +109,7 @@ class LoginThrottle:
         try:
             if self._storage.get(lock) <= 0:
                 return 0.0
-            return max(0.0, self._storage.get_expiry(lock) - time.time())
+            return max(0.0, float(self._storage.get_expiry(lock)) - time.time())
         except Exception:
             return 0.0
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.injection import unsupported_share
+from bot.core.injection import unsafe_advice, unsupported_share
 
 # The model is told to reply with exactly this when the passages do not answer the question.
 REFUSAL_MARKER = "KHONG_CO_TRONG_TAI_LIEU"
@@ -30,6 +30,7 @@ UNGROUNDED_PHONE = "ungrounded_phone"
 UNGROUNDED_NUMBER = "ungrounded_number"
 TOO_LONG = "too_long"
 UNSUPPORTED_TEXT = "unsupported_text"  # wording absent from the cited passages (role play, leaks, off-topic)
+UNSAFE_ADVICE = "unsafe_advice"  # tells the citizen to hand over an OTP / password / ID photo
 MAX_UNSUPPORTED = 0.4
 TRUNCATED = "truncated"
 
@@ -203,6 +204,9 @@ def check_answer(text: str, passages: Sequence[str], *, official_domains: Sequen
     reason, detail = _check_claims(body, _Facts.of(cited_passages), official_domains)
     if reason:
         return Verdict(False, reason, order, detail)
+    danger = unsafe_advice(body)
+    if danger:
+        return Verdict(False, UNSAFE_ADVICE, order, danger[:200])
     share, worst = unsupported_share(body, cited_passages)
     if share > MAX_UNSUPPORTED:
         return Verdict(False, UNSUPPORTED_TEXT, order, worst[:200])
@@ -255,4 +259,4 @@ class StreamGuard:
         if any(not 1 <= n <= self._n for n in citations(line)):
             return False
         reason, _ = _check_claims(line, self._facts, self._domains)
-        return not reason and unsupported_share(line, self._passages)[0] <= 0.5
+        return not reason and not unsafe_advice(line) and unsupported_share(line, self._passages)[0] <= 0.5
