@@ -208,7 +208,10 @@ class AuthSettings(_Section):
 
     session_hours: float = Field(default=12, gt=0)
     cookie_secure: Literal["auto", "always", "never"] = "auto"  # auto: Secure when public_url is https or production
-    login_attempts_per_minute: int = Field(default=10, ge=1)
+    login_attempts_per_minute: int = Field(default=10, ge=1)  # per address (×5, all names together)
+    login_free_failures: int = Field(default=5, ge=1)  # wrong passwords per (name, address) before back-off
+    login_backoff_s: float = Field(default=30, gt=0)  # first lock; doubles with each further failure
+    login_backoff_max_s: float = Field(default=3600, gt=0)
     link_code_minutes: int = Field(default=15, ge=1)
 
 
@@ -298,6 +301,7 @@ class ZaloSettings(_Section):
     api_base_url: str = "https://openapi.zalo.me"
     oauth_base_url: str = "https://oauth.zaloapp.com"
     refresh_margin_s: int = Field(default=3600, ge=0)
+    max_event_age_s: float = Field(default=600, ge=0)  # a signed webhook event older (or newer) is a replay; 0 = off
 
     @property
     def enabled(self) -> bool:

@@ -386,7 +386,7 @@ def test_cli_user_add_and_ticket_report(tmp_path: Path, db_url: str) -> None:
         (("user", "add", "an", "--role", "volunteer", "--password-stdin"), PW, "username"),
         (("user", "add", "hoa", "--role", "boss", "--password-stdin"), PW, "role must be"),
         (("user", "add", "hoa", "--role", "volunteer", "--commune", "99999", "--password-stdin"), PW, "unknown commune"),
-        (("user", "add", "hoa", "--role", "volunteer", "--password-stdin"), "ngan", "at least 10"),
+        (("user", "add", "hoa", "--role", "volunteer", "--password-stdin"), "ngan", "at least 12"),
         (("user", "add", "hoa", "--role", "volunteer"), PW, "--password-stdin"),
     ]:
         bad = cli(*args, stdin=stdin)

@@ -197,12 +197,15 @@ def test_a_prompt_injection_in_a_guide_cannot_send_citizens_to_a_scam_site(env: 
     fake_llm.reply = "Bạn hãy vào vneid-xacminh.com và nhập mã OTP để xác minh tài khoản VNeID [1]."
     out = ask(env, GUIDE_QUESTION)
     assert out["sources"][0]["doc_id"] == "test-canh-bao-link"
-    assert out["mode"] == "extractive" and out["fallback_reason"] == "unofficial_url"
+    # issue 25: the planted instruction is cut out of the passage, so the link is not even in the sources
+    assert out["mode"] == "extractive" and out["fallback_reason"] == "ungrounded_url"
     assert out["answer"] != fake_llm.reply and out["answer"].startswith("Công an không gửi đường link")
+    assert "vneid-xacminh.com" not in out["answer"]
     prompt = user_message(fake_llm.answer_requests()[-1])
     inside = prompt.split('<passage id="1">', 1)[1].split("</passage>", 1)[0]
-    assert "GHI CHÚ CHO TRỢ LÝ AI" in inside  # the guide's text reached the model only as a delimited passage
-    assert last_question(db_url).fallback_reason == "unofficial_url"
+    assert "GHI CHÚ CHO TRỢ LÝ AI" not in inside and "vneid-xacminh.com" not in inside
+    assert "Không bấm vào đường link lạ" in inside  # the guide's own text reached the model as a delimited passage
+    assert last_question(db_url).fallback_reason == "ungrounded_url"
 
 
 def test_the_model_rewrites_an_unaccented_question_for_search(env: dict[str, str], fake_llm: FakeOpenAI) -> None:
