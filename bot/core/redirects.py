@@ -19,12 +19,8 @@ _MAX_ROUNDS = 10
 def _plain_path(value: str) -> bool:
     if not value.startswith("/") or value.startswith("//"):
         return False
-    if "\\" in value:
-        return False
-    for ch in value:
-        if not ("\x21" <= ch <= "\x7e"):  # printable ASCII only: no control, whitespace, unicode slashes
-            return False
-    return True
+    # printable ASCII only (no control, whitespace or unicode slash) and no backslash
+    return "\\" not in value and all("\x21" <= ch <= "\x7e" for ch in value)
 
 
 def safe_next(value: str | None) -> str | None:

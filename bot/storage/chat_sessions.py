@@ -60,11 +60,11 @@ class SqlChatSessions:
         if not well_formed(token):
             return False
         with self.sessions.begin() as s:
-            return bool(s.execute(delete(WebChatSessionRow)
-                                  .where(WebChatSessionRow.token_hash == token_hash(token))).rowcount)
+            res = s.execute(delete(WebChatSessionRow).where(WebChatSessionRow.token_hash == token_hash(token)))
+            return bool(res.rowcount)  # type: ignore[attr-defined]
 
     def purge_expired(self) -> int:
         """Delete sessions idle longer than the expiry; the number deleted."""
         with self.sessions.begin() as s:
-            return int(s.execute(delete(WebChatSessionRow)
-                                 .where(WebChatSessionRow.last_seen_at < utcnow() - self.idle)).rowcount)
+            res = s.execute(delete(WebChatSessionRow).where(WebChatSessionRow.last_seen_at < utcnow() - self.idle))
+            return int(res.rowcount or 0)  # type: ignore[attr-defined]
