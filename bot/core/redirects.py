@@ -31,7 +31,10 @@ def safe_next(value: str | None) -> str | None:
     for _ in range(_MAX_ROUNDS):
         if not _plain_path(current):
             return None
-        decoded = unquote(current, errors="strict") if "%" in current else current
+        try:
+            decoded = unquote(current, errors="strict") if "%" in current else current
+        except UnicodeDecodeError:  # bytes that are not UTF-8: not a path of ours
+            return None
         if decoded == current:
             return value
         current = decoded
