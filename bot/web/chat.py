@@ -201,6 +201,8 @@ async def updates(request: Request, svc: ServicesDep,
         return session
     deadline = time.monotonic() + wait
     while True:
+        if await request.is_disconnected():  # a page that went away (reload) must not take the replies with it
+            return _out([])
         replies = await asyncio.to_thread(svc.store.take_web_updates, session.user_ref)
         if replies or time.monotonic() >= deadline:
             return _out(replies)
