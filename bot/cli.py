@@ -738,7 +738,9 @@ def report_statements(
     statements = LearningReports(build_sessions(_settings())).statements(since=start)
     buf = io.StringIO()
     if fmt == "csv":
-        _csv.writer(buf, lineterminator="\n").writerows(flatten(statements))
+        from bot.core.csvsafe import safe_row
+
+        _csv.writer(buf, lineterminator="\n").writerows(safe_row(r) for r in flatten(statements))
     else:
         buf.write("[\n")
         for i, st in enumerate(statements):
