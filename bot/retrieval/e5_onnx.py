@@ -10,7 +10,6 @@ run in batches of similar length (sorted by token count, order restored), so pad
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -60,7 +59,6 @@ class OnnxE5Embedder:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(self.model_dir / "model.onnx"), opts,
                                              providers=["CPUExecutionProvider"])
-        self._lock = threading.Lock()  # one run at a time per session keeps the thread count honest
 
     # -- the Embedder port -------------------------------------------------------------------------------
     def embed_queries(self, texts: Sequence[str]) -> Matrix:
@@ -121,7 +119,7 @@ class OnnxE5Embedder:
         word = dequantise_q4(self._word[ids.ravel()], self.dim).reshape(len(batch), t, self.dim)
         embeds = word + self._pos_type[:t]
         feeds: dict[str, Any] = {"embeds": embeds.astype(np.float32), "mask": mask}
-        with self._lock:
-            (pooled,) = self._session.run(["pooled"], feeds)
+        # run() is thread-safe; with one intra-op thread each caller computes on its own thread
+        (pooled,) = self._session.run(["pooled"], feeds)
         result: Matrix = np.asarray(pooled, np.float32)
         return result
