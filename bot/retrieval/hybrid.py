@@ -87,6 +87,7 @@ class HybridRetriever:
         for i, c in enumerate(self.chunks):
             self._first_chunk.setdefault(c.doc_id, i)
         self._doc_ids = set(self._first_chunk)
+        self._is_vi = np.array([c.lang == "vi" for c in self.chunks], dtype=bool)  # per chunk, once
         self.analyzer.vocabulary = frozenset(self._idf)
 
     @property
@@ -153,8 +154,7 @@ class HybridRetriever:
             ln = lexs / (lexs.max() + 1e-9) if lexs.max() > 0 else np.zeros_like(lexs)
             fused = w * dn + (1 - w) * ln
         if q.lang == "vi":  # Vietnamese questions get Vietnamese guides; English ones may get either
-            lang_ok = np.array([self.chunks[i].lang == "vi" for i in idx])
-            fused = np.where(lang_ok, fused, fused * LANG_MISMATCH_PENALTY)
+            fused = np.where(self._is_vi[idx], fused, fused * LANG_MISMATCH_PENALTY)
         order = np.argsort(-fused)
         best: dict[str, Passage] = {}
         lmax = float(lexs.max()) if len(lexs) else 0.0
