@@ -87,8 +87,18 @@ def read_guide(path: Path) -> SourceDocument:
         lead=lead_paragraph(body), questions=tuple(_as_list(meta.get("questions"))),
         tags=tuple(_as_list(meta.get("tags"))), source_path=str(path),
         meta={"audience": str(meta.get("audience", "")), "reviewed_on": str(meta.get("reviewed_on", "")),
-              "summary": str(meta.get("summary", "")), "sources": urls},
+              "summary": str(meta.get("summary", "")), "sources": urls, "facts": _facts(meta.get("facts"))},
     )
+
+
+def _facts(value: Any) -> list[dict[str, str]]:
+    """The guide's checked facts (`text`, `kind`, `source`, `checked_on`), as plain strings; entries
+    without text are dropped (`binhdan kb check` reports malformed ones)."""
+    out: list[dict[str, str]] = []
+    for f in value if isinstance(value, list) else []:
+        if isinstance(f, dict) and str(f.get("text") or "").strip():
+            out.append({k: str(f.get(k) or "").strip() for k in ("text", "kind", "source", "checked_on")})
+    return out
 
 
 def _faq_row(path: Path, line: int | None, row: dict[str, Any]) -> SourceDocument:

@@ -153,3 +153,26 @@ def run(items: Sequence[EvalItem], rank: Callable[[str], tuple[list[str], bool, 
         ranked, covered, feats = rank(it.q)
         out.append(Outcome(item=it, ranked=ranked, covered=covered, features=feats))
     return out
+
+
+def reliability(probs: Sequence[float], labels: Sequence[int], *, bins: int = 10) -> list[dict[str, float | int | str]]:
+    """The reliability table: per equal-width probability bin, its size, mean predicted probability and
+    the observed share of positives (in-domain questions)."""
+    rows: list[dict[str, float | int | str]] = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [(p, y) for p, y in zip(probs, labels, strict=True) if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if members:
+            rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(members),
+                         "mean_p": round(sum(p for p, _ in members) / len(members), 4),
+                         "positive": round(sum(y for _, y in members) / len(members), 4)})
+    return rows
+
+
+def expected_calibration_error(probs: Sequence[float], labels: Sequence[int], *, bins: int = 10) -> float:
+    """ECE: the size-weighted mean gap between predicted probability and observed frequency per bin."""
+    if not probs:
+        return 0.0
+    n = len(probs)
+    return sum(int(r["n"]) / n * abs(float(r["mean_p"]) - float(r["positive"]))
+               for r in reliability(probs, labels, bins=bins))

@@ -93,6 +93,11 @@ class ConversationState:
     group: str = ""  # the learner's group, kept in sync with the learning profile
     learn_wait: str = ""  # text the learning flow waits for: commune | name | code
     learn_flow: str = ""  # "profile" while the first-time profile questions run
+    # answers (issue 19): a clarifying question waiting for its choice, and the last answer's alternatives
+    clarify_q: str = ""  # the (redacted) question that was asked back
+    clarify_opts: list[str] = field(default_factory=list)  # its candidate guide ids
+    last_doc: str = ""  # the guide of the last answer
+    alternatives: list[str] = field(default_factory=list)  # the next guides of the last answer
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
