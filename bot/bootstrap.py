@@ -141,6 +141,7 @@ def build_answer_service(
         redactor=RegexRedactor(),
         writer=build_writer(settings),
         clarify_margin=settings.answer.clarify_margin,
+        clarify_words=settings.answer.clarify_words,
     )
 
 

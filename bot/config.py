@@ -126,6 +126,7 @@ class AnswerSettings(_Section):
     # Ask back when the first guides are this close (fused score) and nothing in the question tells them
     # apart; 0 = never ask back.
     clarify_margin: float = Field(default=0.0, ge=0, le=1)
+    clarify_words: int = Field(default=8, ge=0, le=50)  # … and the question has at most this many words
 
 
 class LlmSettings(_Section):

@@ -104,7 +104,8 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
     retriever = build_retriever(settings, embedder, index=loaded)
     cal = calibration(settings)
     service = AnswerService(retriever, calibration=cal, max_chars=settings.answer.max_chars,
-                            related=settings.answer.related, clarify_margin=settings.answer.clarify_margin)
+                            related=settings.answer.related, clarify_margin=settings.answer.clarify_margin,
+                            clarify_words=settings.answer.clarify_words)
     kinds: dict[str, str] = {}
     asks_back: dict[str, bool] = {}
 
@@ -122,7 +123,8 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
     if calibrate:
         cal, result["calibration"] = _calibrate(outcomes, kinds, "train+dev")
         service = AnswerService(retriever, calibration=cal, max_chars=settings.answer.max_chars,
-                                related=settings.answer.related, clarify_margin=settings.answer.clarify_margin)
+                                related=settings.answer.related, clarify_margin=settings.answer.clarify_margin,
+                            clarify_words=settings.answer.clarify_words)
     for o in outcomes:
         o.covered = bool(o.ranked) and cal.confidence_from(o.features, kinds[o.item.q]) >= cal.threshold
     chosen = [o for o in outcomes if in_split(o.item.q, split)]

@@ -55,7 +55,9 @@ class Retrieval:
     passages: tuple[Passage, ...]
     coverage: float = 0.0  # share of the query's informative terms found in the best document
     margin: float = 0.0  # fused score gap between the first and second document
-    discriminates: bool = True  # the question names what tells the first two guides apart (see hybrid.py)
+    # runners-up whose title the question does not tell apart from the first's ("quên mật khẩu" names
+    # neither VNeID nor the bank): candidates for a clarifying question
+    confusable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ from bot.retrieval.index_store import IndexedChunk, LoadedIndex
 log = logging.getLogger(__name__)
 
 LANG_MISMATCH_PENALTY = 0.85
+# Title words that name no service ("… thì làm thế nào?"): they never tell two guides apart.
+_FUNCTION_WORDS = frozenset(
+    "thi lam the nao sao gi la co khong duoc o dau cho va cua khi bao nhieu nhu nhe hoac bi toi minh "
+    "ban can nhung cac mot ai gi voi tren vao ra de neu con hay da se dang".split())
 
 
 def dense_query(text: str, limit: int) -> str:
@@ -98,7 +102,7 @@ class HybridRetriever:
             c = self.chunks[self._first_chunk[d]]
             head = " ".join([c.title, *c.questions, c.summary]) if c.questions or c.summary else c.title
             heads.append([sys.intern(t) for t in lexical_tokens(tokens(head))])
-            self._names[d] = frozenset(fold(w) for w in tokens(c.title) if len(w) > 1)
+            self._names[d] = frozenset(fold(w) for w in tokens(c.title) if len(w) > 1) - _FUNCTION_WORDS - _FUNCTION_WORDS
             self._meta[d] = (c.summary, tuple(Fact(text=str(f.get("text", "")), kind=str(f.get("kind") or "other"),
                                                    source=str(f.get("source", "")), checked_on=str(f.get("checked_on", "")))
                                               for f in c.facts))
@@ -205,10 +209,9 @@ class HybridRetriever:
                 break
         passages = tuple(best.values())
         margin = passages[0].score - passages[1].score if len(passages) > 1 else passages[0].score
-        apart = True
-        if len(passages) > 1:
-            second = next((p for p in passages[1:] if p.doc_id.removesuffix("-en") != passages[0].doc_id.removesuffix("-en")),
-                          None)
-            apart = second is None or self.discriminates(q, passages[0].doc_id, second.doc_id)
-        return Retrieval(query=q, passages=passages, coverage=self._coverage(q, passages[0].doc_id),
-                         margin=float(margin), discriminates=apart)
+        first = passages[0].doc_id
+        confusable = tuple(p.doc_id for p in passages[1:]
+                           if p.doc_id.removesuffix("-en") != first.removesuffix("-en")
+                           and not self.discriminates(q, first, p.doc_id))
+        return Retrieval(query=q, passages=passages, coverage=self._coverage(q, first),
+                         margin=float(margin), confusable=confusable)
