@@ -24,9 +24,11 @@ log = logging.getLogger(__name__)
 
 LANG_MISMATCH_PENALTY = 0.85
 # Title words that name no service ("… thì làm thế nào?"): they never tell two guides apart.
-_FUNCTION_WORDS = frozenset(
-    "thi lam the nao sao gi la co khong duoc o dau cho va cua khi bao nhieu nhu nhe hoac bi toi minh "
-    "ban can nhung cac mot ai gi voi tren vao ra de neu con hay da se dang".split())
+_FUNCTION_WORDS = frozenset({
+    "thi", "lam", "the", "nao", "sao", "gi", "la", "co", "khong", "duoc", "o", "dau", "cho", "va",
+    "cua", "khi", "bao", "nhieu", "nhu", "nhe", "hoac", "bi", "toi", "minh", "ban", "can", "nhung", "cac",
+    "mot", "ai", "voi", "tren", "vao", "ra", "de", "neu", "con", "hay", "da", "se", "dang",
+})
 
 
 def dense_query(text: str, limit: int) -> str:
