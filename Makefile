@@ -35,8 +35,10 @@ lint: setup-test
 check-kb: setup
 	$(BIN)/binhdan kb check
 
+# Two workers (pytest-xdist); a module stays on one worker so its servers start once. The 20 slowest are printed.
+PYTEST_WORKERS ?= 2
 pytest: setup-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=20
 
 test: lint check-kb pytest
 

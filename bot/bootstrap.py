@@ -17,6 +17,9 @@ from bot.core.answering import AnswerService, Calibration
 from bot.core.communes import CommuneDirectory, load_communes_csv
 from bot.core.generation import GroundedWriter
 from bot.core.privacy import RegexRedactor
+from bot.core.scamcheck import ScamChecker
+from bot.core.scamcheck.chat import ScamChat
+from bot.infra.scamlists import load_scam_lists
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.embedders import Embedder, make_embedder
 from bot.retrieval.hybrid import HybridRetriever
@@ -45,8 +48,18 @@ def build_embedder(settings: Settings) -> Embedder:
     if e.kind == "sentence-transformers" and model and not model.startswith(("/", ".")) and \
             (settings.base_dir / model).exists():
         model = str(settings.path(Path(model)))
-    return make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
-                         batch_size=e.batch_size, threads=e.threads)
+    inner = make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
+                          batch_size=e.batch_size, threads=e.threads, precision=e.precision,
+                          cache_dir=settings.path(e.cache_dir))
+    if e.kind == "fake" or e.query_cache_size == 0:
+        return inner
+    redis_url = e.query_cache_redis
+    if redis_url == "auto":
+        storage = settings.server.rate_limit_storage
+        redis_url = storage if storage.startswith(("redis://", "rediss://")) else ""
+    from bot.retrieval.query_cache import CachedQueryEmbedder
+
+    return CachedQueryEmbedder(inner, size=e.query_cache_size, redis_url=redis_url)
 
 
 def index_dir(settings: Settings, override: Path | None = None) -> Path:
@@ -88,6 +101,21 @@ def build_desk(settings: Settings, sessions: sessionmaker[Session] | None = None
         expire_after_hours=h.expire_after_hours, wait_window_days=h.wait_window_days,
         volunteer_channels=("telegram",) if settings.telegram.token else (),
         commune_name=communes.name, clock=clock)
+
+
+def build_scam_checker(settings: Settings) -> ScamChecker:
+    """The scam checker with the official lists of knowledge/ and the guide ids it may point to."""
+    k = settings.knowledge
+    lists = load_scam_lists(settings.path(k.official_domains), settings.path(k.official_hotlines))
+    guide_ids = {p.stem for base in k.paths if settings.path(base).is_dir() for p in settings.path(base).rglob("*.md")}
+    return ScamChecker(lists, guide_ids=guide_ids)
+
+
+def scam_checker_of(services: Services) -> ScamChecker:
+    """The process's scam checker (built once; the lists are small files)."""
+    if services.scam_checker is None:
+        services.scam_checker = build_scam_checker(services.settings)
+    return services.scam_checker
 
 
 def build_lexicon(settings: Settings) -> Lexicon:
@@ -389,6 +417,7 @@ class Services:
     jobs: list[tuple[str, float, Callable[[], object]]] = field(default_factory=list)  # periodic work
     personal_data: Any = None  # bot.storage.personal_data.SqlPersonalData (export, erasure, retention)
     limiter: Any = None  # bot.ratelimit.RateLimiter (per citizen, per IP)
+    chat_sessions: Any = None  # bot.storage.chat_sessions.SqlChatSessions (web-chat sessions the server issued)
     embedder: Any = None
     learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
     learning_service: Any = None  # bot.core.learning.LearningService
@@ -400,6 +429,7 @@ class Services:
     dashboard: Any = None  # bot.storage.dashboard.Dashboard
     kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
+    scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
 
     def reload_index(self, *, force: bool = False) -> bool:
         """Switch this process to the live index build if it changed (blocking: seconds for a large
@@ -432,7 +462,14 @@ def build_rights(settings: Settings, personal: Any) -> Any:
     from bot.core.rights import RightsService
 
     return RightsService(personal, retention_days=settings.privacy.retention_days,
-                         export_links={"web": "/api/chat/{user_ref}/export"})
+                         export_links={"web": "/api/chat/export"})  # the session comes from the cookie
+
+
+def build_chat_sessions(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Any:
+    """Web-chat sessions issued by the server (only token hashes stored; idle expiry from config)."""
+    from bot.storage.chat_sessions import SqlChatSessions
+
+    return SqlChatSessions(sessions or build_sessions(settings), idle_days=settings.server.chat_session_idle_days)
 
 
 def build_rate_limiter(settings: Settings) -> Any:
@@ -458,7 +495,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     accounts, desk, communes = build_accounts(settings, sessions), build_desk(settings, sessions), build_communes(settings)
     personal, limiter = build_personal_data(settings, sessions), build_rate_limiter(settings)
     learning_service, learning_store = build_learning(settings, sessions, communes)
+    scam_checker = build_scam_checker(settings)
     conversation = ConversationService(answers, handoff=desk, communes=communes, rights=build_rights(settings, personal),
+                                       scam=ScamChat(scam_checker),
                                        learning=learning_service)
     store = MessageStore(sessions)
     senders: list[Any] = []
@@ -484,12 +523,15 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                                               privacy=personal, limiter=limiter,
                                               user_per_minute=settings.server.rate_limit_user_per_minute,
                                               max_text_chars=settings.server.max_text_chars),
-                   store=store, senders=senders, telegram=telegram, zalo=zalo, index_info=index.manifest, live=live)
+                   store=store, senders=senders, telegram=telegram, zalo=zalo, index_info=index.manifest, live=live,
+                   scam_checker=scam_checker)
     live.on_reload.append(lambda manifest: setattr(svc, "index_info", manifest))
     svc.accounts, svc.desk, svc.communes, svc.embedder = accounts, desk, communes, embedder
     svc.jobs.append(("tickets", settings.handoff.sweep_every_s, desk.sweep))
     svc.personal_data, svc.limiter = personal, limiter
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
+    svc.chat_sessions = build_chat_sessions(settings, sessions)
+    svc.jobs.append(("web-chat-sessions", settings.privacy.purge_every_s, svc.chat_sessions.purge_expired))
     svc.learning, svc.learning_service = learning_store, learning_service
     build_admin(svc)
     if settings.learning.reminders:

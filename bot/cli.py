@@ -167,6 +167,48 @@ def ask(
         _print_answer(a)
 
 
+@app.command(name="check-message")
+def check_message(
+    text: Annotated[str | None, typer.Argument(help="The message; omit to read it from stdin")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Read one message (all of stdin), print one JSON object")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='Read one {"text": ...} per line, print one result per line')]
+    = False,
+) -> None:
+    """Check a forwarded message, link or phone number for signs of a scam."""
+    from bot.bootstrap import build_scam_checker
+
+    checker = build_scam_checker(_settings())
+    if jsonl:
+        for n, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                msg = item["text"] if isinstance(item, dict) else None
+                if not isinstance(msg, str):
+                    raise ValueError
+            except (ValueError, KeyError):
+                out: dict[str, Any] = {"error": f"line {n}: expected a JSON object with a string 'text'"}
+            else:
+                out = checker.check(msg).as_dict()
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        return
+    msg = text if text is not None else sys.stdin.read()
+    if not msg.strip():
+        raise CliError("nothing to check: give the message as an argument or on stdin")
+    result = checker.check(msg)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    typer.echo(result.headline)
+    for r in result.reasons:
+        typer.echo(f"- {r.text}")
+    typer.echo(result.advice)
+    if result.urgent_advice:
+        typer.echo(result.urgent_advice)
+
+
 @app.command()
 def chat(index: IndexOpt = None) -> None:
     """A console conversation with the same engine as the messengers (Ctrl-D or 'thoát' to leave)."""
@@ -230,6 +272,10 @@ def serve(
         upgrade(make_engine(s.database_url))
     h, p = host or s.server.host, port or s.server.port
     n = workers or s.server.workers
+    from bot.workers import oversubscription
+
+    if (warning := oversubscription(n, s.embedder.threads)) is not None:
+        _err(warning)
     common: dict[str, Any] = {"host": h, "port": p, "log_level": s.app.log_level.lower(), "proxy_headers": True,
                               "timeout_graceful_shutdown": int(s.server.shutdown_grace_s) + 5,
                               "access_log": s.server.access_log, "log_config": None}
@@ -338,21 +384,40 @@ def eval_cmd(
 @kb_app.command("check")
 def kb_check(
     guides: Annotated[Path | None, typer.Option(help="Guides folder")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report (errors, warnings, counts per rule, "
+                                                         "quiz statistics) as JSON")] = False,
 ) -> None:
-    """Validate guides, lessons and the lexicon; exit 1 when something is wrong."""
+    """Validate guides, lessons and the lexicon; print the quiz statistics; exit 1 when something is wrong."""
     from ingest.kbcheck import check_kb
 
     s = _settings()
     k = s.knowledge
+    domains = s.path(k.official_domains)
     rep = check_kb(
         guides_dir=guides or s.path(Path("knowledge/guides")), lessons_dir=s.path(k.lessons_dir),
-        lexicon_dir=s.path(k.lexicon_dir), domains_file=s.path(k.official_domains),
+        lexicon_dir=s.path(k.lexicon_dir), domains_file=domains,
+        denylist_file=domains.with_name("source_denylist.txt"),
         max_words=k.max_words, stale_days=k.stale_after_days,
     )
+    if as_json:
+        typer.echo(json.dumps(rep.as_dict(), ensure_ascii=False, indent=2, default=str))
+        if not rep.ok:
+            raise typer.Exit(1)
+        return
     for w in rep.warnings:
         typer.echo(f"warning: {w}")
     for e in rep.errors:
         typer.echo(f"error: {e}")
+    q = rep.quiz
+    if q:
+        positions = "; ".join(f"{n} options: " + " ".join(f"{p}={c}" for p, c in pos.items())
+                              for n, pos in q["positions"].items())
+        typer.echo(f"quiz: {q['items']} items, correct option is the longest in {q['correct_is_longest']} "
+                   f"({q['correct_is_longest_pct']}%), the shortest in {q['correct_is_shortest']} "
+                   f"({q['correct_is_shortest_pct']}%); "
+                   f"correct positions — {positions}")
+    if rep.by_rule:
+        typer.echo("by rule: " + ", ".join(f"{r}={n}" for r, n in sorted(rep.by_rule.items())))
     counts = ", ".join(f"{k}={v}" for k, v in sorted(rep.counts.items()))
     typer.echo(f"{'OK' if rep.ok else 'FAILED'}: {len(rep.errors)} errors, {len(rep.warnings)} warnings ({counts})")
     if not rep.ok:
@@ -682,7 +747,9 @@ def report_statements(
     statements = LearningReports(build_sessions(_settings())).statements(since=start)
     buf = io.StringIO()
     if fmt == "csv":
-        _csv.writer(buf, lineterminator="\n").writerows(flatten(statements))
+        from bot.core.csvsafe import safe_row
+
+        _csv.writer(buf, lineterminator="\n").writerows(safe_row(r) for r in flatten(statements))
     else:
         buf.write("[\n")
         for i, st in enumerate(statements):

@@ -1,5 +1,5 @@
-"""The "stale" report of the admin console: guides not reviewed for `knowledge.stale_after_days`, and
-source links known to be broken.
+"""The "stale" report of the admin console: guides not reviewed for `knowledge.stale_after_days`, facts
+whose `check_by` date has passed (front matter `facts:`), and source links known to be broken.
 
 The link checker runs offline against a list of known-bad URLs (one per line, `#` comments), which
 `binhdan kb links --online` refreshes when the machine may go online; a malformed URL is always broken.
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ingest.kbcheck import _looks_reachable
+from ingest.kbcheck.report import _looks_reachable
 
 
 def normalize_url(url: str) -> str:
@@ -60,19 +60,35 @@ def document_urls(meta: dict[str, object], url: str) -> list[str]:
     return urls or ([url] if url else [])
 
 
+def facts_due(meta: dict[str, object], today: dt.date) -> list[dict[str, str]]:
+    """The document's facts whose check_by date has passed (or is not a date), oldest first."""
+    facts = meta.get("facts")
+    due = []
+    for f in facts if isinstance(facts, list) else []:
+        if not isinstance(f, dict):
+            continue
+        by = _reviewed(f.get("check_by"))
+        if by is None or by < today:
+            due.append({"text": str(f.get("text", "")), "kind": str(f.get("kind", "")),
+                        "source": str(f.get("source", "")), "check_by": by.isoformat() if by else ""})
+    return sorted(due, key=lambda f: f["check_by"])
+
+
 def stale_report(documents: Iterable[Any], *, today: dt.date, stale_after_days: int,
                  bad_urls: set[str]) -> list[dict[str, object]]:
-    """One row per document that is stale (a guide reviewed too long ago, or never) or has a broken link."""
+    """One row per document that is stale (a guide reviewed too long ago, or never), has a fact past its
+    check_by date, or has a broken link."""
     rows: list[dict[str, object]] = []
     for d in documents:
         reviewed = _reviewed(d.meta.get("reviewed_on")) if d.kind == "guide" else None
         age = (today - reviewed).days if reviewed else None
         stale = d.kind == "guide" and (age is None or age > stale_after_days)
         broken = broken_links(document_urls(d.meta, d.url), bad_urls)
-        if stale or broken:
+        due = facts_due(d.meta, today)
+        if stale or broken or due:
             rows.append({"id": d.id, "title": d.title, "kind": d.kind, "topic": d.topic, "lang": d.lang,
                          "reviewed_on": reviewed.isoformat() if reviewed else "", "age_days": age, "stale": stale,
-                         "broken_links": broken})
+                         "broken_links": broken, "facts_due": due})
     def order(r: dict[str, object]) -> tuple[bool, int, str]:
         age = r["age_days"]
         return (not r["stale"], -(age if isinstance(age, int) else 10**6) if r["stale"] else 0, str(r["id"]))

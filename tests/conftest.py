@@ -67,6 +67,8 @@ def make_settings(tmp_path: Path, *, db_url: str | None = None, embedder: str = 
         "BINHDAN_DATABASE__URL": db_url or f"sqlite:///{tmp_path / 'bd.db'}",
         "BINHDAN_INDEX__DIR": str(tmp_path / "index"),
         "BINHDAN_EMBEDDER__KIND": embedder,
+        # tests play many citizens from one address; tests of the per-address session limit set it again
+        "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0",
         # the calibration in config.yaml is fitted for the e5 model; the fake embedder uses coverage alone
         **({"BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
            if embedder == "fake" else {}),
@@ -75,17 +77,53 @@ def make_settings(tmp_path: Path, *, db_url: str | None = None, embedder: str = 
     return load_settings(ROOT / "config.yaml", env=env)
 
 
-@pytest.fixture(scope="session")
-def bundled_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Environment for a process using the bundled knowledge base indexed with the real default
-    embedder (built once per test session)."""
+def _bundled_key() -> str:
+    """Content hash of everything a build of the bundled knowledge base depends on."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for base in ("knowledge", "ingest", "bot/retrieval", "bot/core"):
+        for p in sorted((ROOT / base).rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(ROOT)).encode() + b"\0" + p.read_bytes())
+    h.update((ROOT / "config.yaml").read_bytes())
+    h.update(repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("BINHDAN_EMBEDDER"))).encode())
+    return h.hexdigest()[:20]
+
+
+def _build_bundled(dest: Path) -> None:
     import subprocess
     import sys
 
-    tmp = tmp_path_factory.mktemp("bundled")
-    env = {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{tmp / 'd.db'}", "BINHDAN_INDEX__DIR": str(tmp / "idx"),
+    env = {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{dest / 'd.db'}", "BINHDAN_INDEX__DIR": str(dest / "idx"),
            "BINHDAN_APP__LOG_LEVEL": "WARNING"}
     r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], env=env, cwd=ROOT, capture_output=True,
                        text=True, timeout=1200)
     assert r.returncode == 0, r.stderr
-    return env
+
+
+@pytest.fixture(scope="session")
+def bundled_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for a process using the bundled knowledge base indexed with the real default
+    embedder. Built once per test session and shared by the pytest-xdist workers: the build lives in
+    var/test-cache/bundled-<content hash> (BINHDAN_TEST_CACHE moves it) behind a file lock, and each
+    worker gets its own copy of the database and index, so tests never see each other's writes."""
+    from filelock import FileLock
+
+    cache_root = Path(os.environ.get("BINHDAN_TEST_CACHE", ROOT / "var" / "test-cache"))
+    cache_root.mkdir(parents=True, exist_ok=True)
+    built = cache_root / f"bundled-{_bundled_key()}"
+    with FileLock(str(built) + ".lock", timeout=1800):
+        if not (built / "DONE").exists():
+            work = cache_root / f"{built.name}.tmp-{os.getpid()}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir()
+            _build_bundled(work)
+            (work / "DONE").write_text("ok\n")
+            shutil.rmtree(built, ignore_errors=True)
+            work.rename(built)
+    tmp = tmp_path_factory.mktemp("bundled")
+    shutil.copy2(built / "d.db", tmp / "d.db")
+    shutil.copytree(built / "idx", tmp / "idx", symlinks=True)
+    return {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{tmp / 'd.db'}", "BINHDAN_INDEX__DIR": str(tmp / "idx"),
+            "BINHDAN_APP__LOG_LEVEL": "WARNING"}

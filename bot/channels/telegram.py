@@ -57,6 +57,9 @@ def parse_update(data: dict[str, Any]) -> InboundMessage | None:
         replied = (msg.get("reply_to_message") or {}).get("text")
         if isinstance(replied, str) and (m := re.search(r"#(\d{1,10})\b", replied)):
             meta["reply_ticket"] = m.group(1)  # a volunteer answering a ticket's message
+        if any(k in msg for k in ("forward_origin", "forward_from", "forward_from_chat", "forward_date",
+                                  "forward_sender_name")):
+            meta["forwarded"] = "1"  # the scam checker looks at forwarded messages at once (issue 20)
         return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id),
                               received_at=when, kind=kind, text=text, display_name=name, meta=meta)
     return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id), received_at=when,

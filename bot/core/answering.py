@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from bot.core.generation import GroundedWriter, current_sink
+from bot.core.injection import strip_instructions
 from bot.core.ports import QuestionLog, Redactor, Retriever
 from bot.core.shaping import direct_answer
 from bot.core.text import clean, fold, letter_ratio, tokens
@@ -323,8 +324,10 @@ class AnswerService:
 
     def _compose(self, p: Passage, more: str, *, direct: str = "") -> str:
         """The direct answer (or the guide's lead) first, then the passage with its steps."""
-        body = _strip_heading_lines(p.text)
-        lead = p.lead.strip()
+        # lines addressed to an AI model (a prompt injection planted in a guide) are not for citizens either
+        body = strip_instructions(_strip_heading_lines(p.text))
+        lead = strip_instructions(p.lead.strip())
+        direct = strip_instructions(direct) if direct else ""
         if direct:
             if lead and body.startswith(lead[:40]):  # the summary says what the lead says: keep the steps
                 body = body[len(lead):].lstrip()

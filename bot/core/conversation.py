@@ -20,6 +20,8 @@ from bot.core.messages import Button, ConversationState, InboundMessage, Reply
 from bot.core.ports import HandoffDesk
 from bot.core.privacy import redact
 from bot.core.rights import ERASE_COMMANDS, EXPORT_COMMANDS, RightsService
+from bot.core.scamcheck.chat import COMMANDS as SCAM_COMMANDS
+from bot.core.scamcheck.chat import ScamChat
 from bot.core.shaping import correction
 from bot.core.text import fold, tokens
 from bot.core.texts import NOTICE_VERSION, TEXTS, t
@@ -52,8 +54,10 @@ def wants_human(text: str) -> bool:
 class ConversationService:
     def __init__(self, answers: AnswerService, *, handoff: HandoffDesk | None = None,
                  learning: LearningService | None = None, menu_guides: int = 5,
-                 communes: CommuneDirectory | None = None, rights: RightsService | None = None) -> None:
+                 communes: CommuneDirectory | None = None, rights: RightsService | None = None,
+                 scam: ScamChat | None = None) -> None:
         self.answers = answers
+        self.scam = scam  # the scam checker in the chat (issue 20)
         self.rights = rights  # /dulieu and /xoa (issue 8)
         self.handoff = handoff
         self.learning = learning
@@ -92,6 +96,7 @@ class ConversationService:
         return (
             Button(t(lang, "btn_vneid"), "topic:vneid"), Button(t(lang, "btn_dvc"), "topic:dvc"),
             Button(t(lang, "btn_pay"), "topic:pay"), Button(t(lang, "btn_safety"), "topic:safety"),
+            *((self.scam.menu_button(lang),) if self.scam is not None else ()),
             Button(t(lang, "btn_learn"), "learn"), Button(t(lang, "btn_volunteer"), "volunteer"),
         )
 
@@ -219,11 +224,17 @@ class ConversationService:
             taken = self.learning.text(msg, st, text)
             if taken is not None:
                 return taken
+        if self.scam is not None and st.scam_wait:  # /kiemtra: this message is the one to check
+            return self.scam.text(msg, text, st, self._scam_urgent) or []
         if wants_human(text):
             return self._volunteer(msg, st, reason="asked")
         emergency = urgency(text)
         if emergency and st.state not in ("waiting_volunteer", "with_volunteer"):
             return self._urgent(msg, text, emergency, st)
+        if self.scam is not None:  # a forwarded or pasted suspicious message
+            checked = self.scam.text(msg, text, st, self._scam_urgent)
+            if checked is not None:
+                return checked
         replies = self._ask(msg, text, st)
         offer = self.learning.after_answer(msg, st) if self.learning is not None else None  # mid-lesson question
         return [*replies, offer] if offer is not None else replies
@@ -343,7 +354,17 @@ class ConversationService:
                 replies.append(self._notice(st))
         return replies
 
+    def _scam_urgent(self, msg: InboundMessage, st: ConversationState) -> list[Reply]:
+        """Money or a code already went out (said with a checked message): an urgent ticket at once."""
+        if st.state in ("waiting_volunteer", "with_volunteer"):
+            return []
+        return self._open_ticket(msg, st, reason="urgent", priority="urgent", context="scam check")
+
     def _command(self, msg: InboundMessage, cmd: Command, st: ConversationState) -> list[Reply]:
+        if cmd.name in SCAM_COMMANDS and self.scam is not None:
+            if cmd.arg:
+                return self.scam.verdict(msg, cmd.arg, st, self._scam_urgent)
+            return self.scam.start(st)
         if cmd.name == "start":
             if re.fullmatch(r"[0-9]{3,6}", cmd.arg):  # a commune code from a poster's QR deep link
                 st.commune = cmd.arg
@@ -393,6 +414,12 @@ class ConversationService:
             topic_name = t(lang, f"topic_{TOPICS[arg]}")
             return [Reply(t(lang, "topic_intro", topic=topic_name), (*buttons, Button(t(lang, "btn_menu"), "menu")),
                           kind="menu")]
+        if name == "scam" and self.scam is not None:
+            done = self.scam.action(msg, arg, st, self._scam_urgent)
+            if done is not None:
+                return done
+            pending = self.scam.take_pending(st)
+            return self._ask(msg, pending, st) if pending else [self._menu(st)]
         if name in LEARNING_ACTIONS:
             return self._learning(msg, action, st)
         if name == "volunteer":

@@ -2,7 +2,7 @@
 
 `parse_module` turns one module as loaded from `knowledge/lessons/<NN>-<module>.yaml` (a plain dict) into
 frozen dataclasses; the loader that reads YAML lives outside the core (bootstrap). `binhdan kb check`
-(ingest/kbcheck.py) validates the same files with the authoring rules of knowledge/README.md.
+(ingest/kbcheck/) validates the same files with the authoring rules of knowledge/README.md.
 """
 
 from __future__ import annotations

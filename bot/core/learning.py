@@ -11,12 +11,14 @@ Button actions (ASCII, ≤ 64 bytes):
   learn:resume              where the learner left off           learn:rev              review due items
   learn:code                type a learner code (another device) learn:remind:on|off    reminders
   learn:cert:noname         issue certificates without a name
-  quiz:<item>:<k>[:r]       answer option k (r = a review)
+  quiz:<item>:<k>-<tag>[:r] answer option k (r = a review): k is the option's index in the file, whatever
+                            place it was shown at; <tag> fingerprints its text (`quiz_action`)
   prof:c:<code> | prof:g:<group> | prof:a:<band> | prof:skip:<c|g|a> | prof:edit:<c|g|a|n> | prof:name
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import secrets
@@ -308,8 +310,9 @@ class LearningService:
             return self._done(turn, self._profile_action(turn, arg))
         if name == "quiz":
             item, _, rest = arg.partition(":")
-            k, _, mode = rest.partition(":")
-            return self._done(turn, self._answer(turn, item, int(k) if k.isdigit() else -1, review=mode == "r"))
+            choice, _, mode = rest.partition(":")
+            k, tag = _parse_choice(choice)
+            return self._done(turn, self._answer(turn, item, k, tag, review=mode == "r"))
         return self._done(turn, self._learn_action(turn, arg))
 
     def text(self, msg: InboundMessage, st: ConversationState, text: str) -> list[Reply] | None:
@@ -670,9 +673,10 @@ class LearningService:
             head = t(lang, "ln_review_head", n=left)
         else:
             head = t(lang, "ln_quiz_head", title=lesson.name(lang), i=i + 1, n=len(lesson.quiz))
-        options = "\n".join(f"{k + 1}. {o}" for k, o in enumerate(item.options))
-        suffix = ":r" if review else ""
-        buttons = [Button(_short(f"{k + 1}. {o}"), f"quiz:{item.id}:{k}{suffix}"[:64]) for k, o in enumerate(item.options)]
+        order = option_order(turn.learner.key, item)
+        options = "\n".join(f"{n + 1}. {item.options[k]}" for n, k in enumerate(order))
+        buttons = [Button(_short(f"{n + 1}. {item.options[k]}"), quiz_action(item, k, review=review))
+                   for n, k in enumerate(order)]
         if review:
             buttons.append(self._btn(turn, "btn_ln_later", "learn"))
         return Reply(f"{head}\n{item.question}\n\n{options}", tuple(buttons), kind="quiz")
@@ -682,11 +686,16 @@ class LearningService:
             return t(turn.lang, "ln_right", explanation=item.explanation)
         return t(turn.lang, "ln_wrong", answer=item.options[item.correct], explanation=item.explanation)
 
-    def _answer(self, turn: _Turn, item_id: str, k: int, *, review: bool) -> list[Reply]:
+    def _answer(self, turn: _Turn, item_id: str, k: int, tag: str | None, *, review: bool) -> list[Reply]:
         found = self.course.item(item_id)
-        if found is None or not 0 <= k < len(found[1].options):
+        if found is None:
             return [self._home(turn)]
         lesson, item = found
+        if not 0 <= k < len(item.options) or tag != option_tag(item.options[k]):
+            # a button from before the item (or its order) changed: never grade it, show the item again
+            left = len(self.store.reviews_due(turn.learner.id, self.clock())) if review else 0
+            return [Reply(t(turn.lang, "ln_quiz_changed"), kind="info"),
+                    self._item(turn, lesson, lesson.quiz.index(item), review=review, left=left)]
         if review:
             return self._review_answer(turn, lesson, item, k)
         i = lesson.quiz.index(item)
@@ -853,6 +862,32 @@ class LearningService:
             (self._btn(turn, "btn_ln_home", "learn"),)
         text = self._feedback(turn, item, k) + ("" if more > 0 else "\n\n" + t(turn.lang, "ln_review_done"))
         return [Reply(text, buttons, kind="feedback")]
+
+
+# ---- quiz option order -----------------------------------------------------------------------------
+def option_order(learner_key: str, item: QuizItem) -> list[int]:
+    """The order an item's options are shown to one learner: a permutation fixed by (learner, item), so a
+    retry or a review shows the same order, while learners differ and the file's order gives nothing away."""
+    def rank(k: int) -> bytes:
+        return hashlib.sha256(f"{learner_key}\x1f{item.id}\x1f{k}".encode()).digest()
+
+    return sorted(range(len(item.options)), key=rank)
+
+
+def option_tag(text: str) -> str:
+    """A short fingerprint of an option's text: a button made before the item was edited fails clearly."""
+    return hashlib.sha256(text.encode()).hexdigest()[:4]
+
+
+def quiz_action(item: QuizItem, k: int, *, review: bool = False) -> str:
+    """The button action that answers option k (its index in the file) of an item."""
+    return f"quiz:{item.id}:{k}-{option_tag(item.options[k])}{':r' if review else ''}"[:64]
+
+
+def _parse_choice(raw: str) -> tuple[int, str | None]:
+    """'<k>-<tag>' → (k, tag); an older button ('<k>') has no tag; anything else is (-1, None)."""
+    k, _, tag = raw.partition("-")
+    return (int(k), tag or None) if k.isdigit() else (-1, None)
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -26,6 +26,12 @@ class InboundMessage:
     display_name: str = ""
     meta: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def forwarded(self) -> bool:
+        """Forwarded from elsewhere (Telegram `forward_origin`…) or a shared link (Zalo `user_send_link`):
+        kept in `meta["forwarded"]` so that it survives the inbox."""
+        return self.meta.get("forwarded", "") in ("1", "link")
+
 
 @dataclass(frozen=True)
 class Button:
@@ -98,6 +104,9 @@ class ConversationState:
     clarify_opts: list[str] = field(default_factory=list)  # its candidate guide ids
     last_doc: str = ""  # the guide of the last answer
     alternatives: list[str] = field(default_factory=list)  # the next guides of the last answer
+    # scam checker (issue 20): /kiemtra waits for the message; "shall I check it?" keeps the REDACTED text
+    scam_wait: bool = False
+    scam_pending: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

@@ -34,6 +34,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help": (
             "Cách dùng: gõ câu hỏi như khi nói chuyện, ví dụ \"quên mật khẩu VNeID\".\n"
             "Lệnh: /menu (danh mục), /hoc (học kỹ năng số), /hoso (hồ sơ học viên), "
+            "/kiemtra (kiểm tra tin nhắn lạ), "
             "/tinhnguyenvien (gặp người hỗ trợ), /lang (đổi ngôn ngữ), /dulieu (xem dữ liệu của bạn), "
             "/xoa (xóa dữ liệu của bạn)."
         ),
@@ -103,7 +104,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "menu": "What do you need help with? Choose a topic or type a question:",
         "help": (
             "Type your question as you would say it, e.g. \"forgot VNeID password\".\n"
-            "Commands: /menu, /hoc (learn digital skills), /hoso (learner profile), /tinhnguyenvien (talk to a "
+            "Commands: /menu, /hoc (learn digital skills), /hoso (learner profile), /kiemtra (check a strange message), "
+            "/tinhnguyenvien (talk to a "
             "person), /lang (language), /dulieu (see your data), /xoa (delete your data)."
         ),
         "topic_intro": "Some guides about {topic}. Choose one, or type your question:",

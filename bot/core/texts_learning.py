@@ -63,6 +63,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # lesson
         "ln_card_head": "Bài {no}. {title} ({i}/{n})",
         "ln_quiz_head": "Câu hỏi {i}/{n} — {title}",
+        "ln_quiz_changed": "Câu hỏi này vừa được cập nhật nên nút bạn bấm đã cũ. Mời bạn chọn lại đáp án bên dưới.",
         "ln_review_head": "Ôn tập (còn {n} câu):",
         "ln_right": "Đúng rồi! {explanation}",
         "ln_wrong": "Chưa đúng. Đáp án đúng là: {answer}.\n{explanation}",
@@ -173,6 +174,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ln_resume_offer": "You are in the middle of \"{lesson}\". Continue?",
         "ln_card_head": "Lesson {no}. {title} ({i}/{n})",
         "ln_quiz_head": "Question {i}/{n} — {title}",
+        "ln_quiz_changed": "This question was just updated, so that button is out of date. Please choose again below.",
         "ln_review_head": "Review ({n} left):",
         "ln_right": "Right! {explanation}",
         "ln_wrong": "Not quite. The right answer: {answer}.\n{explanation}",

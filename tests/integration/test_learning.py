@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import Curriculum, build_communes, build_learning, build_personal_data, build_reminders, build_sessions, ingest
 from bot.core.curriculum import Course
-from bot.core.learning import new_certificate_code
+from bot.core.learning import new_certificate_code, quiz_action
 from bot.core.messages import ConversationState, InboundMessage
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.messaging import MessageStore
@@ -33,6 +33,7 @@ from bot.storage.tables import DenominatorRow, LearnerRow, OutboxRow, StatementR
 from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeTelegram, ServerThread, tg_callback_update, tg_text_update, wait_for
+from tests.webchat import headers, session_for
 
 COURSE = Course(Curriculum(ROOT / "knowledge" / "lessons").modules())
 M1 = COURSE.modules[0]
@@ -45,10 +46,10 @@ NO_LIMITS = {"BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE": "0", "BINHDAN_SERVER_
 # ---- helpers ---------------------------------------------------------------------------------------------
 class WebChat:
     def __init__(self, url: str, sid: str) -> None:
-        self.url, self.sid = f"{url}/api/chat", sid
+        self.url, self.sid = f"{url}/api/chat", session_for(url, sid)
 
     def _post(self, **body: str) -> list[dict[str, Any]]:
-        r = httpx.post(self.url, json={"session_id": self.sid, **body}, timeout=30)
+        r = httpx.post(self.url, json=body, headers=headers(self.sid), timeout=30)
         assert r.status_code == 200, r.text
         replies: list[dict[str, Any]] = r.json()["replies"]
         return replies
@@ -75,7 +76,7 @@ def run_lesson_by_buttons(chat: WebChat, first: list[dict[str, Any]]) -> list[di
         replies = chat.tap(buttons(replies)["Tiếp"])
     for q in lesson.quiz:
         assert q.question in replies[-1]["text"]
-        replies = chat.tap(f"quiz:{q.id}:{q.correct}")
+        replies = chat.tap(quiz_action(q, q.correct))
         if "Câu tiếp theo" in buttons(replies):
             replies = chat.tap(buttons(replies)["Câu tiếp theo"])
     replies = chat.tap(buttons(replies)["Làm bài thực hành"])
@@ -118,7 +119,7 @@ class Learning:
             self.tap(channel, user, f"learn:card:{lesson.id}:{i}")
         self.tap(channel, user, f"learn:quiz:{lesson.id}")
         for q in lesson.quiz:
-            self.tap(channel, user, f"quiz:{q.id}:{q.correct}")
+            self.tap(channel, user, quiz_action(q, q.correct))
         self.tap(channel, user, f"learn:done:{lesson.id}")
 
     def module(self, channel: str, user: str, module_index: int = 0) -> None:
@@ -159,17 +160,17 @@ def test_web_chat_module_one_resume_on_another_session_and_certificate(tmp_path:
             replies = a.tap(buttons(replies)["Tiếp"])
         q = l1.quiz[0]
         assert q.question in replies[-1]["text"]
-        wrong = a.tap(f"quiz:{q.id}:{(q.correct + 1) % len(q.options)}")
+        wrong = a.tap(quiz_action(q, (q.correct + 1) % len(q.options)))
         assert wrong[0]["text"].startswith("Chưa đúng") and q.explanation in wrong[0]["text"]
         replies = a.tap(buttons(wrong)["Câu tiếp theo"])
         for q in l1.quiz[1:]:
-            replies = a.tap(f"quiz:{q.id}:{q.correct}")
+            replies = a.tap(quiz_action(q, q.correct))
             if "Câu tiếp theo" in buttons(replies):
                 replies = a.tap(buttons(replies)["Câu tiếp theo"])
         assert f"3/{len(l1.quiz)}" in replies[-1]["text"]
         replies = a.tap(buttons(replies)["Làm lại bài kiểm tra"])
         for q in l1.quiz:
-            replies = a.tap(f"quiz:{q.id}:{q.correct}")
+            replies = a.tap(quiz_action(q, q.correct))
             if "Câu tiếp theo" in buttons(replies):
                 replies = a.tap(buttons(replies)["Câu tiếp theo"])
         assert "đã đạt" in replies[-1]["text"]
@@ -334,7 +335,7 @@ def test_statement_export_is_valid_xapi_and_csv(tmp_path: Path, db_url: str, cli
     L.tap("web", "x1", f"learn:card:{lesson.id}:0")
     L.tap("web", "x1", f"learn:quiz:{lesson.id}")
     for q in lesson.quiz:
-        L.tap("web", "x1", f"quiz:{q.id}:{(q.correct + 1) % len(q.options)}")  # all wrong: failed
+        L.tap("web", "x1", quiz_action(q, (q.correct + 1) % len(q.options)))  # all wrong: failed
     L.module("web", "x1")
     stored = count(L.sessions, StatementRow)
 
@@ -442,14 +443,14 @@ def test_learning_in_telegram_buttons_callbacks_resume_and_certificate_photo(
         for n, q in enumerate(last.quiz):
             assert q.question in msgs[-1]["text"]
             k = q.correct if n else (q.correct + 1) % len(q.options)
-            msgs = u.tap(f"quiz:{q.id}:{k}")
+            msgs = u.tap(quiz_action(q, k))
             if n == 0:
                 assert q.explanation in msgs[0]["text"] and "Chưa đúng" in msgs[0]["text"]
             if "Câu tiếp theo" in keyboard(msgs):
                 msgs = u.tap(keyboard(msgs)["Câu tiếp theo"])
         msgs = u.tap(keyboard(msgs)["Làm lại bài kiểm tra"])
         for q in last.quiz:
-            msgs = u.tap(f"quiz:{q.id}:{q.correct}")
+            msgs = u.tap(quiz_action(q, q.correct))
             if "Câu tiếp theo" in keyboard(msgs):
                 msgs = u.tap(keyboard(msgs)["Câu tiếp theo"])
         msgs = u.tap(keyboard(msgs)["Làm bài thực hành"])

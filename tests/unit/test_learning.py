@@ -3,6 +3,7 @@ cards, quiz feedback, practice, module completion, review spacing, certificates,
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -27,7 +28,9 @@ from bot.core.learning import (
     new_certificate_code,
     new_learner_code,
     normalize_certificate_code,
+    option_order,
     parse_learner_code,
+    quiz_action,
     reminder_due,
 )
 from bot.core.messages import ConversationState, InboundMessage, Reply
@@ -175,11 +178,11 @@ def do_lesson(chat: Chat, lesson_id: str, *, wrong_first: bool = False) -> list[
     chat.tap(f"learn:quiz:{lesson.id}")
     for n, q in enumerate(lesson.quiz):
         k = (q.correct + 1) % len(q.options) if wrong_first and n == 0 else q.correct
-        chat.tap(f"quiz:{q.id}:{k}")
+        chat.tap(quiz_action(q, k))
     if wrong_first:
         chat.tap(f"learn:quiz:{lesson.id}")
         for q in lesson.quiz:
-            chat.tap(f"quiz:{q.id}:{q.correct}")
+            chat.tap(quiz_action(q, q.correct))
     return chat.tap(f"learn:done:{lesson.id}")
 
 
@@ -252,14 +255,17 @@ def test_cards_quiz_feedback_practice_and_statements() -> None:
     item = chat.tap(f"learn:quiz:{lesson.id}")[0]
     q = lesson.quiz[0]
     assert q.question in item.text and all(o in item.text for o in q.options)
-    assert [b.action for b in item.buttons] == [f"quiz:{q.id}:{k}" for k in range(len(q.options))]
+    order = option_order(next(iter(store.learners.values())).key, q)  # shown in the learner's own order
+    assert sorted(order) == list(range(len(q.options)))
+    assert [b.action for b in item.buttons] == [quiz_action(q, k) for k in order]
+    assert item.text.index(q.options[order[0]]) < item.text.index(q.options[order[-1]])
     wrong = (q.correct + 1) % len(q.options)
-    fb = chat.tap(f"quiz:{q.id}:{wrong}")[0]
+    fb = chat.tap(quiz_action(q, wrong))[0]
     assert fb.text.startswith("Chưa đúng") and q.explanation in fb.text and q.options[q.correct] in fb.text
-    again = chat.tap(f"quiz:{q.id}:{q.correct}")[0]  # the same button twice: feedback, not recorded again
+    again = chat.tap(quiz_action(q, q.correct))[0]  # the same button twice: feedback, not recorded again
     assert again.text.startswith("Đúng rồi")
     for q in lesson.quiz[1:]:
-        replies = chat.tap(f"quiz:{q.id}:{q.correct}")
+        replies = chat.tap(quiz_action(q, q.correct))
     assert "3/4" in replies[-1].text and "ít nhất 4" in replies[-1].text  # 80% of 4 = 4
     answered = [s for s in store.statements if s.verb == "answered"]
     assert [s.success for s in answered] == [False, True, True, True]
@@ -267,7 +273,7 @@ def test_cards_quiz_feedback_practice_and_statements() -> None:
     retry = [a for a in actions(replies) if a.startswith("learn:quiz:")]
     chat.tap(retry[0])
     for q in lesson.quiz:
-        replies = chat.tap(f"quiz:{q.id}:{q.correct}")
+        replies = chat.tap(quiz_action(q, q.correct))
     assert "4/4" in replies[-1].text
     practice = chat.tap(f"learn:prac:{lesson.id}")[0]
     assert lesson.practice in practice.text
@@ -295,7 +301,7 @@ def test_every_button_of_the_whole_curriculum_is_ascii_and_fits_telegram() -> No
                 seen += actions(chat.tap(f"learn:card:{lesson.id}:{i}"))
             seen += actions(chat.tap(f"learn:quiz:{lesson.id}"))
             for q in lesson.quiz:
-                seen += actions(chat.tap(f"quiz:{q.id}:{q.correct}"))
+                seen += actions(chat.tap(quiz_action(q, q.correct)))
             seen += actions(chat.tap(f"learn:prac:{lesson.id}"))
     assert len(seen) > 500
     assert all(a.isascii() and len(a.encode()) <= 64 for a in seen), [a for a in seen if len(a.encode()) > 64]
@@ -312,13 +318,13 @@ def test_module_completion_needs_every_lesson_and_passed_quizzes_then_a_certific
     # the last lesson with a failed quiz: done, but the module is not complete yet
     chat.tap(f"learn:quiz:{last.id}")
     for n, q in enumerate(last.quiz):
-        chat.tap(f"quiz:{q.id}:{(q.correct + 1) % len(q.options) if n == 0 else q.correct}")
+        chat.tap(quiz_action(q, (q.correct + 1) % len(q.options) if n == 0 else q.correct))
     replies = chat.tap(f"learn:done:{last.id}")
     assert not any(s.kind == "module" for s in store.statements)
     assert f"learn:quiz:{last.id}" in actions(replies)
     chat.tap(f"learn:quiz:{last.id}")
     for q in last.quiz:
-        replies = chat.tap(f"quiz:{q.id}:{q.correct}")
+        replies = chat.tap(quiz_action(q, q.correct))
     assert any("hoàn thành chủ đề" in r.text for r in replies)
     assert [s.module_id for s in store.statements if s.kind == "module"] == [M1.id]
     assert "prof:name" in actions(replies) and not store.certs  # the name is asked first
@@ -339,20 +345,20 @@ def test_missed_items_come_back_after_1_3_7_days_offered_never_forced() -> None:
     lesson = M1.lessons[0]
     q = lesson.quiz[0]
     chat.tap(f"learn:quiz:{lesson.id}")
-    chat.tap(f"quiz:{q.id}:{(q.correct + 1) % len(q.options)}")
+    chat.tap(quiz_action(q, (q.correct + 1) % len(q.options)))
     assert "learn:rev" not in actions(chat.tap("learn"))
     clock.now += timedelta(days=1)
     home = chat.tap("learn")
     assert "learn:rev" in actions(home) and home[0].kind == "menu"  # offered, not started
     item = chat.tap("learn:rev")[0]
-    assert q.question in item.text and f"quiz:{q.id}:{q.correct}:r" in actions([item])
-    chat.tap(f"quiz:{q.id}:{q.correct}:r")
+    assert q.question in item.text and quiz_action(q, q.correct, review=True) in actions([item])
+    chat.tap(quiz_action(q, q.correct, review=True))
     assert store.reviews[(1, q.id)] == (1, clock.now + timedelta(days=3))
     clock.now += timedelta(days=3)
-    chat.tap(f"quiz:{q.id}:{q.correct}:r")
+    chat.tap(quiz_action(q, q.correct, review=True))
     assert store.reviews[(1, q.id)] == (2, clock.now + timedelta(days=7))
     clock.now += timedelta(days=7)
-    chat.tap(f"quiz:{q.id}:{q.correct}:r")
+    chat.tap(quiz_action(q, q.correct, review=True))
     assert (1, q.id) not in store.reviews  # learnt
     assert sum(1 for s in store.statements if s.review) == 3
 
@@ -446,3 +452,76 @@ def test_the_whole_curriculum_yields_a_course_certificate_too() -> None:
     assert store.learners[1].position is None
     again = do_lesson(chat, M1.lessons[0].id)  # redoing a lesson issues nothing new
     assert len(store.certs) == len(COURSE.modules) + 1 and not any(r.kind == "certificate" for r in again)
+
+
+# ---- options shuffled per learner (issue 16) ------------------------------------------------------
+ALL_ITEMS = [q for m in COURSE.modules for lesson in m.lessons for q in lesson.quiz]
+
+
+def test_two_learners_see_different_option_orders_for_some_items() -> None:
+    a = [option_order("learner-a", q) for q in ALL_ITEMS]
+    b = [option_order("learner-b", q) for q in ALL_ITEMS]
+    assert all(sorted(o) == list(range(len(q.options))) for o, q in zip(a, ALL_ITEMS, strict=True))
+    assert sum(x != y for x, y in zip(a, b, strict=True)) > len(ALL_ITEMS) // 2
+    shown_first = {o[0] for o in a}  # the file's first option is not always shown first
+    assert len(shown_first) > 1
+
+
+def test_a_learner_sees_the_same_order_on_a_retry() -> None:
+    conv, _, _ = engine()
+    chat = Chat(conv)
+    skip_profile(chat)
+    lesson = M1.lessons[0]
+    first = chat.tap(f"learn:quiz:{lesson.id}")[0]
+    again = chat.tap(f"learn:quiz:{lesson.id}")[0]
+    assert [b.action for b in first.buttons] == [b.action for b in again.buttons] and first.text == again.text
+
+
+def learner_with_key(key: str) -> tuple[Chat, MemoryStore]:
+    conv, store, _ = engine()
+    chat = Chat(conv)
+    skip_profile(chat)
+    lid = next(iter(store.learners))
+    store.learners[lid] = replace(store.learners[lid], key=key)
+    return chat, store
+
+
+def test_tapping_or_typing_the_shown_correct_option_is_right_for_every_order() -> None:
+    lesson = M1.lessons[0]
+    q = lesson.quiz[0]
+
+    wanted = set(itertools.permutations(range(len(q.options))))
+    keys: dict[tuple[int, ...], str] = {}
+    for n in range(5000):
+        keys.setdefault(tuple(option_order(f"k{n}", q)), f"k{n}")
+        if len(keys) == len(wanted):
+            break
+    assert set(keys) == wanted  # every order happens for some learner
+    for order, key in keys.items():
+        for typed in (False, True):
+            chat, _ = learner_with_key(key)
+            item = chat.tap(f"learn:quiz:{lesson.id}")[0]
+            shown = order.index(q.correct)  # where the right answer is on screen
+            assert item.buttons[shown].title.startswith(f"{shown + 1}. ")
+            assert item.buttons[shown].title[3:].rstrip("…") in q.options[q.correct]
+            reply = chat.say(str(shown + 1)) if typed else chat.tap(item.buttons[shown].action)
+            assert reply[0].text.startswith("Đúng rồi"), (order, typed, reply[0].text)
+            wrong = (shown + 1) % len(order)
+            chat2, _ = learner_with_key(key)
+            item2 = chat2.tap(f"learn:quiz:{lesson.id}")[0]
+            assert chat2.tap(item2.buttons[wrong].action)[0].text.startswith("Chưa đúng")
+
+
+def test_a_button_from_before_the_shuffle_or_an_edit_is_not_graded_and_shows_the_item_again() -> None:
+    conv, store, _ = engine()
+    chat = Chat(conv)
+    skip_profile(chat)
+    lesson = M1.lessons[0]
+    q = lesson.quiz[0]
+    chat.tap(f"learn:quiz:{lesson.id}")
+    for stale in (f"quiz:{q.id}:{q.correct}", f"quiz:{q.id}:{q.correct}-0000"):
+        replies = chat.tap(stale)
+        assert "vừa được cập nhật" in replies[0].text
+        assert replies[1].kind == "quiz" and q.question in replies[1].text
+    assert not [s for s in store.statements if s.verb == "answered"]  # nothing was graded
+    assert chat.tap(quiz_action(q, q.correct))[0].text.startswith("Đúng rồi")

@@ -96,10 +96,13 @@
 
   function loadStale() {
     return BD.api("GET", "/api/admin/kb/stale").then(function (d) {
-      $("stale-note").textContent = "Bài chưa rà soát quá " + d.stale_after_days + " ngày, hoặc có nguồn đã biết là hỏng.";
+      $("stale-note").textContent = "Bài chưa rà soát quá " + d.stale_after_days + " ngày, có số liệu đã quá hạn kiểm tra lại (check_by), hoặc có nguồn đã biết là hỏng.";
       var box = $("stale"); box.textContent = "";
-      box.appendChild(BD.table({ columns: [["id", "Mã"], ["title", "Tên bài"], ["reviewed_on", "Rà soát lần cuối"], ["age_days", "Số ngày"], ["links", "Liên kết hỏng"]],
-        rows: d.rows.map(function (r) { return Object.assign({}, r, { links: r.broken_links.join(" ") }); }) }, { id: "stale-table", empty: "Không có bài nào cần rà soát." }));
+      box.appendChild(BD.table({ columns: [["id", "Mã"], ["title", "Tên bài"], ["reviewed_on", "Rà soát lần cuối"], ["age_days", "Số ngày"], ["due", "Số liệu quá hạn kiểm tra"], ["links", "Liên kết hỏng"]],
+        rows: d.rows.map(function (r) {
+          var due = (r.facts_due || []).map(function (f) { return f.text + " (" + (f.check_by || "?") + ")"; }).join("; ");
+          return Object.assign({}, r, { links: r.broken_links.join(" "), due: due });
+        }) }, { id: "stale-table", empty: "Không có bài nào cần rà soát." }));
     });
   }
 

@@ -1,0 +1,1 @@
+"""Cross-cutting adapters: small readers and renderers that several features share."""
