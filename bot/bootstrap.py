@@ -137,12 +137,17 @@ def build_retriever(
         index, embedder, analyzer, candidates=r.candidates, mode=mode, max_dense_chars=r.max_dense_chars,
         dense_weights={"accented": r.dense_weight_accented, "unaccented": r.dense_weight_unaccented,
                        "english": r.dense_weight_english},
+        title_weight=r.title_weight,
     )
 
 
 def calibration(settings: Settings) -> Calibration:
-    w = list(settings.answer.calibration) + [0.0] * 4
-    return Calibration(weights=(w[0], w[1], w[2], w[3]), threshold=settings.answer.threshold)
+    c = settings.answer.calibration
+    if isinstance(c, dict):
+        per_kind = {k: tuple(float(x) for x in v) for k, v in c.items()}
+        return Calibration(weights=per_kind.get("unaccented") or next(iter(per_kind.values()), (0.0,)),
+                           threshold=settings.answer.threshold, per_kind=per_kind)
+    return Calibration(weights=tuple(float(x) for x in c) or (0.0,), threshold=settings.answer.threshold)
 
 
 def build_answer_service(
@@ -163,6 +168,8 @@ def build_answer_service(
         question_log=question_log,
         redactor=RegexRedactor(),
         writer=build_writer(settings),
+        clarify_margin=settings.answer.clarify_margin,
+        clarify_words=settings.answer.clarify_words,
     )
 
 

@@ -118,6 +118,8 @@ class RetrievalSettings(_Section):
     dense_weight_english: float = Field(default=0.8, ge=0, le=1)
     max_query_chars: int = Field(default=1000, ge=20)
     max_dense_chars: int = Field(default=200, ge=0)  # 0 = the dense model reads the whole question
+    # Share of a guide's head (title, `questions`, summary) as its own BM25 field in the fused score; 0 = off.
+    title_weight: float = Field(default=0.0, ge=0, le=5)
 
 
 class AnswerSettings(_Section):
@@ -125,8 +127,14 @@ class AnswerSettings(_Section):
     max_chars: int = Field(default=1500, ge=200, le=4000)
     related: int = Field(default=3, ge=0, le=10)
     # Logistic calibration of the confidence (fitted by `binhdan eval --calibrate`).
-    calibration: list[float] = Field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
+    # Either one weight list [bias, dense, coverage, margin, score?, lexical?] or one per query kind
+    # ({accented: [...], unaccented: [...], english: [...]}: Platt scaling per question style).
+    calibration: list[float] | dict[str, list[float]] = Field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
     threshold: float = Field(default=0.5, ge=0, le=1)
+    # Ask back when the first guides are this close (fused score) and nothing in the question tells them
+    # apart; 0 = never ask back.
+    clarify_margin: float = Field(default=0.0, ge=0, le=1)
+    clarify_words: int = Field(default=8, ge=0, le=50)  # … and the question has at most this many words
 
 
 class LlmSettings(_Section):
