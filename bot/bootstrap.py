@@ -483,6 +483,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     svc.jobs.append(("tickets", settings.handoff.sweep_every_s, desk.sweep))
     svc.personal_data, svc.limiter = personal, limiter
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
+    svc.jobs.append(("privacy-vacuum", 300.0, personal.vacuum))  # PostgreSQL only; after an erasure or purge
     svc.learning, svc.learning_service = learning_store, learning_service
     build_admin(svc)
     if settings.learning.reminders:
