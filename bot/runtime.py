@@ -18,7 +18,7 @@ from bot.channels.base import Sender, SendError
 from bot.core.conversation import ConversationService
 from bot.core.learning import Learner, LearningService, reminder_due
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
+from bot.core.privacy import redact, redact_continuation
 from bot.core.texts import t
 from bot.metrics import MESSAGE_SECONDS, MESSAGES, SENDS
 from bot.storage.messaging import InboxItem, MessageStore
@@ -26,6 +26,7 @@ from bot.storage.messaging import InboxItem, MessageStore
 log = logging.getLogger(__name__)
 
 
+_REDACT_WHEN_DONE = "redact_when_done"  # inbox meta: the text is a volunteer's, redacted once processed
 _OWN_ACTION = re.compile(r"fb:(?:up|down):[0-9]{1,18}")  # our feedback buttons carry a question id
 
 
@@ -89,7 +90,27 @@ class MessageProcessor:
         if check_rate and not self.allowed(msg.channel, msg.user_ref)[0]:
             self._slow_down(msg)
             return None
-        return self.store.store_inbound(redacted(msg, max_text_chars=self.max_text_chars))
+        return self.store.store_inbound(self._redacted(msg))
+
+    def _redacted(self, msg: InboundMessage) -> InboundMessage:
+        """The one redaction of an inbound message, where it enters. A message that starts with digits
+        may finish a number the person's previous message began ("sdt em 0912 345" / "678"): the previous
+        message's stored (already redacted) text is read and both are corrected; no raw digits are kept."""
+        if msg.text and any(c.handles(msg) for c in self.side_chats):
+            # a volunteer's own words to a citizen: kept as typed only until processed (see `process`),
+            # so the citizen receives what the volunteer wrote; redacted at rest once done
+            return replace(msg, text=msg.text[:self.max_text_chars], meta={**msg.meta, _REDACT_WHEN_DONE: "1"})
+        out = redacted(msg, max_text_chars=self.max_text_chars)
+        if not out.text or not out.text.lstrip()[:1].isdigit():
+            return out
+        prev = self.store.previous_text(out.channel, out.user_ref, within_s=600.0)
+        if prev is None:
+            return out
+        prev_id, prev_text = prev
+        new_prev, new_text = redact_continuation(prev_text, out.text)
+        if new_prev != prev_text:
+            self.store.replace_text(prev_id, new_prev)
+        return replace(out, text=new_text) if new_text != out.text else out
 
     def _slow_down(self, msg: InboundMessage) -> None:
         MESSAGES.labels(channel=msg.channel, outcome="rate_limited").inc()
@@ -119,10 +140,16 @@ class MessageProcessor:
             log.exception("processing inbox message %s failed", item.id)
             MESSAGES.labels(channel=channel, outcome="error").inc()
             self.store.fail_inbound(item, redact(f"{exc.__class__.__name__}: {exc}"))
+            self._redact_at_rest(item)
             raise
+        self._redact_at_rest(item)
         MESSAGES.labels(channel=channel, outcome="done").inc()
         MESSAGE_SECONDS.labels(channel=channel).observe(time.perf_counter() - started)
         return replies
+
+    def _redact_at_rest(self, item: InboxItem) -> None:
+        if item.message.meta.get(_REDACT_WHEN_DONE) and item.message.text:
+            self.store.replace_text(item.id, redact(item.message.text))
 
     def _record_privacy(self, item: InboxItem, state: ConversationState, before: tuple[str, str, int]) -> None:
         """The consent choice (with the notice version and time), the question-to-message link for /xoa,
@@ -152,7 +179,7 @@ class MessageProcessor:
         Claiming at insert keeps the inbox worker from taking it meanwhile (it would answer through the
         outbox and the request would come back empty) and saves a transaction. A repeated message id gets
         what was answered; None when that message cannot be found."""
-        item = self.store.store_claimed(redacted(msg, max_text_chars=self.max_text_chars), lease_s=self.inbox_lease_s)
+        item = self.store.store_claimed(self._redacted(msg), lease_s=self.inbox_lease_s)
         if item is not None:
             return self.process(item, deliver_now=True)
         inbox_id = self.store.find_inbound(msg.channel, msg.platform_msg_id)

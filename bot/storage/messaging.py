@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.messages import ConversationState, InboundMessage, Reply
+from bot.core.privacy import redact
 from bot.storage.locks import lock_key
 from bot.storage.tables import (
     ChannelTokenRow,
@@ -29,6 +30,17 @@ from bot.storage.tables import (
 )
 
 OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
+# payload flag: the reply holds words typed by a person (a volunteer), kept as typed only until delivered
+REDACT_AFTER_SEND = "redact_after_send"
+
+
+def _delivered_payload(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The payload as it is kept once delivered (or given up): a flagged reply's text redacted."""
+    if not payload or not payload.get(REDACT_AFTER_SEND):
+        return None
+    reply = dict(payload.get("reply") or {})
+    reply["text"] = redact(str(reply.get("text", "")))
+    return {k: v for k, v in payload.items() if k != REDACT_AFTER_SEND} | {"reply": reply}
 
 
 @dataclass(frozen=True)
@@ -183,6 +195,24 @@ class MessageStore:
                 inbox.status = "failed" if item.attempts >= max_attempts else "pending"
                 inbox.error, inbox.locked_until = error[:2000], None
 
+    def previous_text(self, channel: str, user_ref: str, *, within_s: float) -> tuple[int, str] | None:
+        """The (redacted) text of the person's latest message if it came in the last `within_s` seconds."""
+        with self.sessions() as s:
+            row = s.execute(select(InboxRow.id, InboxRow.text, InboxRow.received_at)
+                            .where(InboxRow.channel == channel, InboxRow.user_ref == user_ref[:128])
+                            .order_by(InboxRow.id.desc()).limit(1)).first()
+        if row is None or not row.text:
+            return None
+        at = _aware(row.received_at)
+        if at is None or (utcnow() - at).total_seconds() > within_s:
+            return None
+        return int(row.id), str(row.text)
+
+    def replace_text(self, inbox_id: int, text: str) -> None:
+        """Correct a stored message's text (a number it began was completed by the next message)."""
+        with self.sessions.begin() as s:
+            s.execute(update(InboxRow).where(InboxRow.id == inbox_id).values(text=text))
+
     def last_inbound_at(self, channel: str, user_ref: str) -> datetime | None:
         with self.sessions() as s:
             return _aware(s.scalar(select(func.max(InboxRow.received_at)).where(
@@ -242,6 +272,7 @@ class MessageStore:
             r = s.get(OutboxRow, outbox_id)
             if r is not None:
                 r.status, r.sent_at, r.platform_msg_id, r.error = "sent", utcnow(), platform_msg_id[:128], ""
+                r.payload = _delivered_payload(r.payload) or r.payload
 
     def mark_retry(self, outbox_id: int, error: str, delay_s: float, *, give_up: bool = False) -> None:
         with self.sessions.begin() as s:
@@ -250,6 +281,7 @@ class MessageStore:
                 r.error = error[:2000]
                 if give_up:
                     r.status = "failed"
+                    r.payload = _delivered_payload(r.payload) or r.payload
                 else:
                     r.status, r.next_attempt_at = "pending", utcnow() + timedelta(seconds=delay_s)
 
@@ -279,9 +311,11 @@ class MessageStore:
             if self._pg:
                 q = q.with_for_update(skip_locked=True)
             rows = list(s.scalars(q))
+            out = [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]  # as typed
             for r in rows:
                 r.status, r.sent_at = "sent", utcnow()
-            return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
+                r.payload = _delivered_payload(r.payload) or r.payload
+            return out
 
     def queue_depth(self) -> dict[str, int]:
         """Rows per queue and status, e.g. {"inbox_pending": 3, "outbox_sending": 1} (for /metrics)."""

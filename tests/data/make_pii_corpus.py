@@ -339,7 +339,7 @@ def ordinary(rng: random.Random, slot: str) -> str:
     if slot == "fee_k":
         return rng.choice(["50k", "100k", "20k", "500k", "1tr", "200 nghìn"])
     if slot == "proc":
-        return rng.choice(["1.001234.000.00.00.H12", "2.000986.000.00.00.H60", "1.010843.000.00.00.H60"] + PROCEDURE_CODES)
+        return rng.choice(["1.001234.000.00.00.H12", "2.000986.000.00.00.H60", "1.010843.000.00.00.H60", *PROCEDURE_CODES])
     if slot == "emergency":
         return rng.choice(["111", "113", "114", "115"])
     if slot == "dossier":

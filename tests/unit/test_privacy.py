@@ -1,7 +1,10 @@
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.privacy import redact
+from bot.core.privacy import has_sensitive, normalise, redact, redact_continuation
 
 
 def test_typed_placeholders_with_and_without_tone_marks() -> None:
@@ -47,22 +50,19 @@ def test_redaction_never_crashes_and_is_idempotent(text: str) -> None:
 
 
 # ---- issue 25, finding 4: false positives and gaps --------------------------------------------------------
-import pytest as _pytest  # noqa: E402
-
-from bot.core.privacy import has_sensitive, normalise, redact_continuation  # noqa: E402
 
 _QUESTIONS = ["quên mật khẩu làm sao", "quen mat khau vneid thi lam sao", "quên mk thì làm thế nào",
               "mat khau thi lam the nao", "mật khẩu là gì vậy", "mật khẩu là ngày sinh được không",
               "tôi đổi mật khẩu thành công rồi", "my password is wrong", "mk cu la j"]
 
 
-@_pytest.mark.parametrize("question", _QUESTIONS)
+@pytest.mark.parametrize("question", _QUESTIONS)
 def test_password_questions_are_not_taken_for_passwords(question: str) -> None:
     assert redact(question) == question
     assert not has_sensitive(redact(question))
 
 
-@_pytest.mark.parametrize(("text", "tag"), [
+@pytest.mark.parametrize(("text", "tag"), [
     ("sdt cua toi ０９１２３４５６７８", "[SĐT]"),                    # full-width digits
     ("cccd ٠٠١٢٠٣٠٠٤٥٦٧", "[CCCD]"),                             # Arabic-Indic digits
     ("sdt 0912\u200b345\u200d678", "[SĐT]"), ("so 0912\u2060345\ufeff678", "[SĐT]"),
@@ -78,7 +78,7 @@ def test_gaps_of_the_first_redactor_are_closed(text: str, tag: str) -> None:
     assert re.search(r"[0-9](?:[^0-9]?[0-9]){3}", out) is None, out  # no 4 digits of it are left
 
 
-@_pytest.mark.parametrize("text", [
+@pytest.mark.parametrize("text", [
     "le phi 50.000 dong", "phi 50k", "goi 1900 0368", "goi 113", "19001234", "1800 1091", "goi 1900561255",
     "thu tuc 1.001234.000.00.00.H12", "ngay 12/3/2025 luc 14:30", "nam 2025", "lai suat 5,5%",
     "ma xa 00706", "ma buu chinh 22000", "app ban 2.1.5", "xe bien so 22A-123.45", "chuyen 3500000 dong",
