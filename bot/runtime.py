@@ -21,7 +21,7 @@ from bot.core.messages import ConversationState, InboundMessage, Reply
 from bot.core.privacy import redact, redact_continuation
 from bot.core.texts import t
 from bot.metrics import MESSAGE_SECONDS, MESSAGES, SENDS
-from bot.storage.messaging import InboxItem, MessageStore
+from bot.storage.messaging import InboxItem, MessageStore, OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -331,53 +331,91 @@ class InboxWorker(_Loop):
 
 
 class OutboxWorker(_Loop):
-    """Sends queued replies with retries: exponential backoff with jitter, honouring `retry_after`."""
+    """Sends queued replies with retries: exponential backoff with jitter, honouring `retry_after`.
+
+    Duplicate sends after a crash (issue 25, finding 9): a claimed row is `sending`; just before its
+    request goes out it becomes `inflight` (one short commit), and `mark_sent` records the platform's
+    message id as soon as the response is back. While the worker lives a heartbeat extends the leases it
+    holds, so the lease can be short (`server.outbox_lease_s`). After a crash, `sending` rows are resent
+    with no risk; an `inflight` row is the one request whose fate is unknown (Telegram and Zalo have no
+    idempotency key for sends). The sender's `resend_in_flight` decides: True (default, at-least-once: at
+    most one duplicate per crashed worker) or False (at-most-once: that one reply is marked failed)."""
 
     name = "outbox worker"
 
     def __init__(self, store: MessageStore, senders: Sequence[Sender], *, idle_s: float = 0.5,
-                 max_attempts: int = 8, lease_s: float = 60.0) -> None:
+                 max_attempts: int = 8, lease_s: float = 15.0) -> None:
         super().__init__(idle_s=idle_s)
         self.store = store
         self.senders = {s.channel: s for s in senders}
         self.max_attempts = max_attempts
         self.lease_s = lease_s
 
+    async def _heartbeat(self, held: set[int]) -> None:
+        while True:
+            await asyncio.sleep(self.lease_s / 3)
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.store.heartbeat, sorted(held), lease_s=self.lease_s)
+
     async def run_once(self) -> int:
         if not self.senders:
             return 0
         items = await asyncio.to_thread(self.store.claim_outbox, channels=tuple(self.senders), lease_s=self.lease_s)
+        if not items:
+            return 0
+        held = {item.id for item in items}
         blocked: set[tuple[str, str]] = set()
-        for item in items:
-            sender = self.senders[item.channel]
-            if (item.channel, item.user_ref) in blocked:  # keep this person's replies in order
-                await asyncio.to_thread(self.store.release, item.id)
-                continue
-            window = getattr(sender, "window_s", None)
-            if window:  # e.g. Zalo: no free-form message after 7 days without contact; do not try blindly
-                last = await asyncio.to_thread(self.store.last_inbound_at, item.channel, item.user_ref)
-                if last is None or (datetime.now(UTC) - last).total_seconds() > window:
-                    await asyncio.to_thread(self.store.mark_retry, item.id,
-                                            "outside the platform's interaction window: not sent", 0, give_up=True)
-                    log.warning("reply %s to %s not sent: outside the interaction window", item.id, item.channel)
-                    continue
-            try:
-                msg_id = await sender.send(item.user_ref, item.reply, item.meta)
-            except SendError as exc:
-                give_up = exc.retry_after is None or item.attempts >= self.max_attempts
-                delay = exc.retry_after if exc.retry_after is not None else 0.0
-                delay = max(delay, min(300.0, 2.0 ** item.attempts) * (0.5 + random.random() / 2))
-                blocked.add((item.channel, item.user_ref))
-                log.warning("send %s to %s failed (attempt %s): %s", item.id, item.channel, item.attempts, exc)
-                SENDS.labels(channel=item.channel, outcome="failed" if give_up else "retry").inc()
-                await asyncio.to_thread(self.store.mark_retry, item.id, str(exc), delay, give_up=give_up)
-                continue
-            except Exception as exc:
-                blocked.add((item.channel, item.user_ref))
-                log.exception("send %s crashed", item.id)
-                await asyncio.to_thread(self.store.mark_retry, item.id, repr(exc), 30.0,
-                                        give_up=item.attempts >= self.max_attempts)
-                continue
-            await asyncio.to_thread(self.store.mark_sent, item.id, msg_id)
-            SENDS.labels(channel=item.channel, outcome="sent").inc()
+        beat = asyncio.create_task(self._heartbeat(held))
+        try:
+            for item in items:
+                await self._deliver(item, blocked)
+                held.discard(item.id)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
         return len(items)
+
+    async def _deliver(self, item: OutboxItem, blocked: set[tuple[str, str]]) -> None:
+        sender = self.senders[item.channel]
+        if (item.channel, item.user_ref) in blocked:  # keep this person's replies in order
+            await asyncio.to_thread(self.store.release, item.id)
+            return
+        if item.was_in_flight:
+            SENDS.labels(channel=item.channel, outcome="in_flight_at_crash").inc()
+            if not getattr(sender, "resend_in_flight", True):
+                await asyncio.to_thread(self.store.mark_retry, item.id, "in flight when its worker died: "
+                                        "not resent (at-most-once channel)", 0, give_up=True)
+                log.warning("reply %s to %s was in flight at a crash: not resent", item.id, item.channel)
+                return
+            log.warning("reply %s to %s was in flight at a crash: resent (may arrive twice)", item.id, item.channel)
+        window = getattr(sender, "window_s", None)
+        if window:  # e.g. Zalo: no free-form message after 7 days without contact; do not try blindly
+            last = await asyncio.to_thread(self.store.last_inbound_at, item.channel, item.user_ref)
+            if last is None or (datetime.now(UTC) - last).total_seconds() > window:
+                await asyncio.to_thread(self.store.mark_retry, item.id,
+                                        "outside the platform's interaction window: not sent", 0, give_up=True)
+                log.warning("reply %s to %s not sent: outside the interaction window", item.id, item.channel)
+                return
+        if not await asyncio.to_thread(self.store.mark_in_flight, item.id, lease_s=self.lease_s):
+            log.warning("reply %s: claim lost before sending (another worker has it)", item.id)
+            return
+        try:
+            msg_id = await sender.send(item.user_ref, item.reply, item.meta)
+        except SendError as exc:
+            give_up = exc.retry_after is None or item.attempts >= self.max_attempts
+            delay = exc.retry_after if exc.retry_after is not None else 0.0
+            delay = max(delay, min(300.0, 2.0 ** item.attempts) * (0.5 + random.random() / 2))
+            blocked.add((item.channel, item.user_ref))
+            log.warning("send %s to %s failed (attempt %s): %s", item.id, item.channel, item.attempts, exc)
+            SENDS.labels(channel=item.channel, outcome="failed" if give_up else "retry").inc()
+            await asyncio.to_thread(self.store.mark_retry, item.id, str(exc), delay, give_up=give_up)
+            return
+        except Exception as exc:
+            blocked.add((item.channel, item.user_ref))
+            log.exception("send %s crashed", item.id)
+            await asyncio.to_thread(self.store.mark_retry, item.id, repr(exc), 30.0,
+                                    give_up=item.attempts >= self.max_attempts)
+            return
+        await asyncio.to_thread(self.store.mark_sent, item.id, msg_id)
+        SENDS.labels(channel=item.channel, outcome="sent").inc()

@@ -58,6 +58,9 @@ class OutboxItem:
     reply: Reply
     attempts: int
     meta: dict[str, object]
+    # the row was being sent (request on its way to the platform) when its worker died: it may or may not
+    # have been delivered. The outbox worker decides by the channel's policy (at-least-once by default)
+    was_in_flight: bool = False
 
 
 @dataclass(frozen=True)
@@ -243,10 +246,10 @@ class MessageStore:
             due = (
                 OutboxRow.channel.in_(channels),
                 or_(and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
-                    and_(OutboxRow.status == "sending", OutboxRow.next_attempt_at <= now)),
+                    and_(OutboxRow.status.in_(("sending", "inflight")), OutboxRow.next_attempt_at <= now)),
                 # per-recipient order: never overtake an earlier reply that is still unsent
                 ~exists().where(earlier.channel == OutboxRow.channel, earlier.user_ref == OutboxRow.user_ref,
-                                earlier.id < OutboxRow.id, earlier.status.in_(("pending", "sending")),
+                                earlier.id < OutboxRow.id, earlier.status.in_(("pending", "sending", "inflight")),
                                 earlier.next_attempt_at > now),
             )
             ranked = select(OutboxRow.id, func.row_number().over(
@@ -258,14 +261,36 @@ class MessageStore:
                 q = q.with_for_update(skip_locked=True)
             out = []
             for r in s.scalars(q):
+                in_flight = r.status == "inflight"
                 r.status, r.attempts = "sending", r.attempts + 1
                 r.next_attempt_at = now + timedelta(seconds=lease_s)  # the lease
                 payload = r.payload or {}
                 reply = payload.get("reply") or {}
                 meta = payload.get("meta") or {}
                 assert isinstance(reply, dict) and isinstance(meta, dict)
-                out.append(OutboxItem(r.id, r.channel, r.user_ref, Reply.from_dict(reply), r.attempts, meta))
+                out.append(OutboxItem(r.id, r.channel, r.user_ref, Reply.from_dict(reply), r.attempts, meta,
+                                      was_in_flight=in_flight))
             return out
+
+    def mark_in_flight(self, outbox_id: int, *, lease_s: float) -> bool:
+        """Just before the request goes to the platform: the row is `inflight` (a claimed row that was
+        never started is `sending`, and is resent after a crash without any risk of a duplicate). False
+        when the claim is no longer ours (the lease expired and another worker took it): do not send."""
+        with self.sessions.begin() as s:
+            done = s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id, OutboxRow.status == "sending")
+                             .values(status="inflight", next_attempt_at=utcnow() + timedelta(seconds=lease_s)))
+            return bool(getattr(done, "rowcount", 0))
+
+    def heartbeat(self, outbox_ids: list[int], *, lease_s: float) -> int:
+        """Extend the lease of rows this worker still holds (a live worker is never overtaken, so the
+        lease can be short and a dead worker's rows come back soon)."""
+        if not outbox_ids:
+            return 0
+        with self.sessions.begin() as s:
+            done = s.execute(update(OutboxRow).where(OutboxRow.id.in_(outbox_ids),
+                                                     OutboxRow.status.in_(("sending", "inflight")))
+                             .values(next_attempt_at=utcnow() + timedelta(seconds=lease_s)))
+            return int(getattr(done, "rowcount", 0) or 0)
 
     def mark_sent(self, outbox_id: int, platform_msg_id: str = "") -> None:
         with self.sessions.begin() as s:
@@ -289,7 +314,7 @@ class MessageStore:
         """Give a claimed row back untouched (an earlier reply to the same person failed)."""
         with self.sessions.begin() as s:
             r = s.get(OutboxRow, outbox_id)
-            if r is not None and r.status == "sending":
+            if r is not None and r.status in ("sending", "inflight"):
                 r.status, r.attempts, r.next_attempt_at = "pending", max(0, r.attempts - 1), utcnow()
 
     def enqueue(self, channel: str, user_ref: str, reply: Reply) -> int:
@@ -324,7 +349,7 @@ class MessageStore:
         out: dict[str, int] = {}
         queues: list[tuple[str, Any, tuple[str, ...]]] = [
             ("inbox", InboxRow, ("pending", "processing", "failed")),
-            ("outbox", OutboxRow, ("pending", "sending", "failed")),
+            ("outbox", OutboxRow, ("pending", "sending", "inflight", "failed")),
             ("tickets", TicketRow, ("open", "claimed")),
         ]
         with self.sessions() as s:

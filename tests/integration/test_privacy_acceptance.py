@@ -35,12 +35,13 @@ def fake_tg() -> Iterator[FakeTelegram]:
 
 
 def _patterns(value: str) -> list[re.Pattern[str]]:
-    """The raw item, and its digits without separators, each as a whole token."""
+    """The raw item, and its digits without separators, each as a whole token (not the fraction of a
+    decimal such as a score 0.0346 in a JSON column: short OTPs of the corpus would match by chance)."""
     forms = {value}
     digits = re.sub(r"\D", "", value)
     if len(digits) >= 8 and re.fullmatch(r"[0-9 .+()\-]+", value):
         forms.add(digits)
-    return [re.compile(r"(?<![0-9A-Za-z])" + re.escape(f) + r"(?![0-9A-Za-z])") for f in forms]
+    return [re.compile(r"(?<![0-9A-Za-z])(?<![0-9]\.)" + re.escape(f) + r"(?![0-9A-Za-z])") for f in forms]
 
 
 def find_leaks(haystack: str, items: list[str]) -> list[str]:
