@@ -91,7 +91,7 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
         web = httpx.Client(base_url=srv.url, timeout=30)
         tg_headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         for i, r in enumerate(corpus):
-            session, chat_id = f"pii-web-{i // 2:04d}", 880_000 + i // 2
+            session, chat_id = f"pii-web-s{i // 2:04d}", 880_000 + i // 2
             if i % 2 == 0:  # half the people agree to the notice first (their questions are logged too)
                 web.post("/api/chat", json={"session_id": session, "action": "consent:yes"})
                 web.post("/webhooks/telegram", json=tg_callback_update(9_000_000_000 + i, chat_id, "consent:yes"),
@@ -116,7 +116,7 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
         assert len(fake_tg.sent) >= len(corpus)
 
         # ---- /xoa then /dulieu on the web chat and on Telegram ----------------------------------------
-        victim, victim_items = "pii-web-0000", [p["value"] for r in corpus[:2] for p in r["personal"]]  # type: ignore[attr-defined]
+        victim, victim_items = "pii-web-s0000", [p["value"] for r in corpus[:2] for p in r["personal"]]  # type: ignore[attr-defined]
         before = web.get(f"/api/chat/{victim}/export").json()["data"]
         assert before["messages"] and "[CCCD]" in json.dumps(before, ensure_ascii=False)
         ask = web.post("/api/chat", json={"session_id": victim, "text": "/xoa"}).json()["replies"][0]
@@ -151,7 +151,8 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
         srv.stop()
 
     # ---- nothing raw anywhere --------------------------------------------------------------------------
-    db_dump = dump_database(db_url)
+    # ids are numbers too: a logged question's id in an inbox row's meta may equal a short corpus OTP
+    db_dump = re.sub(r'"question_id": [0-9]+', '"question_id": N', dump_database(db_url))
     assert "[CCCD]" in db_dump and "[SĐT]" in db_dump  # the corpus did go in (redacted)
     leaks = find_leaks(db_dump, items)
     assert leaks == [], [line[:300] for line in db_dump.splitlines()
@@ -170,7 +171,7 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
     engine.dispose()
     assert len(rows) == 2
     audit_text = json.dumps([list(map(str, r)) for r in rows], ensure_ascii=False)
-    assert "pii-web-0000" not in audit_text and "880000" not in audit_text and "CCCD" not in audit_text
+    assert "pii-web-s0000" not in audit_text and "880000" not in audit_text and "CCCD" not in audit_text
     assert all(r[2].startswith(("web:", "telegram:")) for r in rows)
 
 
