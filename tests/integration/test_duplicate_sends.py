@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -36,6 +39,14 @@ def _statuses(db_url: str) -> dict[str, int]:
         rows = c.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)).all()
     engine.dispose()
     return {str(k): int(v) for k, v in rows}
+
+
+def _at_least(sent: list[Any], n: int) -> bool:
+    return len(sent) >= n
+
+
+def _all_sent(db_url: str, n: int) -> bool:
+    return _statuses(db_url).get("sent", 0) == n
 
 
 def test_kill_9_during_sends_two_runs_of_200_no_loss_and_at_most_the_in_flight_duplicate(
@@ -62,7 +73,7 @@ def test_kill_9_during_sends_two_runs_of_200_no_loss_and_at_most_the_in_flight_d
             log = tmp_path / f"worker-{run}.log"
             worker = WorkerProcess(env, log).start()
             try:
-                wait_for(lambda: len(tg.sent) - first >= N // 2 + 7, timeout=120, interval=0.002)  # mid-batch
+                wait_for(partial(_at_least, tg.sent, first + N // 2 + 7), timeout=120, interval=0.002)  # mid-batch
                 worker.kill()  # SIGKILL while sending: most likely with a request awaiting its answer
             finally:
                 worker.kill()
@@ -71,7 +82,7 @@ def test_kill_9_during_sends_two_runs_of_200_no_loss_and_at_most_the_in_flight_d
             in_flight = at_kill.get("inflight", 0)
             worker = WorkerProcess(env, log).start()
             try:
-                wait_for(lambda: _statuses(db_url).get("sent", 0) == N * (run + 1), timeout=120, interval=0.1)
+                wait_for(partial(_all_sent, db_url, N * (run + 1)), timeout=120, interval=0.1)
                 recovered_s = time.monotonic() - killed_at
                 time.sleep(1.0)  # nothing more arrives
             finally:
@@ -80,7 +91,7 @@ def test_kill_9_during_sends_two_runs_of_200_no_loss_and_at_most_the_in_flight_d
             duplicates = sum(n - 1 for n in got.values() if n > 1)
             losses = sum(1 for t in texts if got[t] == 0)
             stamps = tg.sent_at[first:]
-            gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False) if b - a < 1.0]
+            gaps = [b - a for a, b in pairwise(stamps) if b - a < 1.0]
             cycle = sum(gaps) / len(gaps)
             print(f"\nduplicate sends run {run + 1}: messages={N} duplicates={duplicates} losses={losses} "
                   f"in_flight_at_kill={in_flight} sending_at_kill={at_kill.get('sending', 0)} "
