@@ -532,6 +532,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
     svc.chat_sessions = build_chat_sessions(settings, sessions)
     svc.jobs.append(("web-chat-sessions", settings.privacy.purge_every_s, svc.chat_sessions.purge_expired))
+    svc.jobs.append(("privacy-vacuum", 300.0, personal.vacuum))  # PostgreSQL only; after an erasure or purge
     svc.learning, svc.learning_service = learning_store, learning_service
     build_admin(svc)
     if settings.learning.reminders:

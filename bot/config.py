@@ -168,7 +168,7 @@ class ServerSettings(_Section):
     # scale-out (issue 9): HTTP worker processes, leases of claimed inbox/outbox rows, shutdown grace
     workers: int = Field(default=1, ge=1, le=64)
     inbox_lease_s: float = Field(default=120.0, gt=0)
-    outbox_lease_s: float = Field(default=60.0, gt=0)
+    outbox_lease_s: float = Field(default=15.0, gt=0)
     shutdown_grace_s: float = Field(default=15.0, ge=0)
     access_log: bool = True
     # abuse limits (issue 8): per citizen (channel + user) and per client IP (web chat API), per minute;

@@ -158,7 +158,7 @@ class OutboxRow(Base):
     channel: Mapped[str] = mapped_column(String(20))
     user_ref: Mapped[str] = mapped_column(String(128))
     payload: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|sent|failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|inflight|sent|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
