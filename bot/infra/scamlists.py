@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.core.scamcheck import ScamLists
+from bot.core.scamcheck.extract import normalise_phone
 
 log = logging.getLogger(__name__)
 
@@ -44,4 +45,4 @@ def load_scam_lists(domains: Path, hotlines: Path, *, reported_domains: Iterable
                     reported_phones: Iterable[str] = ()) -> ScamLists:
     return ScamLists(official_domains=read_domains(domains), official_phones=read_hotlines(hotlines),
                      reported_domains=tuple(reported_domains),
-                     reported_phones=frozenset(re.sub(r"\D", "", p) for p in reported_phones))
+                     reported_phones=frozenset(normalise_phone(p) for p in reported_phones))
