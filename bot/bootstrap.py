@@ -19,7 +19,7 @@ from bot.core.generation import GroundedWriter
 from bot.core.privacy import RegexRedactor
 from bot.core.scamcheck import ScamChecker
 from bot.core.scamcheck.chat import ScamChat
-from bot.infra.scamlists import load_scam_lists
+from bot.infra.scamlists import build_checker
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.embedders import Embedder, make_embedder
 from bot.retrieval.hybrid import HybridRetriever
@@ -98,10 +98,9 @@ def build_scam_checker(settings: Settings, reports: Any = None) -> ScamChecker:
     (bot.storage.scamreports.SqlScamReports; none for the CLI) and the guide ids it may point to."""
     k = settings.knowledge
     domains, phones = reports.lists() if reports is not None else ((), frozenset())
-    lists = load_scam_lists(settings.path(k.official_domains), settings.path(k.official_hotlines),
-                            reported_domains=domains, reported_phones=phones)
-    guide_ids = {p.stem for base in k.paths if settings.path(base).is_dir() for p in settings.path(base).rglob("*.md")}
-    return ScamChecker(lists, guide_ids=guide_ids)
+    return build_checker(domains=settings.path(k.official_domains), hotlines=settings.path(k.official_hotlines),
+                         guide_dirs=[settings.path(base) for base in k.paths], reported_domains=domains,
+                         reported_phones=phones)
 
 
 def scam_checker_of(services: Services) -> ScamChecker:
