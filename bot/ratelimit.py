@@ -7,9 +7,11 @@ the counter store must not silence the bot.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import storage_from_string
@@ -76,3 +78,56 @@ class RateLimiter:
             self._storage.reset()
         except Exception:
             log.warning("rate limiter storage could not be reset")
+
+
+class LoginThrottle:
+    """Failed log-ins per (username, client address), with exponential back-off (issue 25).
+
+    The first `free_failures` wrong passwords cost nothing; each further one locks that pair out for
+    `base_s * 2**k` seconds (k = 0, 1, 2 …, at most `max_s`). The key includes the address, so someone
+    typing wrong passwords for a volunteer's name elsewhere never locks the volunteer out; a correct
+    log-in clears the pair's count. Counters live in the `limits` storage (memory or Redis, shared by
+    workers); when the storage is down the throttle fails open, like `RateLimiter`.
+    """
+
+    def __init__(self, storage_uri: str = "memory://", *, free_failures: int = 5, base_s: float = 30.0,
+                 max_s: float = 3600.0, window_s: float = 86_400.0) -> None:
+        options: dict[str, float | str | bool] = {}
+        if storage_uri.startswith("redis"):
+            options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        self._storage: Any = storage_from_string(storage_uri, **options)
+        self.free, self.base_s, self.max_s, self.window_s = free_failures, base_s, max_s, window_s
+
+    @staticmethod
+    def _keys(username: str, address: str) -> tuple[str, str]:
+        who = f"{username.strip().lower()[:64]}|{address[:64]}"
+        return f"binhdan/login-fail/{who}", f"binhdan/login-lock/{who}"
+
+    def wait_s(self, username: str, address: str) -> float:
+        """Seconds this pair must still wait before its next attempt is even checked (0: go ahead)."""
+        _, lock = self._keys(username, address)
+        try:
+            if self._storage.get(lock) <= 0:
+                return 0.0
+            return max(0.0, float(self._storage.get_expiry(lock)) - time.time())
+        except Exception:
+            return 0.0
+
+    def failed(self, username: str, address: str) -> tuple[int, float]:
+        """Count a wrong password; returns (failures so far, seconds of the lock it starts, 0 for none)."""
+        fail, lock = self._keys(username, address)
+        try:
+            n = int(self._storage.incr(fail, int(self.window_s)))
+            if n < self.free:
+                return n, 0.0
+            lock_s = min(self.max_s, self.base_s * 2 ** (n - self.free))
+            self._storage.clear(lock)
+            self._storage.incr(lock, max(1, round(lock_s)))
+            return n, float(max(1, round(lock_s)))
+        except Exception:
+            return 0, 0.0
+
+    def succeeded(self, username: str, address: str) -> None:
+        for key in self._keys(username, address):
+            with contextlib.suppress(Exception):
+                self._storage.clear(key)

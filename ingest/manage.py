@@ -32,16 +32,16 @@ from bot.core.text import fold
 from ingest.chunking import Chunker
 from ingest.documents import SourceDocument, SourceError
 from ingest.kbcheck import AUDIENCES, LANGS, TOPICS, Report, _looks_reachable, check_guide
+from ingest.limits import LimitError
 from ingest.readers import (
     _ID_OK,
     _faq_row,
     _slug,
     discover,
-    lead_paragraph,
-    read_file,
     read_guide,
     split_front_matter,
 )
+from ingest.sandbox import parse_isolated
 from ingest.stale import load_bad_urls, stale_report
 
 GUIDE_EXT = (".md", ".markdown")
@@ -79,6 +79,7 @@ class Preview:
     errors: list[str] = field(default_factory=list)  # block the import
     warnings: list[str] = field(default_factory=list)
     text: str = ""  # guides and documents: the Markdown that would be saved
+    records: list[tuple[int, dict[str, Any]]] = field(default_factory=list, repr=False)  # tables: parsed rows
 
     @property
     def ok(self) -> bool:
@@ -165,21 +166,6 @@ def _list(v: Any) -> list[str]:
     return [str(v).strip()]
 
 
-def _plain_markdown(path: Path) -> SourceDocument:
-    """A Markdown file without front matter: the first heading is the title."""
-    try:
-        text = unicodedata.normalize("NFC", path.read_bytes().decode("utf-8-sig")).replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        raise SourceError(str(path), "not valid UTF-8; save the file as UTF-8") from None
-    m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    title = m.group(1).strip() if m else path.stem.replace("-", " ")
-    body = text.replace(m.group(0), "", 1).strip() if m else text.strip()
-    if not body:
-        raise SourceError(str(path), "the file has no text")
-    return SourceDocument(doc_id=_slug(path), kind="document", title=title, body=body, source_path=str(path),
-                          lead=lead_paragraph(body))
-
-
 _WARNINGS = (
     (re.compile(r"front matter lacks '(\w+)'"), "Thiếu mục {0}."),
     (re.compile(r"no numbered steps"), "Chưa có các bước đánh số (1. … 2. …)."),
@@ -191,6 +177,17 @@ _WARNINGS = (
     (re.compile(r"an English guide's id must end in '-en'"), "Bài tiếng Anh nên có mã kết thúc bằng -en."),
     (re.compile(r"text is not NFC-normalised"), ""),
 )
+
+
+def _read_error(ext: str, message: str) -> str:
+    """A reader's error about an upload, for the console."""
+    if "UTF-8" in message:
+        return "Tệp CSV phải lưu dạng UTF-8." if ext == ".csv" else "Không đọc được tệp: hãy lưu tệp dạng UTF-8."
+    if ext == ".xlsx" and ("zip" in message or "xlsx" in message):
+        return "Không mở được tệp Excel (.xlsx)."
+    if ext == ".docx" and "zip" in message:
+        return "Không đọc được tệp: not a readable .docx document"
+    return "Không đọc được tệp: " + message
 
 
 def vi_warning(message: str) -> str:
@@ -371,22 +368,24 @@ class KnowledgeManager:
             p.errors.append("Tệp rỗng.")
             return p
         plain = ext in GUIDE_EXT and not data.lstrip(b"\xef\xbb\xbf").startswith(b"---")
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / (_slug(Path(name)) + ext)
-            path.write_bytes(data)
-            if ext in TABLE_EXT:
-                return self._preview_table(name, path)
-            try:
-                docs = [_plain_markdown(path)] if plain else read_file(path)
-            except SourceError as exc:
-                p = Preview(name, "guide" if ext in GUIDE_EXT else "document")
-                p.errors.append("Không đọc được tệp: " + str(exc).split(": ", 1)[-1])
-                return p
-        if ext in GUIDE_EXT and not plain:
-            text = unicodedata.normalize("NFC", data.decode("utf-8-sig")).replace("\r\n", "\n")
-            meta, body, _ = split_front_matter(Path(name), text)
+        mode = "table" if ext in TABLE_EXT else "plain" if plain else "front" if ext in GUIDE_EXT else "document"
+        try:  # in a separate, limited process (ingest/sandbox.py): an upload is untrusted
+            parsed = parse_isolated(mode, _slug(Path(name)) + ext, data)
+        except LimitError as exc:
+            raise KbError(exc.vi, status=exc.status) from None
+        except SourceError as exc:
+            p = Preview(name, "table" if mode == "table" else "guide" if ext in GUIDE_EXT else "document")
+            p.errors.append(_read_error(ext, str(exc).split(": ", 1)[-1]))
+            return p
+        if mode == "table":
+            header, records = parsed
+            return self._preview_table(name, header, records)
+        if mode == "front":
+            meta, body = parsed
+            self._check_body(body)
             return self._preview_guide(name, meta, body, replace=True)
-        d = docs[0]
+        d = parsed
+        self._check_body(d.body)
         meta = {"id": doc_id or d.doc_id, "title": d.title, "topic": topic or "general", "audience": "all",
                 "lang": lang or "vi", "source_url": [], "reviewed_on": self.today().isoformat(), "tags": [],
                 "summary": (d.lead or d.body.split("\n", 1)[0])[:300]}
@@ -409,13 +408,16 @@ class KnowledgeManager:
         p.documents.append(self._doc_preview(d))
         return p
 
-    def _preview_table(self, name: str, path: Path) -> Preview:
-        p = Preview(name, "table")
-        try:
-            header, records = self._table_records(path)
-        except SourceError as exc:
-            p.errors.append(str(exc).split(": ", 1)[-1])
-            return p
+    MAX_BODY_CHARS = 200_000
+
+    def _check_body(self, body: str) -> None:
+        if len(body) > self.MAX_BODY_CHARS:
+            raise KbError(f"Bài quá dài ({len(body):,} ký tự, tối đa {self.MAX_BODY_CHARS:,}).".replace(",", "."),
+                          status=413)
+
+    def _preview_table(self, name: str, header: list[str], records: list[tuple[int, dict[str, Any]]]) -> Preview:
+        p = Preview(name, "table", records=records)
+        path = Path(name)
         if "answer" not in header or "id" not in header:
             p.errors.append("Bảng hỏi đáp cần các cột id, question, answer (và url, topic, lang nếu có).")
             return p
@@ -452,34 +454,6 @@ class KnowledgeManager:
             p.errors.append("Không có dòng nào hợp lệ.")
         return p
 
-    @staticmethod
-    def _table_records(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-        if path.suffix.lower() == ".csv":
-            raw = path.read_bytes()
-            try:
-                text = unicodedata.normalize("NFC", raw.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                raise SourceError(str(path), "Tệp CSV phải lưu dạng UTF-8.") from None
-            reader = csv.DictReader(io.StringIO(text))
-            header = [str(h or "").strip().lower() for h in reader.fieldnames or []]
-            rows = [(n, {str(k).strip().lower(): v for k, v in r.items() if k is not None})
-                    for n, r in enumerate(reader, 2) if any(str(v or "").strip() for v in r.values())]
-            return header, rows
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception:
-            raise SourceError(str(path), "Không mở được tệp Excel (.xlsx).") from None
-        it = wb.worksheets[0].iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(it, ())]
-        out = []
-        for n, values in enumerate(it, 2):
-            if any(v not in (None, "") for v in values):
-                out.append((n, {h: ("" if v is None else unicodedata.normalize("NFC", str(v)))
-                                for h, v in zip(header, values, strict=False)}))
-        return header, out
-
     def save_upload(self, filename: str, data: bytes, *, topic: str = "", lang: str = "",
                     doc_id: str = "") -> tuple[str, Preview]:
         """Save an upload as a draft (nothing is written when the preview has errors). Returns the draft
@@ -492,22 +466,18 @@ class KnowledgeManager:
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")
             w.writerow(TABLE_COLUMNS)
-            w.writerows(self._full_rows(filename, data))
+            w.writerows(self._full_rows(p))
             _atomic_write(self.drafts_dir / f"{name}.csv", buf.getvalue().encode("utf-8"))
             return name, p
         name = str(p.documents[0]["id"])
         _atomic_write(self.drafts_dir / f"{name}.md", p.text.encode("utf-8"))
         return name, p
 
-    def _full_rows(self, filename: str, data: bytes) -> list[list[str]]:
+    @staticmethod
+    def _full_rows(p: Preview) -> list[list[str]]:
         """The valid rows with their whole answers (the preview shortens them)."""
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / (_slug(Path(filename)) + Path(filename).suffix.lower())
-            path.write_bytes(data)
-            p = self._preview_table(filename, path)
-            _, records = self._table_records(path)
         good = {str(r["line"]) for r in p.rows if not r["error"]}
-        return [[str(row.get(k, "") or "").strip() for k in TABLE_COLUMNS] for n, row in records if str(n) in good]
+        return [[str(row.get(k, "") or "").strip() for k in TABLE_COLUMNS] for n, row in p.records if str(n) in good]
 
     # ---- drafts and guides ------------------------------------------------------------------------
     def guide_text(self, doc_id: str) -> tuple[dict[str, Any], str, str] | None:

@@ -15,6 +15,15 @@ from typing import Any
 import yaml
 
 from ingest.documents import SourceDocument, SourceError
+from ingest.limits import (
+    LIMITS,
+    check_text,
+    check_zip,
+    count_docx_paragraphs,
+    load_yaml,
+    too_many_cells,
+    too_many_rows,
+)
 
 SUPPORTED = {".md", ".markdown", ".jsonl", ".csv", ".xlsx", ".html", ".htm", ".docx", ".pdf"}
 GUIDE_REQUIRED = ("id", "title", "topic", "audience", "lang", "source_url", "reviewed_on", "tags", "summary")
@@ -30,6 +39,7 @@ def _text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise SourceError(str(path), f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line) from exc
+    check_text(path, text)
     return unicodedata.normalize("NFC", text)
 
 
@@ -41,7 +51,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]
     if end < 0:
         raise SourceError(str(path), "front matter is not closed with '---'", 1)
     try:
-        meta = yaml.safe_load(text[3:end])
+        meta = load_yaml(path, text[3:end])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -61,6 +71,21 @@ def _as_list(v: Any) -> list[str]:
     return [str(v).strip()] if str(v).strip() else []
 
 
+def _web_url(path: Path, value: str, field: str, line: int | None = None) -> str:
+    """`value` when it is empty or an http(s) URL with a host; anything else (`javascript:`, `data:`,
+    `file:`, a bare word) is refused, because the chat shows it as a link a citizen taps (issue 25)."""
+    from urllib.parse import urlsplit
+
+    v = value.strip()
+    if not v:
+        return v
+    parts = urlsplit(v)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in v):
+        raise SourceError(str(path), f"{field} {v[:80]!r} is not a web address: only http:// or https:// links "
+                                     "are allowed", line)
+    return v
+
+
 def lead_paragraph(body: str) -> str:
     for para in re.split(r"\n\s*\n", body.strip()):
         p = para.strip()
@@ -78,7 +103,7 @@ def read_guide(path: Path) -> SourceDocument:
     doc_id = str(meta["id"]).strip()
     if not _ID_OK.match(doc_id):
         raise SourceError(str(path), f"id {doc_id!r} must be a slug (letters, digits, '-', '_', '.')", 1)
-    urls = _as_list(meta.get("source_url"))
+    urls = [_web_url(path, u, "source_url", 1) for u in _as_list(meta.get("source_url"))]
     if not body.strip():
         raise SourceError(str(path), "the guide has no body text")
     return SourceDocument(
@@ -111,7 +136,7 @@ def _faq_row(path: Path, line: int | None, row: dict[str, Any]) -> SourceDocumen
     question = str(row.get("question") or "").strip()
     title = question or (answer[:100].rsplit(" ", 1)[0] + "…" if len(answer) > 100 else answer)
     return SourceDocument(
-        doc_id=doc_id, kind="faq", title=title, body=answer, url=str(row.get("url") or "").strip(),
+        doc_id=doc_id, kind="faq", title=title, body=answer, url=_web_url(path, str(row.get("url") or ""), "url", line),
         topic=str(row.get("topic") or "").strip(), lang=str(row.get("lang") or "vi").strip() or "vi",
         lead="", questions=(question,) if question else (),
         source_path=str(path),
@@ -161,7 +186,8 @@ def procedure_document(path: Path, line: int | None, rec: dict[str, Any]) -> Sou
     body += "\n\n".join(f"## {h}\n{t.strip()}" for h, t in sections
                         if t.strip() and t.strip() != "Không có thông tin")
     return SourceDocument(
-        doc_id=code, kind="procedure", title=name, body=body, url=str(rec.get("detail_url") or ""),
+        doc_id=code, kind="procedure", title=name, body=body,
+        url=_web_url(path, str(rec.get("detail_url") or ""), "detail_url", line),
         topic="dichvucong", lead="", source_path=str(path),
         meta={"linh_vuc": str(rec.get("linh_vuc") or ""), "cap": str(rec.get("cap_thuc_hien") or "")},
     )
@@ -192,26 +218,51 @@ def read_csv(path: Path) -> Iterator[SourceDocument]:
     if not reader.fieldnames or "answer" not in [f.strip().lower() for f in reader.fieldnames]:
         raise SourceError(str(path), "a FAQ table needs the columns id, question, answer, url", 1)
     for n, row in enumerate(reader, 2):
+        if n - 1 > LIMITS.max_rows:
+            raise too_many_rows(path)
         yield _faq_row(path, n, row)
 
 
 def read_xlsx(path: Path) -> Iterator[SourceDocument]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise SourceError(str(path), f"not a readable .xlsx workbook ({exc.__class__.__name__})") from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h or "").strip().lower() for h in next(rows, ())]
+    header, rows = xlsx_rows(path)
     if "answer" not in header:
         raise SourceError(str(path), "a FAQ table needs the columns id, question, answer, url", 1)
-    for n, values in enumerate(rows, 2):
+    for n, values in rows:
         if not any(v not in (None, "") for v in values):
             continue
         yield _faq_row(path, n, {h: ("" if v is None else unicodedata.normalize("NFC", str(v)))
                                  for h, v in zip(header, values, strict=False)})
+
+
+def xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, tuple[Any, ...]]]]:
+    """(lower-cased header, numbered rows) of the first sheet, within the row and cell limits."""
+    from openpyxl import load_workbook
+
+    check_zip(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        first = next(it, ())
+    except (SourceError, MemoryError):
+        raise
+    except Exception as exc:
+        raise SourceError(str(path), f"not a readable .xlsx workbook ({exc.__class__.__name__})") from exc
+    if len(first) > LIMITS.max_cells // 10:
+        raise too_many_cells(path)
+    header = [str(h or "").strip().lower() for h in first]
+
+    def numbered() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        cells = len(first)
+        for n, values in enumerate(it, 2):
+            cells += len(values)
+            if n - 1 > LIMITS.max_rows:
+                raise too_many_rows(path)
+            if cells > LIMITS.max_cells:
+                raise too_many_cells(path)
+            yield n, values
+
+    return header, numbered()
 
 
 def _slug(path: Path) -> str:
@@ -254,9 +305,15 @@ def read_html(path: Path) -> SourceDocument:
 def read_docx(path: Path) -> SourceDocument:
     import docx
 
+    check_zip(path)
+    count_docx_paragraphs(path)
     try:
         d = docx.Document(str(path))
+    except MemoryError:
+        raise
     except Exception as exc:
+        if "memory" in str(exc).lower():  # lxml reports a failed allocation as a syntax error
+            raise MemoryError(str(exc)[:100]) from None
         raise SourceError(str(path), f"not a readable .docx document ({exc.__class__.__name__})") from exc
     lines: list[str] = []
     title = ""
@@ -272,6 +329,7 @@ def read_docx(path: Path) -> SourceDocument:
         else:
             lines.append(t)
     body = unicodedata.normalize("NFC", "\n".join(lines).strip())
+    check_text(path, body)
     if not body:
         raise SourceError(str(path), "the document has no text")
     return SourceDocument(doc_id=_slug(path), kind="document", title=title or path.stem, body=body,
@@ -293,6 +351,40 @@ def read_pdf(path: Path) -> SourceDocument:
     title = body.strip().splitlines()[0][:120]
     return SourceDocument(doc_id=_slug(path), kind="document", title=title, body=body,
                           source_path=str(path), lead="")
+
+
+def read_plain_markdown(path: Path) -> SourceDocument:
+    """A Markdown file without front matter (an upload): the first heading is the title."""
+    text = _text(path).replace("\r\n", "\n")
+    m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+    title = m.group(1).strip() if m else path.stem.replace("-", " ")
+    body = text.replace(m.group(0), "", 1).strip() if m else text.strip()
+    if not body:
+        raise SourceError(str(path), "the file has no text")
+    return SourceDocument(doc_id=_slug(path), kind="document", title=title, body=body, source_path=str(path),
+                          lead=lead_paragraph(body))
+
+
+def table_records(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """(lower-cased header, [(line, row)]) of a FAQ table (.csv or .xlsx), blank rows skipped, within the
+    limits. Raises SourceError."""
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(_text(path)))
+        header = [str(h or "").strip().lower() for h in reader.fieldnames or []]
+        rows = []
+        for n, r in enumerate(reader, 2):
+            if n - 1 > LIMITS.max_rows:
+                raise too_many_rows(path)
+            if any(str(v or "").strip() for v in r.values()):
+                rows.append((n, {str(k).strip().lower(): v for k, v in r.items() if k is not None}))
+        return header, rows
+    head, it = xlsx_rows(path)
+    out = []
+    for n, values in it:
+        if any(v not in (None, "") for v in values):
+            out.append((n, {h: ("" if v is None else unicodedata.normalize("NFC", str(v)))
+                            for h, v in zip(head, values, strict=False)}))
+    return head, out
 
 
 def read_file(path: Path) -> list[SourceDocument]:

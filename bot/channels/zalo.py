@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
+import re
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -37,18 +37,45 @@ UNSUPPORTED_EVENTS = {"user_send_image", "user_send_gif", "user_send_sticker", "
                       "user_send_location", "user_send_audio", "user_send_video", "user_send_business_card"}
 
 
+_TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,20})"?')
+
+
 def signature_ok(raw: bytes, header: str | None, *, app_id: str, oa_secret_key: str) -> bool:
+    """True when `header` is the mac of the raw body. The timestamp term is found in the raw bytes without
+    parsing them (a hostile body must not reach the JSON parser before it is authenticated); the caller
+    judges freshness on the parsed top-level `timestamp` (`fresh`)."""
     if not header or not app_id or not oa_secret_key:
         return False
     provided = header.strip()
     if provided.lower().startswith("mac="):
         provided = provided[4:]
-    try:
-        ts = str(json.loads(raw).get("timestamp", ""))
-    except (ValueError, AttributeError):
+    provided_b = provided.lower().encode()
+    candidates = list(dict.fromkeys(m.group(1) for m in _TIMESTAMP.finditer(raw)))[:4]  # a handful at most
+    ok = False
+    for ts in candidates:
+        expected = hashlib.sha256(app_id.encode() + raw + ts + oa_secret_key.encode()).hexdigest()
+        ok = hmac.compare_digest(expected.encode(), provided_b) or ok
+    return ok
+
+
+def event_time(data: dict[str, Any]) -> datetime | None:
+    """When Zalo sent the event (`timestamp`: epoch milliseconds as a string), or None when absent."""
+    ts = str(data.get("timestamp") or "")
+    if not ts.isdigit() or len(ts) > 16:
+        return None
+    value = int(ts)
+    return datetime.fromtimestamp(value / 1000 if len(ts) >= 12 else value, UTC)
+
+
+def fresh(data: dict[str, Any], *, max_age_s: float, now: datetime | None = None) -> bool:
+    """True when the event's timestamp is within `max_age_s` of now (either way): an older signed event is a
+    replay. `max_age_s` 0 switches the check off."""
+    if max_age_s <= 0:
+        return True
+    when = event_time(data)
+    if when is None:
         return False
-    expected = hashlib.sha256(app_id.encode() + raw + ts.encode() + oa_secret_key.encode()).hexdigest()
-    return hmac.compare_digest(expected.encode(), provided.lower().encode())
+    return abs(((now or datetime.now(UTC)) - when).total_seconds()) <= max_age_s
 
 
 def parse_event(data: dict[str, Any]) -> InboundMessage | None:

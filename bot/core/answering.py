@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, replace
 
 from bot.core.generation import GroundedWriter, current_sink
+from bot.core.injection import strip_instructions
 from bot.core.ports import QuestionLog, Redactor, Retriever
 from bot.core.text import clean, fold, letter_ratio, tokens
 from bot.core.types import Answer, ConversationContext, Passage, QuestionRecord, Retrieval, Source
@@ -277,8 +278,9 @@ class AnswerService:
         return best
 
     def _compose(self, p: Passage, more: str) -> str:
-        body = _strip_heading_lines(p.text)
-        lead = p.lead.strip()
+        # lines addressed to an AI model (a prompt injection planted in a guide) are not for citizens either
+        body = strip_instructions(_strip_heading_lines(p.text))
+        lead = strip_instructions(p.lead.strip())
         if lead and not body.startswith(lead[:40]):
             body = f"{lead}\n\n{body}"
         return _cut(body, self._max_chars, more)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.core.grounding import TRUNCATED, StreamGuard, check_answer, is_refusal, renumber
+from bot.core.injection import asks_about_others, strip_instructions
 from bot.core.ports import GenerationError, GenerationMonitor, Generator, Redactor
 from bot.core.privacy import RegexRedactor
 from bot.core.text import has_tone_marks
@@ -82,11 +83,13 @@ def _call_within(fn: Callable[[], T], timeout_s: float) -> T:
 
 
 def passage_block(p: Passage, max_chars: int = 1500) -> str:
-    """A passage as the model reads it: title, the guide's one-line answer, the text, the source link."""
-    body = re.sub(r"^#{1,6}\s*", "", p.text, flags=re.MULTILINE).strip()
-    parts = [p.title.strip()]
-    if p.lead.strip() and not body.startswith(p.lead.strip()[:40]):
-        parts.append(p.lead.strip())
+    """A passage as the model reads it: title, the guide's one-line answer, the text, the source link.
+    Lines that address an AI model (a prompt injection planted in a guide) are left out."""
+    body = strip_instructions(re.sub(r"^#{1,6}\s*", "", p.text, flags=re.MULTILINE).strip())
+    lead = strip_instructions(p.lead.strip())
+    parts = [strip_instructions(p.title.strip())]
+    if lead and not body.startswith(lead[:40]):
+        parts.append(lead)
     parts.append(body[:max_chars])
     if p.url:
         parts.append(f"Nguồn: {p.url}")
@@ -153,6 +156,9 @@ class GroundedWriter:
     def write(self, question: str, passages: Sequence[Passage], *, lang: str, deadline: float,
               on_delta: Callable[[str], None] | None = None) -> Written:
         """Ask for an answer to `question` from `passages` (numbered [1]…) and check it."""
+        if asks_about_others(question):  # never asked: the bot holds no one else's data to give
+            self._fallback("other_person")
+            return Written(refused=True, reason="other_person")
         remaining = deadline - time.monotonic()
         if remaining <= 0.2:
             self._fallback("timeout")

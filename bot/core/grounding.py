@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.injection import unsafe_advice, unsupported_share
+
 # The model is told to reply with exactly this when the passages do not answer the question.
 REFUSAL_MARKER = "KHONG_CO_TRONG_TAI_LIEU"
 
@@ -27,6 +29,9 @@ UNOFFICIAL_URL = "unofficial_url"
 UNGROUNDED_PHONE = "ungrounded_phone"
 UNGROUNDED_NUMBER = "ungrounded_number"
 TOO_LONG = "too_long"
+UNSUPPORTED_TEXT = "unsupported_text"  # wording absent from the cited passages (role play, leaks, off-topic)
+UNSAFE_ADVICE = "unsafe_advice"  # tells the citizen to hand over an OTP / password / ID photo
+MAX_UNSUPPORTED = 0.4
 TRUNCATED = "truncated"
 
 _CITATION = re.compile(r"\[\s*(\d{1,3}(?:\s*(?:[,;]|[-–])\s*\d{1,3})*)\s*\]")
@@ -180,7 +185,8 @@ def check_answer(text: str, passages: Sequence[str], *, official_domains: Sequen
 
     The refusal marker is not handled here (see `is_refusal`). Returns a failing `Verdict` with the first
     problem found: empty, no_citation, bad_citation, too_long, ungrounded_url, unofficial_url,
-    ungrounded_phone or ungrounded_number.
+    ungrounded_phone, ungrounded_number or unsupported_text (more than 40% of the content words, or more
+    than half of one line's, absent from the cited passages: bot/core/injection.py).
     """
     body = text.strip()
     if not body:
@@ -194,9 +200,16 @@ def check_answer(text: str, passages: Sequence[str], *, official_domains: Sequen
     order = tuple(dict.fromkeys(cited))
     if max_chars and len(body) > max_chars:
         return Verdict(False, TOO_LONG, order, str(len(body)))
-    reason, detail = _check_claims(body, _Facts.of([passages[n - 1] for n in order]), official_domains)
+    cited_passages = [passages[n - 1] for n in order]
+    reason, detail = _check_claims(body, _Facts.of(cited_passages), official_domains)
     if reason:
         return Verdict(False, reason, order, detail)
+    danger = unsafe_advice(body)
+    if danger:
+        return Verdict(False, UNSAFE_ADVICE, order, danger[:200])
+    share, worst = unsupported_share(body, cited_passages)
+    if share > MAX_UNSUPPORTED:
+        return Verdict(False, UNSUPPORTED_TEXT, order, worst[:200])
     return Verdict(True, "", order)
 
 
@@ -218,6 +231,7 @@ class StreamGuard:
 
     def __init__(self, passages: Sequence[str], *, official_domains: Sequence[str] = ()) -> None:
         self._n = len(passages)
+        self._passages = tuple(passages)
         self._facts = _Facts.of(passages)
         self._domains = tuple(official_domains)
         self._pending = ""
@@ -245,4 +259,4 @@ class StreamGuard:
         if any(not 1 <= n <= self._n for n in citations(line)):
             return False
         reason, _ = _check_claims(line, self._facts, self._domains)
-        return not reason
+        return not reason and not unsafe_advice(line) and unsupported_share(line, self._passages)[0] <= 0.5

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.handoff import TicketError
+from bot.storage.passwords import password_problem
 from bot.storage.tables import SessionRow, UserCommuneRow, UserRow, utcnow
 
 ROLES = ("admin", "editor", "volunteer", "viewer")
@@ -65,13 +66,11 @@ def _aware(d: datetime | None) -> datetime | None:
     return d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d
 
 
-def validate_password(password: str) -> None:
-    if len(password) < 10:
-        raise AccountError("password must have at least 10 characters")
-    if len(password) > 256:
-        raise AccountError("password is too long (at most 256 characters)")
-    if password.lower() in {"password12", "1234567890", "matkhau123", "0123456789", "qwertyuiop"}:
-        raise AccountError("password is too common")
+def validate_password(password: str, *, username: str = "") -> None:
+    """Raises AccountError with the reason when the password breaks the policy (bot/storage/passwords.py)."""
+    problem = password_problem(password, username=username)
+    if problem:
+        raise AccountError(problem)
 
 
 class Accounts:
@@ -93,7 +92,7 @@ class Accounts:
             raise AccountError("username: 3-64 characters, lower-case letters, digits, '.', '_' or '-'")
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
-        validate_password(password)
+        validate_password(password, username=username)
         codes = sorted({c.strip().zfill(5) for c in communes or [] if c.strip()})
         if any(not c.isdigit() or len(c) != 5 for c in codes):
             raise AccountError("commune codes are the official 5-digit codes, e.g. 02269")
@@ -127,11 +126,11 @@ class Accounts:
             return [self._user(s, r) for r in s.scalars(select(UserRow).order_by(UserRow.username))]
 
     def set_password(self, user_id: int, password: str) -> None:
-        validate_password(password)
         with self.sessions.begin() as s:
             r = s.get(UserRow, user_id)
             if r is None:
                 raise AccountError("no such user")
+            validate_password(password, username=r.username)
             r.password_hash, r.updated_at = _hasher.hash(password), utcnow()
             s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -23,9 +25,17 @@ PHASES = {"queued": "Đang chờ", "change": "Ghi tệp", "read": "Đọc tài l
           "switch": "Chuyển sang chỉ mục mới", "done": "Xong"}
 
 
-async def kb_call(fn: Any, *args: Any, **kw: Any) -> Any:
+# Uploads are parsed in limited child processes (ingest/sandbox.py); waiting for them happens on these two
+# threads, never on the default pool that the chat's `to_thread` calls need (issue 25: six hostile previews
+# used to take every default thread and the chat stalled).
+_UPLOADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kb-upload")
+
+
+async def kb_call(fn: Any, *args: Any, uploads: bool = False, **kw: Any) -> Any:
     """Like `call`, keeping the list of problems (and the preview) of a refused knowledge-base change."""
     try:
+        if uploads:
+            return await asyncio.get_running_loop().run_in_executor(_UPLOADS, partial(fn, *args, **kw))
         return await asyncio.to_thread(fn, *args, **kw)
     except TicketError as exc:
         preview = getattr(exc, "preview", None)
@@ -97,7 +107,7 @@ async def preview(request: Request, user: Editor, svc: ServicesDep, _: CsrfDep, 
                   topic: Annotated[str, Query(max_length=40)] = "", lang: Annotated[str, Query(max_length=8)] = "",
                   doc_id: Annotated[str, Query(max_length=200)] = "") -> dict[str, object]:
     data = await read_body(request, _upload_limit(svc))
-    p = await kb_call(svc.kb.preview, filename, data, topic=topic, lang=lang, doc_id=doc_id)
+    p = await kb_call(svc.kb.preview, filename, data, topic=topic, lang=lang, doc_id=doc_id, uploads=True)
     return {"preview": p.as_dict()}
 
 
@@ -108,7 +118,7 @@ async def upload(request: Request, user: Editor, svc: ServicesDep, _: CsrfDep, f
     """Save the upload as a draft (nothing is written when it has errors: 422 with the preview); with
     `publish`, publish it at once (a job)."""
     data = await read_body(request, _upload_limit(svc))
-    name, p = await kb_call(svc.kb.save_upload, filename, data, topic=topic, lang=lang, doc_id=doc_id)
+    name, p = await kb_call(svc.kb.save_upload, filename, data, topic=topic, lang=lang, doc_id=doc_id, uploads=True)
     who = actor(user)
     await call(svc.audit.audit, who, "kb.upload", f"draft:{name}",
                {"filename": p.filename, "kind": p.kind, "rows": len(p.rows), "warnings": len(p.warnings)},

@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+TOO_LARGE_VI = "Nội dung gửi lên quá lớn."
+
 
 class BodyLimit:
     """Answers 413 when a request's Content-Length is over the limit for its path, before anything reads
@@ -23,7 +25,8 @@ class BodyLimit:
             for name, value in scope.get("headers", ()):
                 if name == b"content-length":
                     if value.isdigit() and int(value) > self.limit_for(str(scope.get("path", ""))):
-                        await JSONResponse({"error": "request body too large"}, status_code=413)(scope, receive, send)
+                        too_large = {"error": "request body too large", "message": TOO_LARGE_VI}
+                        await JSONResponse(too_large, status_code=413)(scope, receive, send)
                         return
                     break
         await self.app(scope, receive, send)

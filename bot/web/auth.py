@@ -1,5 +1,6 @@
 """Log-in for volunteers, editors, viewers and admins: a server-side session behind an HttpOnly cookie,
-a CSRF token checked on every state-changing request, roles checked on every route, and log-in throttling.
+a CSRF token checked on every state-changing request, roles checked on every route, and log-in throttling
+per (username, client address) with exponential back-off (bot/ratelimit.LoginThrottle).
 
 - `POST /api/auth/login` `{"username", "password"}` → 200 `{"user", "csrf_token"}` + cookies
   `binhdan_session` (HttpOnly, SameSite=Strict, Secure in production/https) and `binhdan_csrf` (readable by
@@ -12,6 +13,8 @@ a CSRF token checked on every state-changing request, roles checked on every rou
 from __future__ import annotations
 
 import hmac
+import logging
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -19,10 +22,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.web.deps import ServicesDep
+from bot.web.security import client_ip
 
 SESSION_COOKIE = "binhdan_session"
 CSRF_COOKIE = "binhdan_csrf"
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 class LoginBody(BaseModel):
@@ -39,25 +44,38 @@ def _secure(request: Request, svc: Any) -> bool:
 
 
 def _limiter(request: Request, svc: Any) -> Any:
+    """(per-address limiter, its item, login throttle), made once per app from the rate-limit storage."""
     lim = getattr(request.app.state, "login_limiter", None)
     if lim is None:
         from limits import parse
         from limits.storage import storage_from_string
         from limits.strategies import MovingWindowRateLimiter
 
+        from bot.ratelimit import LoginThrottle
+
         uri = getattr(svc.settings.server, "rate_limit_storage", "") or "memory://"
         try:
             storage = storage_from_string(uri)
+            throttle = LoginThrottle(uri, free_failures=svc.settings.auth.login_free_failures,
+                                     base_s=svc.settings.auth.login_backoff_s, max_s=svc.settings.auth.login_backoff_max_s)
         except Exception:  # a misconfigured Redis must not lock everyone out: fall back, loudly
-            import logging
-
-            logging.getLogger(__name__).error("rate-limit storage %s unusable; using memory", uri.split("@")[-1])
+            log.error("rate-limit storage %s unusable; using memory", uri.split("@")[-1])
             storage = storage_from_string("memory://")
-        per_user = svc.settings.auth.login_attempts_per_minute
-        # a commune office's volunteers share one address: the per-address limit is wider than the per-name one
-        lim = (MovingWindowRateLimiter(storage), parse(f"{per_user}/minute"), parse(f"{per_user * 5}/minute"))
+            throttle = LoginThrottle("memory://", free_failures=svc.settings.auth.login_free_failures,
+                                     base_s=svc.settings.auth.login_backoff_s, max_s=svc.settings.auth.login_backoff_max_s)
+        per_address = svc.settings.auth.login_attempts_per_minute * 5
+        # a commune office's volunteers share one address: the per-address limit (all names) is wide; the
+        # back-off is per (name, address), so nobody elsewhere can lock a volunteer out (issue 25)
+        lim = (MovingWindowRateLimiter(storage), parse(f"{per_address}/minute"), throttle)
         request.app.state.login_limiter = lim
     return lim
+
+
+def _too_many(wait_s: float) -> JSONResponse:
+    wait = max(1, math.ceil(wait_s))
+    return JSONResponse({"error": f"too many failed log-ins; wait {wait} seconds and try again",
+                         "message": f"Đăng nhập sai nhiều lần. Hãy đợi {wait} giây rồi thử lại.",
+                         "retry_after": wait}, status_code=429, headers={"Retry-After": str(wait)})
 
 
 def user_dict(u: Any) -> dict[str, object]:
@@ -70,15 +88,26 @@ def user_dict(u: Any) -> dict[str, object]:
 async def login(body: LoginBody, request: Request, svc: ServicesDep) -> JSONResponse:
     import asyncio
 
-    limiter, per_user, per_ip = _limiter(request, svc)
-    ip = request.client.host if request.client else "-"
-    ok_ip = limiter.hit(per_ip, "login-ip", ip)
-    if not (ok_ip and limiter.hit(per_user, "login-user", body.username.strip().lower())):
-        return JSONResponse({"error": "too many log-in attempts; wait a minute and try again"}, status_code=429,
-                            headers={"Retry-After": "60"})
+    limiter, per_address, throttle = _limiter(request, svc)
+    ip = client_ip(request)
+    name = body.username.strip().lower()
+    wait_s = throttle.wait_s(name, ip)
+    if wait_s > 0:
+        return _too_many(wait_s)
+    if not limiter.hit(per_address, "login-ip", ip):
+        return _too_many(60)
     session = await asyncio.to_thread(svc.accounts.login, body.username, body.password)
     if session is None:
+        failures, lock_s = throttle.failed(name, ip)
+        if lock_s > 0:
+            # the password is never logged; the name and address are what an admin needs to act
+            log.warning("repeated failed log-ins: %d for %r from %s; locked for %ss", failures, name[:64], ip, lock_s)
+            audit = getattr(svc, "audit", None)
+            if audit is not None:
+                await asyncio.to_thread(audit.audit, f"address:{ip}", "auth.login_failures", f"user:{name[:64]}",
+                                        {"failures": failures, "locked_s": lock_s, "address": ip})
         return JSONResponse({"error": "wrong username or password"}, status_code=401)
+    throttle.succeeded(name, ip)
     resp = JSONResponse({"user": user_dict(session.user), "csrf_token": session.csrf_token})
     max_age = int(svc.settings.auth.session_hours * 3600)
     secure = _secure(request, svc)

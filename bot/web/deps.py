@@ -25,7 +25,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise HTTPException(413, "request body too large")
+            raise HTTPException(413, {"message": "Nội dung gửi lên quá lớn.", "error": "request body too large"})
     return body
 
 

@@ -115,7 +115,7 @@ def test_every_route_checks_the_role_and_the_csrf_token(tmp_path: Path, db_url: 
 
 
 def test_login_is_throttled(tmp_path: Path, db_url: str, mini_kb: Path) -> None:
-    _s, _app, server = admin_app(tmp_path, db_url, mini_kb, BINHDAN_AUTH__LOGIN_ATTEMPTS_PER_MINUTE="3")
+    _s, _app, server = admin_app(tmp_path, db_url, mini_kb, BINHDAN_AUTH__LOGIN_FREE_FAILURES="3")
     with server as srv:
         wrong = {"username": "quantri", "password": "sai-mat-khau-1234"}
         codes = [httpx.post(f"{srv.url}/api/auth/login", json=wrong).status_code for _ in range(5)]
