@@ -5,9 +5,10 @@ The pasted text is analysed in memory and never stored; the answer is the same J
 statistics are kept (week, channel "api", verdict, a matched look-alike/reported host).
 
 `/api/check/image`: the body is the picture itself (PNG, JPEG, WebP; at most `scamcheck.max_image_mb`),
-read with OCR in a worker thread (one at a time per process) and never stored. With `session_id` (the web
-chat) it goes through the chat like a message — the same session rules and limits as `/api/chat` — and
-answers `{"replies": [...]}`; without, it answers the check's JSON plus the text that was read."""
+read with OCR in a worker thread (one at a time per process) and never stored. With `chat=true` (the web
+chat) it goes through the chat like a message of the caller's session — the same session rules (cookie or
+X-Chat-Session, issued by the server) and limits as `/api/chat` — and answers `{"replies": [...]}`; without,
+it answers the check's JSON plus the text that was read."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from bot.bootstrap import scam_checker_of
 from bot.core.messages import InboundMessage
 from bot.core.scamcheck.chat import tx
 from bot.core.texts import t
-from bot.web.chat import SESSION, ChatOut, _limited, _out
+from bot.web import chat_session
+from bot.web.chat import ChatOut, _limited, _limited_user, _out
 from bot.web.deps import ServicesDep, read_body
 from bot.web.security import client_ip
 
@@ -87,11 +89,18 @@ UNREADABLE = {422: {"description": "No text could be read in the picture"},
 @router.post("/api/check/image", response_model=ImageCheckOut | ChatOut, response_model_exclude_none=True,
              responses=UNREADABLE)
 async def check_image(request: Request, svc: ServicesDep,
-                      session_id: Annotated[str | None, Query(pattern=SESSION)] = None,
-                      lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi") -> Any:
-    limited = await _limited(request, svc, session_id)
+                      chat: bool = False, lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi") -> Any:
+    limited = await _limited(request, svc)
     if limited is not None:
         return limited
+    session = None
+    if chat:  # the web chat: only a session this server issued
+        session = await chat_session.resolve(request, svc, None, create=False)
+        if isinstance(session, JSONResponse):
+            return session
+        limited = await _limited_user(request, svc, session)
+        if limited is not None:
+            return limited
     c = svc.settings.scamcheck
     data = await read_body(request, int(c.max_image_mb * 1024 * 1024))
     ocr = getattr(svc, "ocr", None)
@@ -103,8 +112,8 @@ async def check_image(request: Request, svc: ServicesDep,
     del data  # the picture is not kept
     if result.status == "too_large":
         raise HTTPException(413, f"Ảnh quá lớn (tối đa {c.max_image_mb:g} MB, {c.max_megapixels:g} triệu điểm ảnh).")
-    if session_id is not None:  # the web chat: a message of the conversation
-        msg = InboundMessage(channel="web", user_ref=session_id, platform_msg_id=uuid.uuid4().hex,
+    if session is not None:  # the web chat: a message of the conversation
+        msg = InboundMessage(channel="web", user_ref=session.user_ref, platform_msg_id=uuid.uuid4().hex,
                              received_at=datetime.now(UTC), kind="image", text=result.text,
                              meta={"ocr": result.status, "caption": "kiểm tra"})
         replies = await asyncio.to_thread(svc.processor.answer_now, msg)
