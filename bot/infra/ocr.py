@@ -41,7 +41,7 @@ def tesseract_available(lang: str = "vie") -> bool:
     if shutil.which("tesseract") is None:
         return False
     try:
-        import pytesseract
+        import pytesseract  # type: ignore[import-untyped,unused-ignore]
 
         return lang in pytesseract.get_languages(config="")
     except Exception:  # any failure means "not usable here"
@@ -79,7 +79,7 @@ class TesseractOcr:
             self._slots.release()
 
     def _read(self, img: object, started: float) -> OcrResult:
-        import pytesseract
+        import pytesseract  # type: ignore[import-untyped,unused-ignore]
         from PIL import Image, ImageOps
 
         assert isinstance(img, Image.Image)

@@ -43,7 +43,7 @@ class SqlScamReports:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def list(self, *, kind: str = "", q: str = "", limit: int = 1000) -> list[ScamReport]:
+    def entries(self, *, kind: str = "", q: str = "", limit: int = 1000) -> list[ScamReport]:
         with self.sessions() as s:
             query = select(ScamReportRow).order_by(ScamReportRow.id.desc()).limit(limit)
             if kind:

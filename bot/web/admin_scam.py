@@ -44,7 +44,7 @@ class ReportBody(BaseModel):
 @router.get("/api/admin/scam/reports")
 async def reports(user: Editor, svc: ServicesDep, kind: Annotated[str, Query(pattern="^(|domain|phone)$")] = "",
                   q: Annotated[str, Query(max_length=200)] = "") -> dict[str, object]:
-    found = await call(svc.scam_reports.list, kind=kind, q=q, limit=2000)
+    found = await call(svc.scam_reports.entries, kind=kind, q=q, limit=2000)
     return {"reports": [r.as_dict() for r in found]}
 
 
@@ -96,7 +96,7 @@ async def import_reports(request: Request, user: Editor, svc: ServicesDep, _: Cs
 
 @router.get("/api/admin/scam/reports.csv")
 async def export_reports(user: Editor, svc: ServicesDep) -> Response:
-    found = await call(svc.scam_reports.list, limit=100_000)
+    found = await call(svc.scam_reports.entries, limit=100_000)
     body = to_csv([r.item for r in found], [r.added_by for r in found])
     return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="scam-reports-{_today(svc).isoformat()}.csv"'})

@@ -29,6 +29,7 @@ from bot.core.scamcheck.chat import tx
 from bot.core.texts import t
 from bot.web import chat_session
 from bot.web.chat import ChatOut, _limited, _limited_user, _out
+from bot.web.chat_session import ChatSession
 from bot.web.deps import ServicesDep, read_body
 from bot.web.security import client_ip
 
@@ -81,7 +82,7 @@ class ImageCheckOut(CheckOut):
     text: str = Field(description="The text read from the picture (phone and account numbers masked)")
 
 
-UNREADABLE = {422: {"description": "No text could be read in the picture"},
+UNREADABLE: dict[int | str, dict[str, Any]] = {422: {"description": "No text could be read in the picture"},
               413: {"description": "The picture is too large"}, 429: {"description": "Too many requests"},
               503: {"description": "Screenshots cannot be read on this server"}}
 
@@ -112,7 +113,7 @@ async def check_image(request: Request, svc: ServicesDep,
     del data  # the picture is not kept
     if result.status == "too_large":
         raise HTTPException(413, f"Ảnh quá lớn (tối đa {c.max_image_mb:g} MB, {c.max_megapixels:g} triệu điểm ảnh).")
-    if session is not None:  # the web chat: a message of the conversation
+    if isinstance(session, ChatSession):  # the web chat: a message of the conversation
         msg = InboundMessage(channel="web", user_ref=session.user_ref, platform_msg_id=uuid.uuid4().hex,
                              received_at=datetime.now(UTC), kind="image", text=result.text,
                              meta={"ocr": result.status, "caption": "kiểm tra"})

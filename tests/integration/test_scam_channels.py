@@ -151,3 +151,24 @@ def test_zalo_shared_link_and_image_are_checked(tmp_path: Path, db_url: str, min
         text = got[0]["message"]["text"]
         assert "LỪA ĐẢO" in text and "đọc chữ từ ảnh" in text
         time.sleep(0.5)
+
+
+def test_web_upload_checks_a_screenshot_for_partners_and_inside_the_chat_session(
+        tmp_path: Path, db_url: str, mini_kb: Path) -> None:
+    require_ocr()
+    from tests.webchat import HEADER, session_for
+
+    with start_app(tmp_path, db_url, mini_kb) as app:
+        shot = render(SCAM, sender="VNeID")
+        r = httpx.post(f"{app.url}/api/check/image", content=shot, headers={"Content-Type": "image/png"}, timeout=60)
+        assert r.status_code == 200, r.text
+        assert r.json()["verdict"] == "danger" and "vneid-xacthuc.top" in r.json()["text"]
+        blank = httpx.post(f"{app.url}/api/check/image", content=_blank_png(), timeout=60)
+        assert blank.status_code == 422 and "không đọc được chữ" in blank.json()["message"].lower()
+        big = httpx.post(f"{app.url}/api/check/image", content=b"\0" * (5 * 1024 * 1024 + 2048), timeout=60)
+        assert big.status_code == 413
+        assert httpx.post(f"{app.url}/api/check/image?chat=true", content=shot, timeout=60).status_code == 401
+        sid = session_for(app.url, "nguoi-dan-1")
+        r = httpx.post(f"{app.url}/api/check/image?chat=true", content=shot, headers={HEADER: sid}, timeout=60)
+        assert r.status_code == 200, r.text
+        assert "LỪA ĐẢO" in r.json()["replies"][0]["text"] and "đọc chữ từ ảnh" in r.json()["replies"][0]["text"]

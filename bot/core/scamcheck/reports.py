@@ -101,7 +101,7 @@ def parse_csv(text: str, *, today: date, max_rows: int) -> tuple[list[ReportItem
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in ("kind", "value") if c not in header]
