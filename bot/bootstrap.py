@@ -19,7 +19,7 @@ from bot.core.generation import GroundedWriter
 from bot.core.privacy import RegexRedactor
 from bot.core.scamcheck import ScamChecker
 from bot.core.scamcheck.chat import ScamChat
-from bot.infra.scamlists import load_scam_lists
+from bot.infra.scamlists import build_checker
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.embedders import Embedder, make_embedder
 from bot.retrieval.hybrid import HybridRetriever
@@ -103,12 +103,14 @@ def build_desk(settings: Settings, sessions: sessionmaker[Session] | None = None
         commune_name=communes.name, clock=clock)
 
 
-def build_scam_checker(settings: Settings) -> ScamChecker:
-    """The scam checker with the official lists of knowledge/ and the guide ids it may point to."""
+def build_scam_checker(settings: Settings, reports: Any = None) -> ScamChecker:
+    """The scam checker with the official lists of knowledge/, the reported items of `reports`
+    (bot.storage.scamreports.SqlScamReports; none for the CLI) and the guide ids it may point to."""
     k = settings.knowledge
-    lists = load_scam_lists(settings.path(k.official_domains), settings.path(k.official_hotlines))
-    guide_ids = {p.stem for base in k.paths if settings.path(base).is_dir() for p in settings.path(base).rglob("*.md")}
-    return ScamChecker(lists, guide_ids=guide_ids)
+    domains, phones = reports.lists() if reports is not None else ((), frozenset())
+    return build_checker(domains=settings.path(k.official_domains), hotlines=settings.path(k.official_hotlines),
+                         guide_dirs=[settings.path(base) for base in k.paths], reported_domains=domains,
+                         reported_phones=phones)
 
 
 def scam_checker_of(services: Services) -> ScamChecker:
@@ -116,6 +118,86 @@ def scam_checker_of(services: Services) -> ScamChecker:
     if services.scam_checker is None:
         services.scam_checker = build_scam_checker(services.settings)
     return services.scam_checker
+
+
+class ReportedLists:
+    """Keeps a checker's reported domains/numbers equal to the table: `refresh()` (a periodic job of every
+    process, every `scamcheck.reload_s`, and at once after a change in this process) reloads them when the
+    table's version changed."""
+
+    def __init__(self, checker: ScamChecker, reports: Any) -> None:
+        self.checker, self.reports = checker, reports
+        self.version: tuple[int, int] | None = None
+
+    def refresh(self, *, force: bool = False) -> bool:
+        from dataclasses import replace
+
+        version = self.reports.version()
+        if version == self.version and not force:
+            return False
+        domains, phones = self.reports.lists()
+        self.checker.set_lists(replace(self.checker.lists, reported_domains=domains, reported_phones=phones))
+        self.version = version
+        return True
+
+
+def build_check_log(settings: Settings, sessions: sessionmaker[Session]) -> Any:
+    """The anonymous statistics of checks, or None when `scamcheck.statistics` is off."""
+    from zoneinfo import ZoneInfo
+
+    from bot.storage.scamreports import SqlScamCheckLog
+
+    return SqlScamCheckLog(sessions, tz=ZoneInfo(settings.handoff.timezone)) if settings.scamcheck.statistics else None
+
+
+def record_check(check_log: Any) -> Callable[[str, str, tuple[str, ...]], None] | None:
+    """`ScamChat`'s recorder: a failed write is logged, never shown to the citizen."""
+    if check_log is None:
+        return None
+
+    def record(channel: str, verdict: str, hosts: tuple[str, ...]) -> None:
+        try:
+            check_log.record(channel, verdict, hosts)
+        except Exception as exc:  # statistics must not break a reply
+            log.warning("scam check statistics not written: %s", exc.__class__.__name__)
+
+    return record
+
+
+def build_ocr(settings: Settings) -> Any:
+    from bot.infra.ocr import TesseractOcr
+
+    c = settings.scamcheck
+    return TesseractOcr(lang=c.ocr_lang, max_bytes=int(c.max_image_mb * 1024 * 1024),
+                        max_pixels=int(c.max_megapixels * 1_000_000), timeout_s=c.ocr_timeout_s)
+
+
+def build_image_reader(settings: Settings, ocr: Any) -> Callable[[Any], tuple[str, str]]:
+    """msg -> (text, status): download the picture of a Telegram or Zalo message and read it (blocking)."""
+    from bot.channels.files import DownloadError, download
+
+    max_bytes = int(settings.scamcheck.max_image_mb * 1024 * 1024)
+
+    def read(msg: Any) -> tuple[str, str]:
+        ref = str(msg.meta.get("image") or "")
+        try:
+            if msg.channel == "telegram" and ref.startswith("tg:") and settings.telegram.token:
+                from bot.channels.telegram import download_file
+
+                data = download_file(settings.telegram.token, ref[3:], api_base_url=settings.telegram.api_base_url,
+                                     max_bytes=max_bytes)
+            elif msg.channel == "zalo" and ref.startswith(("https://", "http://")):
+                data = download(ref, max_bytes=max_bytes)
+            else:
+                return "", "unavailable"
+        except DownloadError as exc:
+            log.warning("%s picture not downloaded: %s", msg.channel, exc.reason)
+            return "", exc.reason
+        result = ocr.read(data)
+        del data  # the picture is not kept
+        return result.text, result.status
+
+    return read
 
 
 def build_lexicon(settings: Settings) -> Lexicon:
@@ -430,6 +512,10 @@ class Services:
     kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
     scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
+    scam_reports: Any = None  # bot.storage.scamreports.SqlScamReports (reported domains / numbers)
+    scam_reported: Any = None  # ReportedLists: reloads the checker's reported items when the table changes
+    scam_check_log: Any = None  # bot.storage.scamreports.SqlScamCheckLog (anonymous statistics), or None
+    ocr: Any = None  # bot.infra.ocr.TesseractOcr (screenshots), or None when scamcheck.ocr is off
 
     def reload_index(self, *, force: bool = False) -> bool:
         """Switch this process to the live index build if it changed (blocking: seconds for a large
@@ -495,9 +581,18 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     accounts, desk, communes = build_accounts(settings, sessions), build_desk(settings, sessions), build_communes(settings)
     personal, limiter = build_personal_data(settings, sessions), build_rate_limiter(settings)
     learning_service, learning_store = build_learning(settings, sessions, communes)
+    from bot.storage.scamreports import SqlScamReports
+
+    scam_reports, check_log = SqlScamReports(sessions), build_check_log(settings, sessions)
     scam_checker = build_scam_checker(settings)
+    reported = ReportedLists(scam_checker, scam_reports)
+    try:
+        reported.refresh()
+    except Exception as exc:  # the checker still works with the official lists
+        log.error("reported scam items not read: %s", exc)
+    ocr = build_ocr(settings) if settings.scamcheck.ocr else None
     conversation = ConversationService(answers, handoff=desk, communes=communes, rights=build_rights(settings, personal),
-                                       scam=ScamChat(scam_checker),
+                                       scam=ScamChat(scam_checker, record=record_check(check_log)),
                                        learning=learning_service)
     store = MessageStore(sessions)
     senders: list[Any] = []
@@ -522,9 +617,12 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                                               side_chats=[VolunteerChat(accounts, desk)] if telegram else [],
                                               privacy=personal, limiter=limiter,
                                               user_per_minute=settings.server.rate_limit_user_per_minute,
-                                              max_text_chars=settings.server.max_text_chars),
+                                              max_text_chars=settings.server.max_text_chars,
+                                              images=build_image_reader(settings, ocr) if ocr else None),
                    store=store, senders=senders, telegram=telegram, zalo=zalo, index_info=index.manifest, live=live,
                    scam_checker=scam_checker)
+    svc.scam_reports, svc.scam_reported, svc.scam_check_log, svc.ocr = scam_reports, reported, check_log, ocr
+    svc.jobs.append(("scam-lists", settings.scamcheck.reload_s, reported.refresh))
     live.on_reload.append(lambda manifest: setattr(svc, "index_info", manifest))
     svc.accounts, svc.desk, svc.communes, svc.embedder = accounts, desk, communes, embedder
     svc.jobs.append(("tickets", settings.handoff.sweep_every_s, desk.sweep))

@@ -175,9 +175,12 @@ def check_message(
     = False,
 ) -> None:
     """Check a forwarded message, link or phone number for signs of a scam."""
-    from bot.bootstrap import build_scam_checker
+    from bot.infra.scamlists import build_checker  # not bootstrap: no database, web or retrieval stack here
 
-    checker = build_scam_checker(_settings())
+    s = _settings()
+    k = s.knowledge
+    checker = build_checker(domains=s.path(k.official_domains), hotlines=s.path(k.official_hotlines),
+                            guide_dirs=[s.path(base) for base in k.paths])
     if jsonl:
         for n, line in enumerate(sys.stdin, 1):
             if not line.strip():
@@ -812,24 +815,34 @@ def learners_remind(
     typer.echo(f"queued {n} reminder(s)")
 
 
+def _data_error(exc: Exception) -> bool:
+    """An index or lexicon problem. Their modules are looked up only if already imported (a command that
+    never touched the index cannot raise them), so that light commands (check-message) start fast."""
+    ix, lx = sys.modules.get("bot.retrieval.index_store"), sys.modules.get("bot.retrieval.lexicon")
+    kinds = tuple(c for c in (getattr(ix, "IndexMissing", None), getattr(ix, "IndexMismatch", None),
+                              getattr(lx, "LexiconError", None)) if isinstance(c, type))
+    return bool(kinds) and isinstance(exc, kinds)
+
+
 def main() -> None:
     """Console entry point: configuration and data problems become one clear line, exit code 2."""
-    from bot.retrieval.index_store import IndexMismatch, IndexMissing
-    from bot.retrieval.lexicon import LexiconError
-
     try:
         rc = app(standalone_mode=False)
         if isinstance(rc, int) and rc:
             sys.exit(rc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (ConfigError, CliError, IndexMissing, IndexMismatch, LexiconError) as exc:
+    except (ConfigError, CliError) as exc:
         _err(str(exc))
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
+    except Exception as exc:  # index and lexicon problems; click usage errors and the like
         import click
+
+        if _data_error(exc):
+            _err(str(exc))
+            sys.exit(2)
 
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()

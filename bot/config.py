@@ -306,6 +306,20 @@ class AdminSettings(_Section):
     unanswered_days: int = Field(default=30, ge=1, le=3650)  # the unanswered inbox looks this far back
 
 
+class ScamCheckSettings(_Section):
+    """The scam checker (issue 20; docs/SCAMCHECK.md): screenshots, reported items, statistics."""
+
+    ocr: bool = True  # read the text of screenshots (Tesseract + Vietnamese data)
+    ocr_lang: str = "vie+eng"
+    ocr_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    max_image_mb: float = Field(default=5.0, gt=0, le=20)
+    max_megapixels: float = Field(default=12.0, gt=0, le=50)
+    reload_s: float = Field(default=10.0, gt=0)  # every process picks up changed reported items within this
+    max_import_rows: int = Field(default=5000, ge=1, le=100_000)  # rows of one CSV import
+    max_import_mb: float = Field(default=2.0, gt=0, le=20)
+    statistics: bool = True  # per check: week, channel, verdict, matched look-alike/reported host
+
+
 class TelegramSettings(_Section):
     token: str = ""
     api_base_url: str = "https://api.telegram.org"
@@ -346,6 +360,7 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     learning: LearningSettings = LearningSettings()
     admin: AdminSettings = AdminSettings()
+    scamcheck: ScamCheckSettings = ScamCheckSettings()
     telegram: TelegramSettings = TelegramSettings()
     zalo: ZaloSettings = ZaloSettings()
     base_dir: Path = Path(".")

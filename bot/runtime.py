@@ -66,8 +66,10 @@ class MessageProcessor:
     def __init__(self, store: MessageStore, conversation: ConversationService,
                  *, side_chats: Sequence[SideChat] = (), inbox_lease_s: float = 120.0,
                  privacy: PrivacyRecorder | None = None, limiter: Limits | None = None,
-                 user_per_minute: int = 0, max_text_chars: int = 4000) -> None:
+                 user_per_minute: int = 0, max_text_chars: int = 4000,
+                 images: Callable[[InboundMessage], tuple[str, str]] | None = None) -> None:
         self.store = store
+        self.images = images  # a picture's text and status (ok | unreadable | too_large …): screenshots, issue 20
         self.conversation = conversation
         self.side_chats = tuple(side_chats)
         self.inbox_lease_s = inbox_lease_s
@@ -128,7 +130,8 @@ class MessageProcessor:
             state = self.store.load_state(item.message.channel, item.message.user_ref)
             before = (state.consent, state.consent_at, state.last_question_id)
             side = next((c for c in self.side_chats if c.handles(item.message)), None)
-            replies = side.handle(item.message) if side is not None else self.conversation.handle(item.message, state)
+            message = self._read_image(item.message) if side is None else item.message
+            replies = side.handle(item.message) if side is not None else self.conversation.handle(message, state)
             if state.consent == "declined":  # the promise of the notice: the questions' text is not kept
                 state.previous_questions, state.turns = [], []
             if self.store.complete(item, state, replies, deliver_now=deliver_now) is None:
@@ -150,6 +153,21 @@ class MessageProcessor:
     def _redact_at_rest(self, item: InboxItem) -> None:
         if item.message.meta.get(_REDACT_WHEN_DONE) and item.message.text:
             self.store.replace_text(item.id, redact(item.message.text))
+
+    def _read_image(self, msg: InboundMessage) -> InboundMessage:
+        """A picture becomes its text (OCR), redacted like any text, with `meta["ocr"]` saying how it went and
+        the caption moved to `meta["caption"]`. The picture itself is never stored (read in memory only)."""
+        if msg.kind != "image" or "ocr" in msg.meta:
+            return msg
+        text, status = "", "unavailable"
+        if self.images is not None:
+            try:
+                text, status = self.images(msg)
+            except Exception as exc:  # a broken download or OCR must not lose the message
+                log.warning("reading a %s picture failed: %s", msg.channel, exc.__class__.__name__)
+                text, status = "", "failed"
+        return replace(msg, text=redact(text)[:self.max_text_chars] if text else "",
+                       meta={**msg.meta, "ocr": status, "caption": msg.text[:300]})
 
     def _record_privacy(self, item: InboxItem, state: ConversationState, before: tuple[str, str, int]) -> None:
         """The consent choice (with the notice version and time), the question-to-message link for /xoa,

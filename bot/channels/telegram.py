@@ -62,8 +62,48 @@ def parse_update(data: dict[str, Any]) -> InboundMessage | None:
             meta["forwarded"] = "1"  # the scam checker looks at forwarded messages at once (issue 20)
         return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id),
                               received_at=when, kind=kind, text=text, display_name=name, meta=meta)
+    image = _image_file(msg)
+    if image:  # a screenshot: the runtime downloads and reads it (issue 20); the caption rides along
+        meta = {"image": image, **({"forwarded": "1"} if "forward_origin" in msg or "forward_date" in msg else {})}
+        return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id),
+                              received_at=when, kind="image", text=str(msg.get("caption") or "")[:MAX_CAPTION],
+                              display_name=name, meta=meta)
     return InboundMessage(channel="telegram", user_ref=str(chat), platform_msg_id=str(update_id), received_at=when,
                           kind="unsupported", display_name=name)
+
+
+def _image_file(msg: dict[str, Any]) -> str:
+    """`tg:<file_id>` of the largest size of a photo (or of a picture sent as a file), else ""."""
+    photos = [p for p in msg.get("photo") or [] if isinstance(p, dict) and p.get("file_id")]
+    if photos:
+        best = max(photos, key=lambda p: int(p.get("width") or 0) * int(p.get("height") or 0))
+        return f"tg:{best['file_id']}"
+    doc = msg.get("document") or {}
+    if isinstance(doc, dict) and str(doc.get("mime_type") or "").startswith("image/") and doc.get("file_id"):
+        return f"tg:{doc['file_id']}"
+    return ""
+
+
+def download_file(token: str, file_id: str, *, api_base_url: str = "https://api.telegram.org",
+                  max_bytes: int, timeout_s: float = 20.0) -> bytes:
+    """A file a citizen sent: getFile, then GET <base>/file/bot<token>/<file_path> (blocking; bounded).
+    Raises bot.channels.files.DownloadError."""
+    import httpx
+
+    from bot.channels.files import DownloadError, download
+
+    base = api_base_url.rstrip("/")
+    try:
+        r = httpx.post(f"{base}/bot{token}/getFile", json={"file_id": file_id}, timeout=timeout_s)
+        info = r.json().get("result") or {} if r.status_code == 200 else {}
+    except (httpx.HTTPError, ValueError) as exc:
+        raise DownloadError("failed", exc.__class__.__name__) from None
+    if int(info.get("file_size") or 0) > max_bytes:
+        raise DownloadError("too_large")
+    path = str(info.get("file_path") or "")
+    if not path:
+        raise DownloadError("failed", "no file_path")
+    return download(f"{base}/file/bot{token}/{path}", max_bytes=max_bytes, timeout_s=timeout_s)
 
 
 def to_html(text: str) -> str:

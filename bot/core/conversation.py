@@ -79,7 +79,9 @@ class ConversationService:
             replies = self._commune_answer(msg, text, st)
         elif kind == "follow":
             replies = self._welcome(st, with_menu=True)
-        elif kind == "unsupported":
+        elif kind == "image" and self.scam is not None and (checked := self.scam.image(msg, st, self._scam_urgent)):
+            replies = checked  # a screenshot of a message to check (issue 20)
+        elif kind in ("unsupported", "image"):
             replies = [Reply(t(st.lang, "unsupported"), self._menu_buttons(st), kind="info")]
         elif kind == "command":
             replies = self._command(msg, parse_command(text) or Command("help"), st)
@@ -354,11 +356,12 @@ class ConversationService:
                 replies.append(self._notice(st))
         return replies
 
-    def _scam_urgent(self, msg: InboundMessage, st: ConversationState) -> list[Reply]:
-        """Money or a code already went out (said with a checked message): an urgent ticket at once."""
+    def _scam_urgent(self, msg: InboundMessage, st: ConversationState, context: str = "scam check") -> list[Reply]:
+        """Money or a code already went out (said with a checked message): an urgent ticket at once. The
+        context names the message's unofficial hosts, so that a volunteer can confirm them as a scam."""
         if st.state in ("waiting_volunteer", "with_volunteer"):
             return []
-        return self._open_ticket(msg, st, reason="urgent", priority="urgent", context="scam check")
+        return self._open_ticket(msg, st, reason="urgent", priority="urgent", context=context[:500])
 
     def _command(self, msg: InboundMessage, cmd: Command, st: ConversationState) -> list[Reply]:
         if cmd.name in SCAM_COMMANDS and self.scam is not None:
