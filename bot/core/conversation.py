@@ -198,7 +198,7 @@ class ConversationService:
         ticket_id, status = active
         st.state = "with_volunteer" if status == "claimed" else "waiting_volunteer"
         heard = kind == "voice" and msg.meta.get("heard") in ("ok", "low")  # a transcript goes to the ticket too
-        if kind != "text" and not heard or not text:
+        if (kind != "text" and not heard) or not text:
             return None
         relayed = t("vi", "vc_context", text=text) if heard else text
         self.handoff.from_citizen(ticket_id, redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")

@@ -38,7 +38,7 @@ class Quality:
 def judge(text: str, *, avg_logprob: float, no_speech_prob: float, quality: Quality = Quality()) -> str:
     """ok | low | empty: whether a transcript is worth confirming or should go to the retry choice."""
     words = "".join(ch for ch in text if ch.isalnum())
-    if len(words) < quality.min_chars or no_speech_prob > quality.max_no_speech_prob and len(words) < 12:
+    if len(words) < quality.min_chars or (no_speech_prob > quality.max_no_speech_prob and len(words) < 12):
         return "empty"
     if avg_logprob < quality.min_avg_logprob or no_speech_prob > quality.max_no_speech_prob:
         return "low"

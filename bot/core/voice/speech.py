@@ -27,7 +27,8 @@ ACRONYMS: dict[str, str] = {
     "online": "trực tuyến", "Online": "trực tuyến", "website": "trang web", "Zalo": "da lô", "Telegram": "tê lê gram",
     "email": "thư điện tử", "Email": "thư điện tử", "Wi-Fi": "oai phai", "wifi": "oai phai",
     "Internet": "in tơ nét", "internet": "in tơ nét", "Smartphone": "điện thoại thông minh",
-    "smartphone": "điện thoại thông minh", "Hotline": "đường dây nóng", "hotline": "đường dây nóng", "VND": "đồng", "VNĐ": "đồng", "vnđ": "đồng", "k": "nghìn",
+    "smartphone": "điện thoại thông minh", "Hotline": "đường dây nóng", "hotline": "đường dây nóng",
+    "VND": "đồng", "VNĐ": "đồng", "vnđ": "đồng", "k": "nghìn",
 }
 _HOST_WORDS = {
     "gov": "gờ o vê", "vn": "vê en", "com": "com", "net": "nét", "org": "o rờ gờ", "www": "vê kép vê kép vê kép",
