@@ -48,8 +48,18 @@ def build_embedder(settings: Settings) -> Embedder:
     if e.kind == "sentence-transformers" and model and not model.startswith(("/", ".")) and \
             (settings.base_dir / model).exists():
         model = str(settings.path(Path(model)))
-    return make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
-                         batch_size=e.batch_size, threads=e.threads)
+    inner = make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
+                          batch_size=e.batch_size, threads=e.threads, precision=e.precision,
+                          cache_dir=settings.path(e.cache_dir))
+    if e.kind == "fake" or e.query_cache_size == 0:
+        return inner
+    redis_url = e.query_cache_redis
+    if redis_url == "auto":
+        storage = settings.server.rate_limit_storage
+        redis_url = storage if storage.startswith(("redis://", "rediss://")) else ""
+    from bot.retrieval.query_cache import CachedQueryEmbedder
+
+    return CachedQueryEmbedder(inner, size=e.query_cache_size, redis_url=redis_url)
 
 
 def index_dir(settings: Settings, override: Path | None = None) -> Path:
@@ -400,6 +410,7 @@ class Services:
     jobs: list[tuple[str, float, Callable[[], object]]] = field(default_factory=list)  # periodic work
     personal_data: Any = None  # bot.storage.personal_data.SqlPersonalData (export, erasure, retention)
     limiter: Any = None  # bot.ratelimit.RateLimiter (per citizen, per IP)
+    chat_sessions: Any = None  # bot.storage.chat_sessions.SqlChatSessions (web-chat sessions the server issued)
     embedder: Any = None
     learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
     learning_service: Any = None  # bot.core.learning.LearningService
@@ -444,7 +455,14 @@ def build_rights(settings: Settings, personal: Any) -> Any:
     from bot.core.rights import RightsService
 
     return RightsService(personal, retention_days=settings.privacy.retention_days,
-                         export_links={"web": "/api/chat/{user_ref}/export"})
+                         export_links={"web": "/api/chat/export"})  # the session comes from the cookie
+
+
+def build_chat_sessions(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Any:
+    """Web-chat sessions issued by the server (only token hashes stored; idle expiry from config)."""
+    from bot.storage.chat_sessions import SqlChatSessions
+
+    return SqlChatSessions(sessions or build_sessions(settings), idle_days=settings.server.chat_session_idle_days)
 
 
 def build_rate_limiter(settings: Settings) -> Any:
@@ -505,6 +523,8 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     svc.jobs.append(("tickets", settings.handoff.sweep_every_s, desk.sweep))
     svc.personal_data, svc.limiter = personal, limiter
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
+    svc.chat_sessions = build_chat_sessions(settings, sessions)
+    svc.jobs.append(("web-chat-sessions", settings.privacy.purge_every_s, svc.chat_sessions.purge_expired))
     svc.learning, svc.learning_service = learning_store, learning_service
     build_admin(svc)
     if settings.learning.reminders:

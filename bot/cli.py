@@ -272,6 +272,10 @@ def serve(
         upgrade(make_engine(s.database_url))
     h, p = host or s.server.host, port or s.server.port
     n = workers or s.server.workers
+    from bot.workers import oversubscription
+
+    if (warning := oversubscription(n, s.embedder.threads)) is not None:
+        _err(warning)
     common: dict[str, Any] = {"host": h, "port": p, "log_level": s.app.log_level.lower(), "proxy_headers": True,
                               "timeout_graceful_shutdown": int(s.server.shutdown_grace_s) + 5,
                               "access_log": s.server.access_log, "log_config": None}
@@ -738,7 +742,9 @@ def report_statements(
     statements = LearningReports(build_sessions(_settings())).statements(since=start)
     buf = io.StringIO()
     if fmt == "csv":
-        _csv.writer(buf, lineterminator="\n").writerows(flatten(statements))
+        from bot.core.csvsafe import safe_row
+
+        _csv.writer(buf, lineterminator="\n").writerows(safe_row(r) for r in flatten(statements))
     else:
         buf.write("[\n")
         for i, st in enumerate(statements):

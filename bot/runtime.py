@@ -155,7 +155,7 @@ class MessageProcessor:
         item = self.store.store_claimed(redacted(msg, max_text_chars=self.max_text_chars), lease_s=self.inbox_lease_s)
         if item is not None:
             return self.process(item, deliver_now=True)
-        inbox_id = self.store.find_inbound(msg.channel, msg.platform_msg_id)
+        inbox_id = self.store.find_inbound(msg.channel, msg.platform_msg_id, user_ref=msg.user_ref)
         return None if inbox_id is None else self.process_now(inbox_id)
 
     def process_now(self, inbox_id: int) -> list[Reply]:

@@ -99,10 +99,14 @@ class MessageStore:
         return InboxItem(inbox_id, replace(msg, platform_msg_id=msg.platform_msg_id[:128], user_ref=msg.user_ref[:128],
                                            action=msg.action[:200]), 1)
 
-    def find_inbound(self, channel: str, platform_msg_id: str) -> int | None:
+    def find_inbound(self, channel: str, platform_msg_id: str, *, user_ref: str | None = None) -> int | None:
+        """The inbox id of a stored message; with `user_ref`, only when it is that person's message (a web
+        chat session must never get another session's replies by naming its message id)."""
+        q = select(InboxRow.id).where(InboxRow.channel == channel, InboxRow.platform_msg_id == platform_msg_id[:128])
+        if user_ref is not None:
+            q = q.where(InboxRow.user_ref == user_ref)
         with self.sessions() as s:
-            return s.scalar(select(InboxRow.id).where(InboxRow.channel == channel,
-                                                      InboxRow.platform_msg_id == platform_msg_id[:128]))
+            return s.scalar(q)
 
     def claim_inbox(self, *, limit: int = 10, lease_s: float = 120.0, only_id: int | None = None) -> list[InboxItem]:
         """Claim pending messages, fairly: only each person's oldest unfinished message is claimable (one

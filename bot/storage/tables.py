@@ -478,3 +478,16 @@ class KbJobRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 # -- end of issue 7 --
+
+
+class WebChatSessionRow(Base):
+    """A web-chat session the server issued (migration 0008): only the SHA-256 of the token is stored;
+    `user_ref` is the conversation key derived from the token (bot/core/websession.py)."""
+
+    __tablename__ = "web_chat_sessions"
+    __table_args__ = (Index("ix_web_chat_sessions_seen", "last_seen_at"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_ref: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
