@@ -59,14 +59,23 @@ class SideChat(Protocol):
     def handle(self, msg: InboundMessage) -> list[Reply]: ...
 
 
+class VoiceHooks(Protocol):
+    """Voice notes in and answers read aloud (bot.voice.service, issue 23)."""
+
+    def submit(self, msg: InboundMessage) -> str: ...
+
+    def speak(self, reply: Reply) -> Reply: ...
+
+
 class MessageProcessor:
     """Takes stored inbound messages through the conversation engine into the outbox."""
 
     def __init__(self, store: MessageStore, conversation: ConversationService,
                  *, side_chats: Sequence[SideChat] = (), inbox_lease_s: float = 120.0,
                  privacy: PrivacyRecorder | None = None, limiter: Limits | None = None,
-                 user_per_minute: int = 0, max_text_chars: int = 4000) -> None:
+                 user_per_minute: int = 0, max_text_chars: int = 4000, voice: VoiceHooks | None = None) -> None:
         self.store = store
+        self.voice = voice
         self.conversation = conversation
         self.side_chats = tuple(side_chats)
         self.inbox_lease_s = inbox_lease_s
@@ -107,7 +116,10 @@ class MessageProcessor:
             state = self.store.load_state(item.message.channel, item.message.user_ref)
             before = (state.consent, state.consent_at, state.last_question_id)
             side = next((c for c in self.side_chats if c.handles(item.message)), None)
-            replies = side.handle(item.message) if side is not None else self.conversation.handle(item.message, state)
+            message = self._hand_voice(item.message) if side is None else item.message
+            replies = side.handle(item.message) if side is not None else self.conversation.handle(message, state)
+            if self.voice is not None and any(r.kind == "voice" for r in replies):
+                replies = [self.voice.speak(r) if r.kind == "voice" else r for r in replies]
             if state.consent == "declined":  # the promise of the notice: the questions' text is not kept
                 state.previous_questions, state.turns = [], []
             if self.store.complete(item, state, replies, deliver_now=deliver_now) is None:
@@ -123,6 +135,19 @@ class MessageProcessor:
         MESSAGES.labels(channel=channel, outcome="done").inc()
         MESSAGE_SECONDS.labels(channel=channel).observe(time.perf_counter() - started)
         return replies
+
+    def _hand_voice(self, msg: InboundMessage) -> InboundMessage:
+        """A voice note as it arrived goes to the recogniser's queue (never transcribed here: text traffic
+        must not wait for it); the engine is told how that went (`meta["heard"]`)."""
+        if msg.kind != "voice" or "heard" in msg.meta:
+            return msg
+        status = "unavailable"
+        if self.voice is not None:
+            try:
+                status = self.voice.submit(msg)
+            except Exception as exc:
+                log.warning("queueing a %s voice note failed: %s", msg.channel, exc.__class__.__name__)
+        return replace(msg, meta={**msg.meta, "heard": status})
 
     def _record_privacy(self, item: InboxItem, state: ConversationState, before: tuple[str, str, int]) -> None:
         """The consent choice (with the notice version and time), the question-to-message link for /xoa,
