@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ class WhisperRecognizer:
     """Loads the model on first use (in the calling thread, so the pool's low priority applies to the
     library's threads too) and shares it between the pool's threads (CTranslate2 models are thread-safe)."""
 
-    def __init__(self, model_dir: str, *, threads: int = 1, workers: int = 1, beam_size: int = 5,
+    def __init__(self, model_dir: str | Callable[[], str], *, threads: int = 1, workers: int = 1, beam_size: int = 5,
                  prompt: str = DEFAULT_PROMPT, language: str = "vi") -> None:
         self.model_dir = model_dir
         self.threads = threads
@@ -44,7 +45,8 @@ class WhisperRecognizer:
             if self._model is None:
                 from faster_whisper import WhisperModel
 
-                self._model = WhisperModel(self.model_dir, device="cpu", compute_type="int8",
+                path = self.model_dir() if callable(self.model_dir) else self.model_dir  # joined on first use
+                self._model = WhisperModel(path, device="cpu", compute_type="int8",
                                            cpu_threads=self.threads, num_workers=self.workers)
             return self._model
 

@@ -40,13 +40,13 @@ class Limits:
 class VoiceIntake:
     def __init__(self, *, recognizer: object, pool: BoundedPool, fetchers: dict[str, Fetcher],
                  deliver: Callable[[InboundMessage], object], limits: Limits = Limits(),
-                 quality: Quality = Quality(), kept: ClipStore | None = None) -> None:
+                 quality: Quality | None = None, kept: ClipStore | None = None) -> None:
         self.recognizer = recognizer
         self.pool = pool
         self.fetchers = dict(fetchers)
         self.deliver = deliver
         self.limits = limits
-        self.quality = quality
+        self.quality = quality or Quality()
         self.kept = kept  # voice notes kept for `retention_s` (None: never kept)
         self._held: dict[str, bytes] = {}  # the web chat's uploads, until their job takes them
         self._lock = threading.Lock()
@@ -160,3 +160,36 @@ class VoiceOut:
         if not audio.startswith(self.prefix) or not audio.endswith(".ogg"):
             return None
         return self.clips.get(audio[len(self.prefix):-4])
+
+
+class VoiceRuntime:
+    """What bootstrap hands the processor and the web layer: the engine's flow, intake and speech (either
+    may be None when its part is not installed)."""
+
+    def __init__(self, *, chat: object, intake: VoiceIntake | None, out: VoiceOut | None) -> None:
+        self.chat = chat
+        self.intake = intake
+        self.out = out
+
+    @property
+    def deliver(self) -> Callable[[InboundMessage], object] | None:
+        return self.intake.deliver if self.intake is not None else None
+
+    @deliver.setter
+    def deliver(self, fn: Callable[[InboundMessage], object]) -> None:
+        if self.intake is not None:
+            self.intake.deliver = fn
+
+    def submit(self, msg: InboundMessage) -> str:
+        return self.intake.submit(msg) if self.intake is not None else "unavailable"
+
+    def speak(self, reply: Reply) -> Reply:
+        if self.out is None:
+            return replace(reply, kind="info", text=t(reply.lang, "vc_speech_failed"))
+        return self.out.speak(reply)
+
+    def purge(self) -> int:
+        n = self.out.clips.purge() if self.out is not None else 0
+        if self.intake is not None and self.intake.kept is not None:
+            n += self.intake.kept.purge()
+        return n
