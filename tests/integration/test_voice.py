@@ -158,7 +158,8 @@ def test_ten_concurrent_voice_notes_do_not_slow_text_answers_more_than_twice(
     for i in range(10):
         fake_tg.files[f"c{i}"] = spoken_ogg(["làm căn cước cho trẻ em", "quên mật khẩu VNeID",
                                              "chuyển tiền nhầm phải làm sao"][i % 3])
-    with start(tmp_path, mini_kb, fake_tg, BINHDAN_VOICE__QUEUE_SIZE="16") as app:
+    with start(tmp_path, mini_kb, fake_tg, BINHDAN_VOICE__QUEUE_SIZE="16",
+               BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE="0", BINHDAN_SERVER__RATE_LIMIT_IP_PER_MINUTE="100000") as app:
         from tests.webchat import new_session, say
 
         sid = new_session(app.url)
