@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.text import fold  # noqa: E402
+from bot.core.text import fold
 
 VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
 

@@ -49,7 +49,7 @@ def wav_samples(wav: bytes, *, rate: int) -> Any:
     import av
     import numpy as np
 
-    with av.open(io.BytesIO(wav)) as c:
+    with av.open(io.BytesIO(wav), mode="r") as c:
         stream = c.streams.audio[0]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
         parts = [o.to_ndarray().reshape(-1) for f in c.decode(stream) for o in resampler.resample(f)]

@@ -29,7 +29,7 @@ if os.environ.get("BINHDAN_REQUIRE_VOICE") != "1":
     if not (probe().can_listen and probe().can_speak):
         pytest.skip("voice weights or espeak-ng missing", allow_module_level=True)
 
-from tests.fakes_voice import FakeVoiceTelegram, ogg_seconds, spoken_ogg, tg_voice_update, tone_ogg  # noqa: E402
+from tests.fakes_voice import FakeVoiceTelegram, ogg_seconds, spoken_ogg, tg_voice_update, tone_ogg
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-Token_1"
