@@ -64,7 +64,10 @@ def build_answers(workdir: Path, embedder: str):  # type: ignore[no-untyped-def]
     from bot.config import load_settings
 
     env = {"BINHDAN_DATABASE__URL": f"sqlite:///{workdir / 'bench.db'}", "BINHDAN_INDEX__DIR": str(workdir / "index"),
-           "BINHDAN_APP__LOG_LEVEL": "WARNING", **({"BINHDAN_EMBEDDER__KIND": embedder} if embedder else {})}
+           "BINHDAN_APP__LOG_LEVEL": "WARNING", **({"BINHDAN_EMBEDDER__KIND": embedder} if embedder else {}),
+           # config.yaml's calibration is fitted for the e5 model; the fake embedder uses term coverage alone
+           **({"BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
+              if embedder == "fake" else {})}
     s = load_settings(ROOT / "config.yaml", env={**os.environ, **env})
     emb = build_embedder(s)
     if not (workdir / "index" / "CURRENT").exists():
@@ -80,6 +83,8 @@ def main() -> None:
     ap.add_argument("--beam", type=int, default=5)
     ap.add_argument("--embedder", default="", help="embedder.kind for the index (default: config.yaml's)")
     ap.add_argument("--no-retrieval", action="store_true")
+    ap.add_argument("--voices", default=",".join(VOICES), help="espeak-ng voices, comma-separated")
+    ap.add_argument("--conditions", default="clean,degraded")
     args = ap.parse_args()
 
     import numpy as np
@@ -109,8 +114,8 @@ def main() -> None:
     rows: dict[str, dict[str, float]] = {}
     typed_hits = sum(hit3(x["q"], x["gold"]) for x in items) if answers is not None else 0
     audio_s = wall_s = 0.0
-    for cond in ("clean", "degraded"):
-        for voice in VOICES:
+    for cond in args.conditions.split(","):
+        for voice in args.voices.split(","):
             errs_f = errs_a = n_words = hits = 0
             for x in items:
                 samples = wav_samples(espeak_wav(x["q"], voice=voice), rate=16_000)
