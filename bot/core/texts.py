@@ -155,8 +155,9 @@ def _merge() -> None:
     from bot.core.texts_handoff import TEXTS as handoff
     from bot.core.texts_learning import TEXTS as learning
     from bot.core.texts_privacy import TEXTS as privacy
+    from bot.core.voice.texts import TEXTS as voice
 
-    for extra in (handoff, learning, privacy):
+    for extra in (handoff, learning, privacy, voice):
         for lang, table in extra.items():
             TEXTS[lang].update(table)
 

@@ -15,7 +15,21 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
-from bot.web import admin, admin_kb, admin_scam, auth, chat, check, health, learning, metrics, pages, tickets, webhooks
+from bot.web import (
+    admin,
+    admin_kb,
+    admin_scam,
+    auth,
+    chat,
+    check,
+    health,
+    learning,
+    metrics,
+    pages,
+    tickets,
+    voice,
+    webhooks,
+)
 from bot.web.asgi import BodyLimit
 from bot.web.security import OperatorOnly, SecurityHeaders, security_headers
 from bot.workers import Background, serving_settings
@@ -56,6 +70,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             return max_import  # a CSV of reported items (admin_scam.py)
         if path == "/api/check/image":
             return max_image  # a screenshot to check (check.py)
+        if path == "/api/chat/voice":  # a recorded question (issue 23)
+            return max(max_body, settings.voice.max_bytes)
         return max_upload if path.startswith(("/api/admin/kb/", "/api/admin/unanswered")) else max_body
 
     app.add_middleware(BodyLimit, limit_for=body_limit)  # pure ASGI (bot/web/asgi.py): no task per request
@@ -75,6 +91,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     metrics.install(app)
     app.include_router(webhooks.router)
     app.include_router(chat.router)
+    app.include_router(voice.router)
     app.include_router(check.router)
     app.include_router(auth.router)
     app.include_router(tickets.router)
