@@ -52,6 +52,10 @@ RUN if [ "$BUILD_INDEX" = "1" ]; then \
 
 # ---- runtime: slim, non-root ----------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
+# Tesseract + Vietnamese data: screenshots of scam messages (issue 20, docs/SCAMCHECK.md); bookworm's versions
+RUN apt-get update && \
+    apt-get install -y --no-install-recommends tesseract-ocr=5.3.0-2 tesseract-ocr-vie=1:4.1.0-2 && \
+    rm -rf /var/lib/apt/lists/*
 # the image answers with the embedder its index and converted model were made with
 ARG EMBEDDER_KIND=e5-small-onnx
 RUN groupadd --system --gid 10001 binhdan && \

@@ -15,7 +15,21 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
-from bot.web import admin, admin_kb, auth, chat, check, health, learning, metrics, pages, tickets, webhooks
+from bot.web import (
+    admin,
+    admin_kb,
+    admin_scam,
+    auth,
+    chat,
+    check,
+    health,
+    learning,
+    metrics,
+    pages,
+    tickets,
+    voice,
+    webhooks,
+)
 from bot.web.asgi import BodyLimit
 from bot.web.security import OperatorOnly, SecurityHeaders, security_headers
 from bot.workers import Background, serving_settings
@@ -48,7 +62,16 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     max_body = settings.server.max_body_bytes
     max_upload = int(settings.admin.max_upload_mb * 1024 * 1024)  # admin console uploads (admin_kb.py)
 
+    sc = settings.scamcheck
+    max_import, max_image = int(sc.max_import_mb * 1024 * 1024), int(sc.max_image_mb * 1024 * 1024) + 1024
+
     def body_limit(path: str) -> int:
+        if path.startswith("/api/admin/scam/"):
+            return max_import  # a CSV of reported items (admin_scam.py)
+        if path == "/api/check/image":
+            return max_image  # a screenshot to check (check.py)
+        if path == "/api/chat/voice":  # a recorded question (issue 23)
+            return max(max_body, settings.voice.max_bytes)
         return max_upload if path.startswith(("/api/admin/kb/", "/api/admin/unanswered")) else max_body
 
     app.add_middleware(BodyLimit, limit_for=body_limit)  # pure ASGI (bot/web/asgi.py): no task per request
@@ -68,6 +91,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     metrics.install(app)
     app.include_router(webhooks.router)
     app.include_router(chat.router)
+    app.include_router(voice.router)
     app.include_router(check.router)
     app.include_router(auth.router)
     app.include_router(tickets.router)
@@ -75,6 +99,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(admin_kb.router)
+    app.include_router(admin_scam.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

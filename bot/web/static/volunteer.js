@@ -73,6 +73,7 @@
       $("reply-form").hidden = !mine;
       $("close-box").hidden = !mine;
       $("release").hidden = !mine;
+      $("scam-box").hidden = !(s.context && s.context.indexOf("scam check") === 0);  // a ticket from a checked message
       if (!quiet) { $("t-error").textContent = ""; }
     }).catch(function (e) { $("t-error").textContent = e.message; });
   }
@@ -82,6 +83,13 @@
     api("POST", "/api/auth/login", { username: $("username").value, password: $("password").value }).then(function (d) {
       csrf = d.csrf_token; me = d.user; $("password").value = ""; start();
     }).catch(function (e) { $("login-error").textContent = e.status === 401 ? "Sai tên đăng nhập hoặc mật khẩu." : e.message; });
+  });
+
+  $("scam-confirm").addEventListener("click", function () {
+    if (!current || !confirm("Xác nhận tin nhắn của phiếu này là lừa đảo? Các tên miền lạ trong đó sẽ được đưa vào danh sách bị báo cáo.")) { return; }
+    api("POST", "/api/tickets/" + current + "/scam-confirm").then(function (d) {
+      $("scam-status").textContent = d.added.length ? "Đã báo cáo: " + d.added.join(", ") + "." : "Các tên miền này đã có trong danh sách.";
+    }).catch(function (e) { $("scam-status").textContent = e.message; });
   });
 
   $("logout").addEventListener("click", function () { api("POST", "/api/auth/logout").finally(function () { show(false); }); });
