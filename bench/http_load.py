@@ -158,7 +158,11 @@ def main() -> int:
     body = "\n".join(lines)
     print(body)
     if not args.no_write:
-        write_section("http-load", "HTTP web chat under load (`bench/http_load.py`)", body)
+        if args.embedders:  # its own section: the 1/2/4-worker table of the configured embedder stays
+            write_section("http-load-embedders", "HTTP web chat, embedders side by side (`bench/http_load.py "
+                          f"--workers {' '.join(map(str, args.workers))} --embedders {' '.join(args.embedders)}`)", body)
+        else:
+            write_section("http-load", "HTTP web chat under load (`bench/http_load.py`)", body)
     return 0
 
 
