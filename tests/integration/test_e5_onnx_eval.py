@@ -41,6 +41,8 @@ def test_domain_hit_rates_are_unchanged_with_the_onnx_runtime(tmp_path: Path, bu
                  else _built(tmp_path, "e5-small-onnx"))
     nano = _eval(_built(tmp_path, "e5-small-q4"))
     for style in ("overall", "accented", "unaccented", "teencode", "english"):
+        # ± 0.01, or one question where a style has fewer than 100 (39 English ones: one flip is 0.026)
+        tolerance = max(0.01, 1 / nano[style]["n"] + 1e-9)
         for metric in ("hit@1", "hit@3"):
-            assert abs(onnx[style][metric] - nano[style][metric]) <= 0.01, (style, metric, nano[style], onnx[style])
+            assert abs(onnx[style][metric] - nano[style][metric]) <= tolerance, (style, metric, nano[style], onnx[style])
     assert abs(onnx["offtopic"]["offtopic_not_covered"] - nano["offtopic"]["offtopic_not_covered"]) <= 0.01
