@@ -20,7 +20,7 @@ _STOP = frozenset({
     "thi", "lam", "the", "nao", "sao", "gi", "la", "co", "khong", "ko", "duoc", "dc", "o", "dau", "cho", "va",
     "cua", "khi", "bao", "nhieu", "nhu", "nhe", "hoac", "bi", "toi", "minh", "ban", "can", "nhung", "cac",
     "mot", "ai", "voi", "tren", "vao", "ra", "de", "neu", "con", "hay", "da", "se", "dang", "a", "ad", "vay",
-    "nen", "phai", "roi", "nua", "lai", "what", "about", "how", "the", "a", "an", "of", "for", "is", "do", "i", "my", "to", "in", "and", "if",
+    "nen", "phai", "roi", "nua", "lai", "what", "about", "how", "an", "of", "for", "is", "do", "i", "my", "to", "in", "and", "if",
 })
 # Words that ask about an aspect of the subject already in context (a fee, a time, a place, a paper).
 _ASPECT = _STOP | frozenset({
