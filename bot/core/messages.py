@@ -102,6 +102,9 @@ class ConversationState:
     # scam checker (issue 20): /kiemtra waits for the message; "shall I check it?" keeps the REDACTED text
     scam_wait: bool = False
     scam_pending: str = ""
+    # outreach (issue 21): the commune question of /nhantin or /lophoc ("sub" | "cls"), the topics chosen
+    outreach_wait: str = ""
+    outreach_topics: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

@@ -478,3 +478,7 @@ class KbJobRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 # -- end of issue 7 --
+
+
+# issue 21: the outreach tables live in their own module (registered on Base.metadata here)
+from bot.storage import outreach_tables as _outreach_tables  # noqa: E402,F401
