@@ -308,6 +308,27 @@ class ZaloSettings(_Section):
         return bool(self.app_id and self.oa_secret_key and (self.access_token or self.refresh_token))
 
 
+class OutreachSettings(_Section):
+    """Announcements and community classes (issue 21; docs/OUTREACH.md)."""
+
+    enabled: bool = True
+    timezone: str = "Asia/Ho_Chi_Minh"  # quiet hours 22:00–06:00 and class times are local to it
+    dispatch_every_s: float = Field(default=2.0, gt=0)
+    telegram_per_s: float = Field(default=25.0, gt=0, le=30)  # Telegram: about 30 messages/s in bulk
+    zalo_per_s: float = Field(default=50.0, gt=0, le=66)  # Zalo OA: 4,000 requests/min per app
+    per_chat_s: float = Field(default=1.0, ge=1.0)  # Telegram: about 1 message/s in one chat
+    horizon_s: float = Field(default=10.0, gt=0)  # how far ahead sends are handed to the outbox
+    class_lookahead_days: int = Field(default=60, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(v)
+        return v
+
+
 class Settings(_Section):
     app: AppSettings = AppSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -326,6 +347,7 @@ class Settings(_Section):
     admin: AdminSettings = AdminSettings()
     telegram: TelegramSettings = TelegramSettings()
     zalo: ZaloSettings = ZaloSettings()
+    outreach: OutreachSettings = OutreachSettings()
     base_dir: Path = Path(".")
 
     def path(self, p: Path) -> Path:

@@ -279,7 +279,9 @@ def parse_classes_csv(text: str, tz: tzinfo, *, communes_known: Iterable[str] = 
     if missing:
         return [], ["thiếu cột: " + ", ".join(missing)]
     for n, row in enumerate(reader, 2):
-        get = lambda k: (row.get(k) or "").strip()  # noqa: E731
+        def get(k: str, row: dict[str, str | None] = row) -> str:
+            return (row.get(k) or "").strip()
+
         try:
             d = ClassDraft(title=get("title")[:200], commune=get("commune"), place=get("place")[:300],
                            starts_at=parse_local(get("starts_at"), tz), ends_at=parse_local(get("ends_at"), tz),

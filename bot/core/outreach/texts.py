@@ -34,7 +34,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "btn_register": "Đăng ký: {title}",
         "btn_unregister": "Hủy đăng ký",
         "btn_classes": "Lớp học gần tôi",
-        "registered": "Đã đăng ký lớp \"{title}\".\nThời gian: {when}\nĐịa điểm: {place}\nTôi sẽ nhắc bạn trước một ngày và trước hai giờ.",
+        "registered": ("Đã đăng ký lớp \"{title}\".\nThời gian: {when}\nĐịa điểm: {place}\n"
+                       "Tôi sẽ nhắc bạn trước một ngày và trước hai giờ."),
         "waiting": "Lớp \"{title}\" đã đủ chỗ. Bạn đứng thứ {pos} trong danh sách chờ. Có chỗ tôi sẽ báo ngay.",
         "already": "Bạn đã đăng ký lớp này rồi.",
         "class_gone": "Lớp này không còn nhận đăng ký.",
@@ -75,7 +76,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "btn_register": "Register: {title}",
         "btn_unregister": "Cancel registration",
         "btn_classes": "Classes near me",
-        "registered": "You are registered for \"{title}\".\nWhen: {when}\nWhere: {place}\nI will remind you the day before and two hours before.",
+        "registered": ("You are registered for \"{title}\".\nWhen: {when}\nWhere: {place}\n"
+                       "I will remind you the day before and two hours before."),
         "waiting": "\"{title}\" is full. You are number {pos} on the waiting list. I will tell you when a seat frees up.",
         "already": "You are already registered for this class.",
         "class_gone": "This class no longer takes registrations.",
