@@ -43,6 +43,12 @@ class ClassBook:
         self.sessions, self.tz, self.learning = sessions, tz, learning
         self.clock = clock or (lambda: datetime.now(UTC))
 
+    def _due(self) -> datetime:
+        """When a message caused now may go out: at once, or after the quiet hours (by `clock`, which tests
+        move; the outbox's timer runs on the wall clock, so the delay is what carries over)."""
+        now = self.clock()
+        return utcnow() + (m.allowed_time(now, self.tz) - now)
+
     def _write_lock(self, s: Session) -> None:
         if s.get_bind().dialect.name != "postgresql":
             s.execute(text("BEGIN IMMEDIATE"))
@@ -68,7 +74,7 @@ class ClassBook:
         with self.sessions.begin() as s:
             for d in drafts:
                 r = ClassRow(title=d.title, topic=d.topic, module=d.module, commune=d.commune, serves=list(d.serves),
-                             place=d.place, starts_at=d.starts_at, ends_at=d.ends_at, seats=d.seats, contact=d.contact,
+                             place=d.place, starts_at=d.starts_at.astimezone(UTC), ends_at=d.ends_at.astimezone(UTC), seats=d.seats, contact=d.contact,
                              lang=d.lang, status="open", created_by=actor[:80], created_at=now)
                 s.add(r)
                 s.flush()
@@ -112,7 +118,7 @@ class ClassBook:
                 return 0
             c.status = "cancelled"
             info = _info(c)
-            due = m.allowed_time(utcnow(), self.tz)
+            due = self._due()
             n = 0
             for r in s.scalars(select(RegistrationRow).where(RegistrationRow.class_id == class_id,
                                                               RegistrationRow.status.in_((m.REGISTERED, m.WAITING)))):
@@ -180,7 +186,7 @@ class ClassBook:
                                  .order_by(RegistrationRow.id)))
         chosen = set(m.to_promote(c.seats, counts.get(m.REGISTERED, 0), [r.id for r in waiting]))
         info = _info(c)
-        due = m.allowed_time(utcnow(), self.tz)
+        due = self._due()
         for r in waiting:
             if r.id in chosen:
                 r.status, r.updated_at = m.REGISTERED, utcnow()

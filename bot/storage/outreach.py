@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import case, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -294,6 +294,8 @@ class SqlOutreach(ClassBook):
     def _hand_over(self, channel: str, rate: float) -> int:
         self._ensure_pace(channel)
         now, wall = self.clock(), utcnow()
+        if m.in_quiet_hours(now, self.tz):  # a long campaign stops at 22:00 and goes on at 06:00
+            return 0
         with self.sessions.begin() as s:
             self._lock(s)
             sending = select(CampaignRow.id).where(CampaignRow.status == m.SENDING)
@@ -321,7 +323,10 @@ class SqlOutreach(ClassBook):
             window = self.windows.get(channel)
             seen = dict(s.execute(select(InboxRow.user_ref, func.max(InboxRow.received_at)).where(
                 InboxRow.channel == channel, InboxRow.user_ref.in_(refs)).group_by(InboxRow.user_ref)).all()) if window else {}
-            busy = dict(s.execute(select(OutboxRow.user_ref, func.max(OutboxRow.next_attempt_at)).where(
+            last_at = case((OutboxRow.status == "sent", OutboxRow.sent_at), (OutboxRow.status == "sending", wall),
+                           else_=OutboxRow.next_attempt_at)  # a "sending" row's next_attempt_at is its lease
+            busy = dict(s.execute(select(OutboxRow.user_ref, func.max(last_at)).where(
+                OutboxRow.status.in_(("pending", "sending", "sent")),
                 OutboxRow.channel == channel, OutboxRow.user_ref.in_(refs),
                 OutboxRow.created_at >= wall - timedelta(minutes=5)).group_by(OutboxRow.user_ref)).all())
             step = timedelta(seconds=1.0 / rate)

@@ -481,4 +481,4 @@ class KbJobRow(Base):
 
 
 # issue 21: the outreach tables live in their own module (registered on Base.metadata here)
-from bot.storage import outreach_tables as _outreach_tables  # noqa: E402,F401
+from bot.storage import outreach_tables as _outreach_tables  # noqa: F401
