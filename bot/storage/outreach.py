@@ -185,6 +185,19 @@ class SqlOutreach(ClassBook):
                     c.finished_at = utcnow()
             return target
 
+    def reschedule(self, campaign_id: int, at: datetime | None = None) -> datetime:
+        """Move a scheduled (or paused, not yet started) announcement to `at` (None: now), out of quiet hours."""
+        now = self.clock()
+        when = m.allowed_time(max(at or now, now), self.tz)
+        with self.sessions.begin() as s:
+            c = s.get(CampaignRow, campaign_id, with_for_update=True)
+            if c is None:
+                raise LookupError("no such announcement")
+            if c.status not in (m.SCHEDULED, m.PAUSED) or c.started_at is not None:
+                raise ValueError(f"the announcement is {c.status}: it cannot be moved")
+            c.send_at, c.requested_at, c.status = when, at or now, m.SCHEDULED
+        return when
+
     def campaigns(self, *, limit: int = 100) -> list[dict[str, object]]:
         with self.sessions() as s:
             rows = list(s.scalars(select(CampaignRow).order_by(CampaignRow.id.desc()).limit(limit)))
