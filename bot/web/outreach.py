@@ -46,7 +46,9 @@ def _svc(svc: Any) -> Any:
 
 
 def _scope(user: Any) -> tuple[str, ...] | None:
-    return None if user.sees_all_communes else tuple(user.communes)
+    """The communes an account may address; None = the whole province (admins, province level, and — as for
+    the dashboards — accounts with no commune assigned)."""
+    return None if user.sees_all_communes or not user.communes else tuple(user.communes)
 
 
 def _tz(svc: Any) -> ZoneInfo:

@@ -5,6 +5,7 @@
   var STATUS = { scheduled: "Đã lên lịch", sending: "Đang gửi", paused: "Tạm dừng", done: "Đã gửi xong", cancelled: "Đã hủy" };
   var KIND = [["guide", "Bài hướng dẫn (mã bài)"], ["lesson", "Bài học (mã học phần)"], ["class", "Lớp học (số lớp)"], ["link", "Trang chính thống (https)"]];
 
+  function vn(iso) { return iso ? new Date(iso).toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh" }) : ""; }
   function list(v) { return v ? v.split(",").map(function (x) { return x.trim(); }).filter(Boolean) : []; }
   function audience() {
     return { topic: $("topic").value, communes: list($("communes").value), groups: list($("groups").value),
@@ -41,7 +42,7 @@
     if (c.status !== "done" && c.status !== "cancelled") { actions.push(el("button", { type: "button", cls: "danger", text: "Hủy", onclick: act("cancel") })); }
     actions.push(el("a", { cls: "button secondary", href: "/api/outreach/campaigns/" + c.id + "/recipients.csv", text: "Tải CSV" }));
     return el("div", { cls: "card campaign", "data-id": String(c.id) }, [
-      el("p", { cls: "note", text: "#" + c.id + " · " + (STATUS[c.status] || c.status) + " · gửi từ " + BD.fmt(c.send_at) + (c.kind === "class_reminder" ? " · nhắc lịch lớp" : "") }),
+      el("p", { cls: "note", text: "#" + c.id + " · " + (STATUS[c.status] || c.status) + " · gửi từ " + vn(c.send_at) + (c.kind === "class_reminder" ? " · nhắc lịch lớp" : "") }),
       el("h3", { text: c.title }), el("pre", { text: c.text }), el("p", { cls: "figures", text: figures(c.figures) }),
       el("div", { cls: "row" }, actions), msg]);
   }
@@ -63,7 +64,7 @@
     var at = $("send-at").value.replace("T", " ");
     BD.api("POST", "/api/outreach/campaigns", { title: $("title").value, text: $("text").value, audience: audience(),
       buttons: buttons(), send_at: at }).then(function (d) {
-      BD.say("form-status", "Đã lên lịch thông báo #" + d.campaign.id + ", gửi từ " + BD.fmt(d.campaign.send_at) + ".", "ok");
+      BD.say("form-status", "Đã lên lịch thông báo #" + d.campaign.id + ", gửi từ " + vn(d.campaign.send_at) + ".", "ok");
       load();
     }).catch(function (e) { BD.say("form-status", e.message, "error"); });
   });
