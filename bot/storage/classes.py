@@ -74,7 +74,8 @@ class ClassBook:
         with self.sessions.begin() as s:
             for d in drafts:
                 r = ClassRow(title=d.title, topic=d.topic, module=d.module, commune=d.commune, serves=list(d.serves),
-                             place=d.place, starts_at=d.starts_at.astimezone(UTC), ends_at=d.ends_at.astimezone(UTC), seats=d.seats, contact=d.contact,
+                             place=d.place, starts_at=d.starts_at.astimezone(UTC),
+                             ends_at=d.ends_at.astimezone(UTC), seats=d.seats, contact=d.contact,
                              lang=d.lang, status="open", created_by=actor[:80], created_at=now)
                 s.add(r)
                 s.flush()

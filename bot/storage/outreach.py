@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import case, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -280,7 +280,7 @@ class SqlOutreach(ClassBook):
                     people = [(x.channel, x.user_ref, x.lang) for x in self._audience(m.Audience.from_dict(c.audience), s)]
                 at = utcnow()
                 if people:
-                    s.execute(RecipientRow.__table__.insert(), [
+                    s.execute(insert(RecipientRow), [
                         {"campaign_id": c.id, "channel": ch, "user_ref": ref, "lang": lang, "status": m.QUEUED,
                          "reason": "", "updated_at": at, "clicks": 0} for ch, ref, lang in people])
                 c.status, c.started_at = m.SENDING, at
@@ -334,11 +334,13 @@ class SqlOutreach(ClassBook):
             active = set(s.scalars(select(SubscriptionRow.user_ref).where(
                 SubscriptionRow.channel == channel, SubscriptionRow.user_ref.in_(refs), SubscriptionRow.active.is_(True))))
             window = self.windows.get(channel)
-            seen = dict(s.execute(select(InboxRow.user_ref, func.max(InboxRow.received_at)).where(
+            seen: dict[str, Any] = dict(s.execute(  # type: ignore[arg-type]
+                select(InboxRow.user_ref, func.max(InboxRow.received_at)).where(
                 InboxRow.channel == channel, InboxRow.user_ref.in_(refs)).group_by(InboxRow.user_ref)).all()) if window else {}
             last_at = case((OutboxRow.status == "sent", OutboxRow.sent_at), (OutboxRow.status == "sending", wall),
                            else_=OutboxRow.next_attempt_at)  # a "sending" row's next_attempt_at is its lease
-            busy = dict(s.execute(select(OutboxRow.user_ref, func.max(last_at)).where(
+            busy: dict[str, Any] = dict(s.execute(  # type: ignore[arg-type]
+                select(OutboxRow.user_ref, func.max(last_at)).where(
                 OutboxRow.status.in_(("pending", "sending", "sent")),
                 OutboxRow.channel == channel, OutboxRow.user_ref.in_(refs),
                 OutboxRow.created_at >= wall - timedelta(minutes=5)).group_by(OutboxRow.user_ref)).all())

@@ -21,7 +21,7 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.runtime import OutboxWorker
 from bot.storage.tables import InboxRow, OutboxRow
 from tests.conftest import make_settings
-from tests.fakes import FakeTelegram, FakeZalo, ServerThread, wait_for
+from tests.fakes import FakeTelegram, FakeZalo, ServerThread
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 THUONG_LAM, HA_GIANG = "02269", "00691"

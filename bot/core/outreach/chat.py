@@ -227,10 +227,10 @@ class OutreachChat:
             return [Reply(tx(lang, key, title=c.title, when=when_text(c, self.tz), place=c.place, pos=pos), unreg,
                           kind="info", lang=lang)]
         if verb == "unreg" and rest.isdigit():
-            c = self.store.unregister(int(rest), msg.channel, msg.user_ref)
-            if c is None:
+            gone = self.store.unregister(int(rest), msg.channel, msg.user_ref)
+            if gone is None:
                 return [Reply(tx(lang, "not_registered"), kind="info")]
-            return [Reply(tx(lang, "unregistered", title=c.title), kind="info")]
+            return [Reply(tx(lang, "unregistered", title=gone.title), kind="info")]
         return self.classes(msg, st)
 
 
