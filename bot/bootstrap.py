@@ -524,6 +524,7 @@ def build_outreach(settings: Settings, sessions: sessionmaker[Session] | None = 
     """Announcements and classes over the outbox: bot.storage.outreach.SqlOutreach."""
     from zoneinfo import ZoneInfo
 
+    from bot.core.outreach.model import parse_quiet
     from bot.storage.outreach import SqlOutreach
 
     sessions = sessions or build_sessions(settings)
@@ -533,7 +534,8 @@ def build_outreach(settings: Settings, sessions: sessionmaker[Session] | None = 
     windows = push_windows(settings)
     rates = {"telegram": o.telegram_per_s, "zalo": o.zalo_per_s}
     return SqlOutreach(sessions, tz=ZoneInfo(o.timezone), rates={k: v for k, v in rates.items() if k in windows},
-                       windows=windows, per_chat_s=o.per_chat_s, horizon_s=o.horizon_s, learning=learning, clock=clock)
+                       windows=windows, per_chat_s=o.per_chat_s, horizon_s=o.horizon_s, learning=learning, clock=clock,
+                       quiet=parse_quiet(o.quiet_hours))
 
 
 def outreach_chat(settings: Settings, store: Any, communes: CommuneDirectory) -> Any:

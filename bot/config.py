@@ -313,6 +313,7 @@ class OutreachSettings(_Section):
 
     enabled: bool = True
     timezone: str = "Asia/Ho_Chi_Minh"  # quiet hours 22:00–06:00 and class times are local to it
+    quiet_hours: str = "22:00-06:00"  # nothing is sent then (the rule; "00:00-00:00" = none, tests only)
     dispatch_every_s: float = Field(default=2.0, gt=0)
     telegram_per_s: float = Field(default=25.0, gt=0, le=30)  # Telegram: about 30 messages/s in bulk
     zalo_per_s: float = Field(default=50.0, gt=0, le=66)  # Zalo OA: 4,000 requests/min per app
@@ -326,6 +327,17 @@ class OutreachSettings(_Section):
         from zoneinfo import ZoneInfo
 
         ZoneInfo(v)
+        return v
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+        from datetime import time
+
+        a, sep, b = v.replace(" ", "").partition("-")
+        time.fromisoformat(a), time.fromisoformat(b)  # raises ValueError: "HH:MM-HH:MM"
+        if not sep:
+            raise ValueError("write HH:MM-HH:MM")
         return v
 
 

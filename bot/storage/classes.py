@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
@@ -39,15 +39,19 @@ def _info(r: ClassRow, counts: dict[str, int] | None = None) -> m.ClassInfo:
 
 class ClassBook:
     def __init__(self, sessions: sessionmaker[Session], *, tz: tzinfo, learning: Any = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, quiet: tuple[time, time] = (m.QUIET_START, m.QUIET_END)) -> None:
         self.sessions, self.tz, self.learning = sessions, tz, learning
+        self.quiet = quiet
         self.clock = clock or (lambda: datetime.now(UTC))
+
+    def _allowed(self, at: datetime) -> datetime:
+        return m.allowed_time(at, self.tz, *self.quiet)
 
     def _due(self) -> datetime:
         """When a message caused now may go out: at once, or after the quiet hours (by `clock`, which tests
         move; the outbox's timer runs on the wall clock, so the delay is what carries over)."""
         now = self.clock()
-        return utcnow() + (m.allowed_time(now, self.tz) - now)
+        return utcnow() + (self._allowed(now) - now)
 
     def _write_lock(self, s: Session) -> None:
         if s.get_bind().dialect.name != "postgresql":
@@ -79,7 +83,7 @@ class ClassBook:
                              lang=d.lang, status="open", created_by=actor[:80], created_at=now)
                 s.add(r)
                 s.flush()
-                for kind, at in m.reminder_times(d.starts_at, self.tz, created_at=self.clock()):
+                for kind, at in m.reminder_times(d.starts_at, self.tz, created_at=self.clock(), quiet=self.quiet):
                     s.add(ClassReminderRow(class_id=r.id, kind=kind, due_at=at))
                 ids.append(int(r.id))
         return ids
@@ -286,7 +290,7 @@ class ClassBook:
                 row = CampaignRow(kind="class_reminder", title=f"Nhắc lịch: {c.title}"[:200],
                                   text=reminder_text(rem.kind, info, c.lang, self.tz), lang=c.lang,
                                   buttons=[], audience={"topic": "classes"}, status=m.SCHEDULED,
-                                  send_at=m.allowed_time(now, self.tz), requested_at=rem.due_at,
+                                  send_at=self._allowed(now), requested_at=rem.due_at,
                                   created_by="system:class-reminders", created_at=utcnow(), class_id=c.id)
                 s.add(row)
                 s.flush()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any, Protocol
 
 from sqlalchemy import case, func, insert, select, text, update
@@ -61,8 +61,9 @@ class SqlOutreach(ClassBook):
     def __init__(self, sessions: sessionmaker[Session], *, tz: tzinfo, rates: dict[str, float],
                  windows: dict[str, float | None], per_chat_s: float = 1.0, horizon_s: float = 10.0,
                  batch: int = 500, templates: TemplateSender | None = None, learning: Any = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
-        super().__init__(sessions, tz=tz, learning=learning, clock=clock)
+                 clock: Callable[[], datetime] | None = None,
+                 quiet: tuple[time, time] = (m.QUIET_START, m.QUIET_END)) -> None:
+        super().__init__(sessions, tz=tz, learning=learning, clock=clock, quiet=quiet)
         self.rates, self.windows = dict(rates), dict(windows)
         self.per_chat_s, self.horizon_s, self.batch = per_chat_s, horizon_s, batch
         self.templates = templates
@@ -152,7 +153,7 @@ class SqlOutreach(ClassBook):
                               buttons=[{"kind": b.kind, "target": b.target.strip(), "title": b.title.strip()[:60]}
                                        for b in draft.buttons],
                               audience=draft.audience.as_dict(), status=m.SCHEDULED,
-                              send_at=m.allowed_time(max(requested, now), self.tz), requested_at=requested,
+                              send_at=self._allowed(max(requested, now)), requested_at=requested,
                               created_by=actor[:80], created_at=utcnow(), class_id=class_id)
             s.add(row)
             s.flush()
@@ -188,7 +189,7 @@ class SqlOutreach(ClassBook):
     def reschedule(self, campaign_id: int, at: datetime | None = None) -> datetime:
         """Move a scheduled (or paused, not yet started) announcement to `at` (None: now), out of quiet hours."""
         now = self.clock()
-        when = m.allowed_time(max(at or now, now), self.tz)
+        when = self._allowed(max(at or now, now))
         with self.sessions.begin() as s:
             c = s.get(CampaignRow, campaign_id, with_for_update=True)
             if c is None:
@@ -307,7 +308,7 @@ class SqlOutreach(ClassBook):
     def _hand_over(self, channel: str, rate: float) -> int:
         self._ensure_pace(channel)
         now, wall = self.clock(), utcnow()
-        if m.in_quiet_hours(now, self.tz):  # a long campaign stops at 22:00 and goes on at 06:00
+        if m.in_quiet_hours(now, self.tz, *self.quiet):  # a long campaign stops at 22:00 and goes on at 06:00
             return 0
         with self.sessions.begin() as s:
             self._lock(s)

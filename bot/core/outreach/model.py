@@ -60,6 +60,12 @@ def allowed_time(at: datetime, tz: tzinfo, start: time = QUIET_START, end: time 
     return datetime.combine(day, end, tzinfo=tz).astimezone(UTC)
 
 
+def parse_quiet(text: str) -> tuple[time, time]:
+    """"22:00-06:00" → (22:00, 06:00); equal ends ("00:00-00:00") switch quiet hours off. Raises ValueError."""
+    a, _, b = text.replace(" ", "").partition("-")
+    return time.fromisoformat(a), time.fromisoformat(b)
+
+
 def parse_local(text: str, tz: tzinfo) -> datetime:
     """"2026-12-06 08:00" (or ISO with T, or with an offset) → aware UTC. Raises ValueError."""
     text = text.strip().replace("T", " ")
@@ -217,13 +223,14 @@ def to_promote(seats: int, registered: int, waiting_in_order: Sequence[int]) -> 
 REMINDERS = (("day_before", timedelta(days=1)), ("two_hours", timedelta(hours=2)))
 
 
-def reminder_times(starts_at: datetime, tz: tzinfo, *, created_at: datetime | None = None) -> list[tuple[str, datetime]]:
+def reminder_times(starts_at: datetime, tz: tzinfo, *, created_at: datetime | None = None,
+                   quiet: tuple[time, time] = (QUIET_START, QUIET_END)) -> list[tuple[str, datetime]]:
     """(kind, when) of the reminders of a class starting at `starts_at`: the day before and two hours
     before, moved out of the quiet hours; dropped when that would be after the start, or when the class
     was published after the reminder's moment (a class published an hour ahead gets no "day before")."""
     out = []
     for kind, ahead in REMINDERS:
-        at = allowed_time(starts_at - ahead, tz)
+        at = allowed_time(starts_at - ahead, tz, *quiet)
         if at >= starts_at or (created_at is not None and at < created_at - timedelta(minutes=1)):
             continue
         out.append((kind, at))
