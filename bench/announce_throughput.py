@@ -80,20 +80,27 @@ def main() -> None:
         worker = OutboxWorker(store, [sender])
 
         async def run() -> float:
+            """The dispatcher job and the outbox worker run side by side, as in `binhdan worker`."""
             await sender.start()
             started = time.monotonic()
-            last_job = 0.0
-            while True:
-                if time.monotonic() - last_job >= s.outreach.dispatch_every_s:
-                    last_job = time.monotonic()
+            done = asyncio.Event()
+
+            async def dispatcher() -> None:
+                while not done.is_set():
                     await asyncio.to_thread(outreach.run_once)
-                    c = outreach.campaign(cid)
-                    f = c["figures"]
+                    f = (await asyncio.to_thread(outreach.campaign, cid))["figures"]
                     if f["sent"] + f["failed"] >= args.recipients:
+                        done.set()
                         break
                     print(f"  {time.monotonic() - started:6.1f} s  sent {f['sent']:>6} / {args.recipients}", flush=True)
-                if await worker.run_once() == 0:
-                    await asyncio.sleep(0.05)
+                    await asyncio.sleep(s.outreach.dispatch_every_s)
+
+            async def sending() -> None:
+                while not done.is_set():
+                    if await worker.run_once() == 0:
+                        await asyncio.sleep(0.05)
+
+            await asyncio.gather(dispatcher(), sending())
             await sender.stop()
             return time.monotonic() - started
 
