@@ -48,8 +48,18 @@ def build_embedder(settings: Settings) -> Embedder:
     if e.kind == "sentence-transformers" and model and not model.startswith(("/", ".")) and \
             (settings.base_dir / model).exists():
         model = str(settings.path(Path(model)))
-    return make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
-                         batch_size=e.batch_size, threads=e.threads)
+    inner = make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
+                          batch_size=e.batch_size, threads=e.threads, precision=e.precision,
+                          cache_dir=settings.path(e.cache_dir))
+    if e.kind == "fake" or e.query_cache_size == 0:
+        return inner
+    redis_url = e.query_cache_redis
+    if redis_url == "auto":
+        storage = settings.server.rate_limit_storage
+        redis_url = storage if storage.startswith(("redis://", "rediss://")) else ""
+    from bot.retrieval.query_cache import CachedQueryEmbedder
+
+    return CachedQueryEmbedder(inner, size=e.query_cache_size, redis_url=redis_url)
 
 
 def index_dir(settings: Settings, override: Path | None = None) -> Path:
@@ -127,12 +137,17 @@ def build_retriever(
         index, embedder, analyzer, candidates=r.candidates, mode=mode, max_dense_chars=r.max_dense_chars,
         dense_weights={"accented": r.dense_weight_accented, "unaccented": r.dense_weight_unaccented,
                        "english": r.dense_weight_english},
+        title_weight=r.title_weight,
     )
 
 
 def calibration(settings: Settings) -> Calibration:
-    w = list(settings.answer.calibration) + [0.0] * 4
-    return Calibration(weights=(w[0], w[1], w[2], w[3]), threshold=settings.answer.threshold)
+    c = settings.answer.calibration
+    if isinstance(c, dict):
+        per_kind = {k: tuple(float(x) for x in v) for k, v in c.items()}
+        return Calibration(weights=per_kind.get("unaccented") or next(iter(per_kind.values()), (0.0,)),
+                           threshold=settings.answer.threshold, per_kind=per_kind)
+    return Calibration(weights=tuple(float(x) for x in c) or (0.0,), threshold=settings.answer.threshold)
 
 
 def build_answer_service(
@@ -153,6 +168,8 @@ def build_answer_service(
         question_log=question_log,
         redactor=RegexRedactor(),
         writer=build_writer(settings),
+        clarify_margin=settings.answer.clarify_margin,
+        clarify_words=settings.answer.clarify_words,
     )
 
 
@@ -400,6 +417,7 @@ class Services:
     jobs: list[tuple[str, float, Callable[[], object]]] = field(default_factory=list)  # periodic work
     personal_data: Any = None  # bot.storage.personal_data.SqlPersonalData (export, erasure, retention)
     limiter: Any = None  # bot.ratelimit.RateLimiter (per citizen, per IP)
+    chat_sessions: Any = None  # bot.storage.chat_sessions.SqlChatSessions (web-chat sessions the server issued)
     embedder: Any = None
     learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
     learning_service: Any = None  # bot.core.learning.LearningService
@@ -445,7 +463,14 @@ def build_rights(settings: Settings, personal: Any) -> Any:
     from bot.core.rights import RightsService
 
     return RightsService(personal, retention_days=settings.privacy.retention_days,
-                         export_links={"web": "/api/chat/{user_ref}/export"})
+                         export_links={"web": "/api/chat/export"})  # the session comes from the cookie
+
+
+def build_chat_sessions(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Any:
+    """Web-chat sessions issued by the server (only token hashes stored; idle expiry from config)."""
+    from bot.storage.chat_sessions import SqlChatSessions
+
+    return SqlChatSessions(sessions or build_sessions(settings), idle_days=settings.server.chat_session_idle_days)
 
 
 def build_rate_limiter(settings: Settings) -> Any:
@@ -507,6 +532,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     svc.jobs.append(("tickets", settings.handoff.sweep_every_s, desk.sweep))
     svc.personal_data, svc.limiter = personal, limiter
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
+    svc.chat_sessions = build_chat_sessions(settings, sessions)
+    svc.jobs.append(("web-chat-sessions", settings.privacy.purge_every_s, svc.chat_sessions.purge_expired))
+    svc.jobs.append(("privacy-vacuum", 300.0, personal.vacuum))  # PostgreSQL only; after an erasure or purge
     svc.learning, svc.learning_service = learning_store, learning_service
     build_admin(svc)
     if outreach is not None:

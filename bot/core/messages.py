@@ -99,6 +99,11 @@ class ConversationState:
     group: str = ""  # the learner's group, kept in sync with the learning profile
     learn_wait: str = ""  # text the learning flow waits for: commune | name | code
     learn_flow: str = ""  # "profile" while the first-time profile questions run
+    # answers (issue 19): a clarifying question waiting for its choice, and the last answer's alternatives
+    clarify_q: str = ""  # the (redacted) question that was asked back
+    clarify_opts: list[str] = field(default_factory=list)  # its candidate guide ids
+    last_doc: str = ""  # the guide of the last answer
+    alternatives: list[str] = field(default_factory=list)  # the next guides of the last answer
     # scam checker (issue 20): /kiemtra waits for the message; "shall I check it?" keeps the REDACTED text
     scam_wait: bool = False
     scam_pending: str = ""

@@ -158,7 +158,7 @@ class OutboxRow(Base):
     channel: Mapped[str] = mapped_column(String(20))
     user_ref: Mapped[str] = mapped_column(String(128))
     payload: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|sent|failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|inflight|sent|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -478,6 +478,19 @@ class KbJobRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 # -- end of issue 7 --
+
+
+class WebChatSessionRow(Base):
+    """A web-chat session the server issued (migration 0008): only the SHA-256 of the token is stored;
+    `user_ref` is the conversation key derived from the token (bot/core/websession.py)."""
+
+    __tablename__ = "web_chat_sessions"
+    __table_args__ = (Index("ix_web_chat_sessions_seen", "last_seen_at"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_ref: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 # issue 21: the outreach tables live in their own module (registered on Base.metadata here)

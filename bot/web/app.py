@@ -17,7 +17,7 @@ from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
 from bot.web import admin, admin_kb, auth, chat, check, health, learning, metrics, pages, tickets, webhooks
 from bot.web.asgi import BodyLimit
-from bot.web.security import SecurityHeaders, security_headers
+from bot.web.security import OperatorOnly, SecurityHeaders, security_headers
 from bot.workers import Background, serving_settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.add_middleware(BodyLimit, limit_for=body_limit)  # pure ASGI (bot/web/asgi.py): no task per request
 
     production = settings.app.mode == "production"
+    if production:  # issue 25: /metrics and the API description only for operators
+        app.add_middleware(OperatorOnly, token=settings.server.metrics_token, is_admin=_is_admin)
     app.add_middleware(SecurityHeaders, production=production)  # issue 8: CSP etc.; outermost, so every response
 
     @app.exception_handler(Exception)
@@ -76,6 +78,16 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(__import__("bot.web.outreach", fromlist=["router"]).router)  # issue 21
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+async def _is_admin(request: Request) -> bool:
+    """True when the request carries the log-in cookie of an admin (for OperatorOnly)."""
+    svc = getattr(request.app.state, "services", None)
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    if svc is None or not token or svc.accounts is None:
+        return False
+    found = await asyncio.to_thread(svc.accounts.session, token)
+    return found is not None and found[0].role == "admin"
 
 
 def create_app_from_env() -> FastAPI:
