@@ -24,6 +24,7 @@ privacy_app = typer.Typer(no_args_is_help=True, help="Personal data: retention p
 app.add_typer(privacy_app, name="privacy")
 learners_app = typer.Typer(no_args_is_help=True, help="Learning: population denominators, reminders")
 app.add_typer(learners_app, name="learners")
+__import__("bot.cli_outreach", fromlist=["register"]).register(app)  # announce, classes (issue 21)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory (default: index.dir)")]
 

@@ -214,6 +214,7 @@ class FakeZalo:
         self.sent: list[dict[str, Any]] = []
         self.refreshes = 0
         self.images: dict[str, bytes] = {}  # name -> bytes, served at /images/<name> (the CDN of user_send_image)
+        self.error_next: list[int] = []  # error codes the next sends answer (HTTP 200), e.g. -32 rate limit
         self.app = FastAPI()
         self._n = 0
 
@@ -229,6 +230,8 @@ class FakeZalo:
             if token not in self.valid_access:
                 return JSONResponse({"error": -216, "message": "Access token is invalid"})  # HTTP 200!
             body = await request.json()
+            if self.error_next:
+                return JSONResponse({"error": self.error_next.pop(0), "message": "Rate limit exceeded"})
             self.sent.append(body)
             self._n += 1
             return JSONResponse({"error": 0, "message": "Success",

@@ -17,6 +17,8 @@ from bot.core.handoff import URGENT_GUIDES, OpenedTicket, TicketSummary, opening
 from bot.core.learning import ACTION_NAMES as LEARNING_ACTIONS
 from bot.core.learning import LearningService
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
+from bot.core.outreach.chat import ACTIONS as OUTREACH_ACTIONS
+from bot.core.outreach.chat import OutreachChat
 from bot.core.ports import HandoffDesk
 from bot.core.privacy import redact
 from bot.core.rights import ERASE_COMMANDS, EXPORT_COMMANDS, RightsService
@@ -56,9 +58,11 @@ class ConversationService:
     def __init__(self, answers: AnswerService, *, handoff: HandoffDesk | None = None,
                  learning: LearningService | None = None, menu_guides: int = 5,
                  communes: CommuneDirectory | None = None, rights: RightsService | None = None,
-                 scam: ScamChat | None = None, voice: VoiceChat | None = None) -> None:
+                 scam: ScamChat | None = None, voice: VoiceChat | None = None,
+                 outreach: OutreachChat | None = None) -> None:
         self.answers = answers
         self.voice = voice  # voice notes in, answers read aloud (issue 23); None: voice notes are "unsupported"
+        self.outreach = outreach  # announcements and community classes (issue 21)
         self.scam = scam  # the scam checker in the chat (issue 20)
         self.rights = rights  # /dulieu and /xoa (issue 8)
         self.handoff = handoff
@@ -232,6 +236,10 @@ class ConversationService:
             taken = self.learning.text(msg, st, text)
             if taken is not None:
                 return taken
+        if self.outreach is not None:  # the commune for /nhantin or /lophoc, "dừng", "lớp học gần tôi"
+            taken = self.outreach.text(msg, text, st)
+            if taken is not None:
+                return taken
         if self.scam is not None and st.scam_wait:  # /kiemtra: this message is the one to check
             return self.scam.text(msg, text, st, self._scam_urgent) or []
         if wants_human(text):
@@ -376,6 +384,10 @@ class ConversationService:
             if cmd.arg:
                 return self.scam.verdict(msg, cmd.arg, st, self._scam_urgent)
             return self.scam.start(st)
+        if self.outreach is not None:
+            done = self.outreach.command(msg, cmd.name, st)
+            if done is not None:
+                return done
         if cmd.name == "start":
             if re.fullmatch(r"[0-9]{3,6}", cmd.arg):  # a commune code from a poster's QR deep link
                 st.commune = cmd.arg
@@ -439,6 +451,8 @@ class ConversationService:
                 return done
         if name in LEARNING_ACTIONS:
             return self._learning(msg, action, st)
+        if name in OUTREACH_ACTIONS and self.outreach is not None:
+            return self.outreach.action(msg, action, st, self._action)
         if name == "volunteer":
             return self._volunteer(msg, st, reason="button")
         if name == "commune" and arg:

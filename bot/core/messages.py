@@ -115,6 +115,9 @@ class ConversationState:
     voice_pending: str = ""
     voice_last: str = ""
     voice_always: bool = False
+    # outreach (issue 21): the commune question of /nhantin or /lophoc ("sub" | "cls"), the topics chosen
+    outreach_wait: str = ""
+    outreach_topics: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

@@ -100,6 +100,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(admin.router)
     app.include_router(admin_kb.router)
     app.include_router(admin_scam.router)
+    app.include_router(__import__("bot.web.outreach", fromlist=["router"]).router)  # issue 21
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

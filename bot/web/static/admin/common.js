@@ -17,6 +17,8 @@
     ["/admin/users", "Người dùng", ["admin"]],
     ["/admin/settings", "Cài đặt trợ lý", ["admin"]],
     ["/admin/audit", "Nhật ký", ["admin"]],
+    ["/admin/announce", "Thông báo", ["admin", "editor"]],
+    ["/admin/classes", "Lớp học cộng đồng", ["admin", "editor", "volunteer"]],
     ["/volunteer", "Hỗ trợ công dân", ["admin", "volunteer"]]
   ];
   var ROLE = { admin: "Quản trị", editor: "Biên tập", viewer: "Theo dõi", volunteer: "Tình nguyện viên" };
