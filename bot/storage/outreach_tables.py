@@ -1,4 +1,4 @@
-"""Tables of outreach (issue 21; migration 0008_outreach): subscriptions and their consent records,
+"""Tables of outreach (issue 21; migration 0010): subscriptions and their consent records,
 announcements (campaigns) with one row per recipient, the per-channel send pacing, community classes,
 registrations and class reminders. Imported by bot.storage.tables so that Base.metadata has them."""
 

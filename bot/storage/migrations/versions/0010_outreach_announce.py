@@ -1,14 +1,14 @@
 """outreach: subscriptions, consents, announcements, recipients, pacing, community classes (issue 21)
 
-Revision ID: 0008_outreach
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_outreach"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
