@@ -102,6 +102,7 @@ class ConversationState:
     # scam checker (issue 20): /kiemtra waits for the message; "shall I check it?" keeps the REDACTED text
     scam_wait: bool = False
     scam_pending: str = ""
+    hx_wait: str = ""  # hand-off extras (issue 22): "comment:<ticket>" after a satisfaction score
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

@@ -478,3 +478,5 @@ class KbJobRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 # -- end of issue 7 --
+
+from bot.storage import tables_helpdesk as _tables_helpdesk  # noqa: E402,F401  issue 22 (migration 0008h)

@@ -1,0 +1,75 @@
+"""What the citizen reads about waiting, hours, pictures and satisfaction. Vietnamese first (plain,
+short), English second."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "hx_position": "Bạn đang ở vị trí số {n} trong hàng chờ.",
+        "hx_position_first": "Bạn là người tiếp theo trong hàng chờ.",
+        "hx_estimate_min": "Thường có người trả lời sau khoảng {m} phút (theo {k} phiếu gần đây).",
+        "hx_estimate_hours": "Thường có người trả lời sau khoảng {h} giờ (theo {k} phiếu gần đây).",
+        "hx_no_data": "Chưa có đủ số liệu để ước tính thời gian chờ. Tình nguyện viên sẽ trả lời sớm nhất có thể.",
+        "hx_closed_now": "Bây giờ ngoài giờ trực. Đội tình nguyện viên trực lại từ {hhmm} {weekday}, ngày {day}.",
+        "hx_no_schedule": "Hiện đội tình nguyện viên chưa có lịch trực.",
+        "hx_options": "Bạn có thể:",
+        "hx_option_leave": "{n}. Để lại câu hỏi: tình nguyện viên sẽ trả lời bạn tại đây khi vào ca.",
+        "hx_option_hotline": "{n}. Gọi đường dây nóng của tỉnh.",
+        "btn_hx_leave": "Để lại câu hỏi",
+        "btn_hx_hotline": "Số đường dây nóng",
+        "btn_hx_wait": "Còn bao lâu?",
+        "hx_left": "Đã ghi lại. Bạn gõ câu hỏi ở đây. Tình nguyện viên sẽ trả lời bạn khi vào ca.",
+        "hx_hotline": "Đường dây nóng của tỉnh: {hotline}",
+        "hx_claimed": "Tình nguyện viên {name} đang hỗ trợ bạn. Bạn cứ nhắn ở đây.",
+        "hx_none": "Bạn không có yêu cầu nào đang chờ.",
+        "hx_moved": "Cập nhật: bạn đang ở vị trí số {n} trong hàng chờ.",
+        "hx_csat": "Bạn có hài lòng không? Bấm từ 1 (chưa hài lòng) đến 5 (rất hài lòng):",
+        "hx_csat_thanks": "Cảm ơn bạn! Bạn muốn góp ý thêm không? Gõ góp ý, hoặc bấm \"Bỏ qua\".",
+        "hx_csat_done": "Cảm ơn bạn đã góp ý!",
+        "hx_csat_already": "Bạn đã chấm điểm rồi. Cảm ơn bạn!",
+        "btn_hx_skip": "Bỏ qua",
+        "hx_picture_sent": "Đã chuyển ảnh cho tình nguyện viên.",
+        "hx_picture_bad": "Không nhận được ảnh này. Bạn gửi ảnh JPG hoặc PNG, dưới 5 MB nhé.",
+        "hx_picture_caption": "[Ảnh]",
+        "hx_file_caption": "[Tệp PDF]",
+        "weekday_0": "thứ Hai", "weekday_1": "thứ Ba", "weekday_2": "thứ Tư", "weekday_3": "thứ Năm",
+        "weekday_4": "thứ Sáu", "weekday_5": "thứ Bảy", "weekday_6": "Chủ nhật",
+    },
+    "en": {
+        "hx_position": "You are number {n} in the queue.",
+        "hx_position_first": "You are next in the queue.",
+        "hx_estimate_min": "Someone usually answers within about {m} minutes (from {k} recent requests).",
+        "hx_estimate_hours": "Someone usually answers within about {h} hours (from {k} recent requests).",
+        "hx_no_data": "There are not enough figures yet to estimate the wait. A volunteer will answer as soon as possible.",
+        "hx_closed_now": "Volunteers are off duty now. They are back from {hhmm} on {weekday}, {day}.",
+        "hx_no_schedule": "The volunteer team has no duty hours set yet.",
+        "hx_options": "You can:",
+        "hx_option_leave": "{n}. Leave your question: a volunteer will answer here when on duty.",
+        "hx_option_hotline": "{n}. Call the province hotline.",
+        "btn_hx_leave": "Leave my question",
+        "btn_hx_hotline": "Hotline number",
+        "btn_hx_wait": "How long?",
+        "hx_left": "Noted. Type your question here. A volunteer will answer when on duty.",
+        "hx_hotline": "Province hotline: {hotline}",
+        "hx_claimed": "Volunteer {name} is helping you. Keep writing here.",
+        "hx_none": "You have no request waiting.",
+        "hx_moved": "Update: you are number {n} in the queue.",
+        "hx_csat": "Are you satisfied? Tap 1 (not satisfied) to 5 (very satisfied):",
+        "hx_csat_thanks": "Thank you! Would you like to add a comment? Type it, or tap \"Skip\".",
+        "hx_csat_done": "Thank you for your comment!",
+        "hx_csat_already": "You have rated this already. Thank you!",
+        "btn_hx_skip": "Skip",
+        "hx_picture_sent": "Your picture has been passed to the volunteer.",
+        "hx_picture_bad": "I could not take this picture. Please send a JPG or PNG under 5 MB.",
+        "hx_picture_caption": "[Picture]",
+        "hx_file_caption": "[PDF file]",
+        "weekday_0": "Monday", "weekday_1": "Tuesday", "weekday_2": "Wednesday", "weekday_3": "Thursday",
+        "weekday_4": "Friday", "weekday_5": "Saturday", "weekday_6": "Sunday",
+    },
+}
+
+
+def tx(lang: str, key: str, **kw: object) -> str:
+    table = TEXTS.get(lang, TEXTS["vi"])
+    text = table.get(key) or TEXTS["vi"][key]
+    return text.format(**kw) if kw else text
