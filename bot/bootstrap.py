@@ -412,6 +412,7 @@ class Services:
     kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
     scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
+    helpdesk: Any = None  # bot.bootstrap_helpdesk.Helpdesk: queue, hours, CSAT, snippets, files (issue 22)
 
     def reload_index(self, *, force: bool = False) -> bool:
         """Switch this process to the live index build if it changed (blocking: seconds for a large
@@ -507,6 +508,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
     svc.learning, svc.learning_service = learning_store, learning_service
     build_admin(svc)
+    from bot.bootstrap_helpdesk import build_helpdesk
+
+    build_helpdesk(svc)  # issue 22
     if settings.learning.reminders:
         reminders = build_reminders(settings, sessions=sessions, learning=(learning_service, learning_store))
         svc.jobs.append(("learning-reminders", settings.learning.remind_every_s, reminders.run_once))

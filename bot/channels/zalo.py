@@ -108,6 +108,13 @@ def parse_event(data: dict[str, Any]) -> InboundMessage | None:
         kind = "command" if text.startswith("/") else "text"
         return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when, kind=kind,
                               text=text, meta=meta)
+    if event == "user_send_image":  # a screenshot: the runtime downloads and reads it (issue 20)
+        urls = [str((att.get("payload") or {}).get("url") or "") for att in (message.get("attachments") or [])
+                if isinstance(att, dict)]
+        if urls and urls[0].startswith(("https://", "http://")):
+            return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when,
+                                  kind="image", text=str(message.get("text") or "")[:1000],
+                                  meta={**meta, "image": urls[0][:2000]})
     return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when,
                           kind="unsupported", meta=meta)
 

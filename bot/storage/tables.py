@@ -479,4 +479,4 @@ class KbJobRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 # -- end of issue 7 --
 
-from bot.storage import tables_helpdesk as _tables_helpdesk  # noqa: E402,F401  issue 22 (migration 0008h)
+from bot.storage import tables_helpdesk as _tables_helpdesk  # noqa: F401  issue 22 (migration 0008h)

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
-from bot.web import admin, admin_kb, auth, chat, check, health, learning, metrics, pages, tickets, webhooks
+from bot.web import admin, admin_kb, auth, chat, check, health, helpdesk, learning, metrics, pages, tickets, webhooks
 from bot.web.asgi import BodyLimit
 from bot.web.security import SecurityHeaders, security_headers
 from bot.workers import Background, serving_settings
@@ -48,7 +48,11 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     max_body = settings.server.max_body_bytes
     max_upload = int(settings.admin.max_upload_mb * 1024 * 1024)  # admin console uploads (admin_kb.py)
 
+    max_file = int(settings.helpdesk.max_file_mb * 1024 * 1024) + 65536  # ticket attachments (issue 22)
+
     def body_limit(path: str) -> int:
+        if path.startswith("/api/tickets/") and path.endswith("/files"):
+            return max_file
         return max_upload if path.startswith(("/api/admin/kb/", "/api/admin/unanswered")) else max_body
 
     app.add_middleware(BodyLimit, limit_for=body_limit)  # pure ASGI (bot/web/asgi.py): no task per request
@@ -69,6 +73,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(check.router)
     app.include_router(auth.router)
     app.include_router(tickets.router)
+    app.include_router(helpdesk.router)
     app.include_router(learning.router)
     app.include_router(pages.router)
     app.include_router(admin.router)

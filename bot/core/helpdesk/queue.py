@@ -58,7 +58,7 @@ class QueueEntry:
 
 def same_queue(a: QueueEntry, b: QueueEntry) -> bool:
     """Tickets the same volunteers would pick from: the pool, or one commune's tickets."""
-    return a.pooled and b.pooled or (not a.pooled and not b.pooled and a.commune == b.commune)
+    return (a.pooled and b.pooled) or (not a.pooled and not b.pooled and a.commune == b.commune)
 
 
 def _order(e: QueueEntry) -> tuple[int, datetime, int]:
