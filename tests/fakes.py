@@ -14,7 +14,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 
 def free_port() -> int:
@@ -87,6 +87,9 @@ class FakeTelegram:
         self.sent_ids: list[int] = []  # message_id answered for each entry of `sent`
         self.answered_callbacks: list[str] = []
         self.photos: list[dict[str, Any]] = []  # sendPhoto calls: chat_id, caption, reply_markup, png (bytes)
+        self.documents: list[dict[str, Any]] = []  # sendDocument calls: chat_id, caption, data (bytes)
+        self.actions: list[dict[str, Any]] = []  # sendChatAction calls: chat_id, action
+        self.files: dict[str, bytes] = {}  # file_id -> bytes a user "sent" (getFile + /file/bot<token>/<path>)
         self.app = FastAPI()
         self._next_id = 1000
 
@@ -115,6 +118,23 @@ class FakeTelegram:
             if method == "answerCallbackQuery":
                 self.answered_callbacks.append(str(p.get("callback_query_id")))
                 return self._ok(True)
+            if method == "getFile":
+                fid = str(p.get("file_id") or "")
+                if fid not in self.files:
+                    return JSONResponse({"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}, 400)
+                return self._ok({"file_id": fid, "file_unique_id": f"u{fid}", "file_size": len(self.files[fid]),
+                                 "file_path": f"photos/{fid}.jpg"})
+            if method == "sendChatAction":
+                self.actions.append(p)
+                return self._ok(True)
+            if method == "sendDocument":
+                form = await request.form()
+                doc = form.get("document")
+                data = await doc.read() if hasattr(doc, "read") else b""
+                self._next_id += 1
+                self.documents.append({**{k: v for k, v in p.items() if k != "document"}, "data": data})
+                return self._ok({"message_id": self._next_id, "date": int(time.time()),
+                                 "chat": {"id": int(p["chat_id"]), "type": "private"}, "document": {}})
             if method == "sendPhoto":  # multipart upload: the file part is read as bytes
                 form = await request.form()
                 photo = form.get("photo")
@@ -139,6 +159,13 @@ class FakeTelegram:
                                  "chat": {"id": int(p["chat_id"]), "type": "private"}, "text": p.get("text", "")})
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
 
+        @self.app.get("/file/bot{token}/photos/{name}")
+        async def file(token: str, name: str) -> Response:
+            fid = name.rsplit(".", 1)[0]
+            if token != self.token or fid not in self.files:
+                return Response(status_code=404)
+            return Response(self.files[fid], media_type="application/octet-stream")
+
     @staticmethod
     def _ok(result: Any) -> JSONResponse:
         return JSONResponse({"ok": True, "result": result})
@@ -150,6 +177,16 @@ class FakeTelegram:
 def tg_text_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
     return {"update_id": update_id, "message": {
         "message_id": update_id, "date": int(time.time()), "text": text,
+        "chat": {"id": chat_id, "type": "private", "first_name": "An"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "An"}}}
+
+
+def tg_photo_update(update_id: int, chat_id: int, file_id: str, caption: str = "") -> dict[str, Any]:
+    """A photo message: Telegram sends several sizes; the bot takes the largest."""
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": int(time.time()), **({"caption": caption} if caption else {}),
+        "photo": [{"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90},
+                  {"file_id": file_id, "file_unique_id": "b", "width": 800, "height": 600}],
         "chat": {"id": chat_id, "type": "private", "first_name": "An"},
         "from": {"id": chat_id, "is_bot": False, "first_name": "An"}}}
 

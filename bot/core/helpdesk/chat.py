@@ -4,7 +4,7 @@
   their place in the queue and an estimate, or, outside the team's hours, when the team is back and the
   choice to leave the question or get the province hotline (only when one is configured);
 - the 1–5 satisfaction buttons (`tk:rate:<ticket>:<n>`, asked once by the desk on close), then one optional
-  comment (`st.hx_wait = "comment:<ticket>"`);
+  comment ("Góp ý" sets `st.hx_wait = "comment:<ticket>"`: the next text is the comment);
 - a picture sent while a ticket is active goes to the ticket (through the store).
 """
 
@@ -116,6 +116,10 @@ class HelpdeskChat:
             return [Reply(tx(lang, "hx_left"), kind="info", lang=lang)]
         if verb == "hotline" and self.hotline:
             return [Reply(tx(lang, "hx_hotline", hotline=self.hotline), kind="info", lang=lang)]
+        if verb == "comment" and rest.isdigit():
+            st.hx_wait = f"comment:{rest}"
+            return [Reply(tx(lang, "hx_csat_ask_comment"), (Button(tx(lang, "btn_hx_skip"), "hx:skip"),),
+                          kind="question", lang=lang)]
         if verb == "skip":
             st.hx_wait = ""
             return [Reply(tx(lang, "hx_csat_done"), kind="info", lang=lang)]
@@ -131,9 +135,9 @@ class HelpdeskChat:
             return [Reply(tx(st.lang, "hx_csat_already"), kind="info", lang=st.lang)]
         if done != "ok":
             return []
-        st.hx_wait = f"comment:{ticket}"
-        return [Reply(tx(st.lang, "hx_csat_thanks"), (Button(tx(st.lang, "btn_hx_skip"), "hx:skip"),), kind="info",
-                      lang=st.lang)]
+        return [Reply(tx(st.lang, "hx_csat_thanks"), (Button(tx(st.lang, "btn_hx_comment"), f"hx:comment:{ticket}"),
+                                                      Button(tx(st.lang, "btn_hx_skip"), "menu")),
+                      kind="info", lang=st.lang)]
 
     def picture(self, msg: InboundMessage, ticket_id: int, *, claimed: bool, lang: str = "vi") -> list[Reply]:
         """A picture sent while a ticket is active: stored on the ticket (the volunteer sees it)."""
