@@ -6,7 +6,7 @@
   function put(id, rows, columns) {
     var box = BD.$(id);
     box.textContent = "";
-    box.appendChild(rows.length ? BD.table({ columns: columns, rows: rows }) : BD.el("p", { class: "note", text: "Chưa có lượt chấm điểm." }));
+    box.appendChild(rows.length ? BD.table({ columns: columns, rows: rows }) : BD.el("p", { cls: "note", text: "Chưa có lượt chấm điểm." }));
   }
   BD.api("GET", "/api/helpdesk/csat?weeks=8").then(function (d) {
     BD.$("csat-summary").textContent = d.responses + " lượt chấm điểm · " + d.open_reviews + " mục điểm thấp đang chờ đội trưởng xem";
