@@ -83,16 +83,16 @@ def clean_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[bytes, st
             fmt = probe.format
         with Image.open(io.BytesIO(data)) as img:
             img.load()
-            img = ImageOps.exif_transpose(img)  # keep the picture upright once the orientation tag is gone
+            upright = ImageOps.exif_transpose(img)  # keep the picture upright once the orientation tag is gone
             out = io.BytesIO()
             if fmt == "JPEG":
-                rgb = img.convert("RGB")
+                rgb = upright.convert("RGB")
                 clean = Image.new("RGB", rgb.size)
                 clean.paste(rgb)
                 clean.save(out, format="JPEG", quality=88, optimize=True)
                 return out.getvalue(), "image/jpeg"
-            mode = "RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB"
-            conv = img.convert(mode)
+            mode = "RGBA" if upright.mode in ("RGBA", "LA", "P") else "RGB"
+            conv = upright.convert(mode)
             clean = Image.new(mode, conv.size)
             clean.paste(conv)
             clean.save(out, format="PNG", optimize=True)

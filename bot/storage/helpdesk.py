@@ -241,7 +241,8 @@ class SqlHelpdesk:
                 return "refused"
             if r.rating or s.get(CsatRow, ticket_id) is not None:
                 return "already"
-            titles = [str(x.get("source") or "") for x in (r.summary or {}).get("turns", []) if isinstance(x, dict)]
+            turns = (r.summary or {}).get("turns")
+            titles = [str(x.get("source") or "") for x in (turns if isinstance(turns, list) else []) if isinstance(x, dict)]
             topics = {t: tp for t, tp in s.execute(select(DocumentRow.title, DocumentRow.topic).where(
                 DocumentRow.title.in_([x for x in titles if x])))} if any(titles) else {}
             r.rating = score

@@ -212,7 +212,8 @@ async def seen(body: SeenBody, svc: ServicesDep) -> dict[str, bool]:
 async def csat(user: Watcher, svc: ServicesDep, weeks: Annotated[int, Query(ge=1, le=52)] = 8) -> dict[str, object]:
     scope = tuple(user.communes) if user.communes and not user.sees_all_communes else None
     name = svc.communes.name if svc.communes is not None else None
-    return await _call(_hd(svc).store.report, weeks=weeks, communes=scope, commune_name=name)
+    report: dict[str, object] = await _call(_hd(svc).store.report, weeks=weeks, communes=scope, commune_name=name)
+    return report
 
 
 @router.get("/api/helpdesk/reviews")
