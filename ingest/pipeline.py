@@ -106,6 +106,8 @@ def run_ingest(
             chunk_id=f"{d.doc_id}#{c.ordinal}", doc_id=d.doc_id, title=d.title, url=d.url, lang=d.lang,
             topic=d.topic, kind=d.kind, text=c.text, search_text=c.search_text, lead=d.lead,
             content_hash=c.content_hash,
+            **({"summary": str(d.meta.get("summary") or ""), "facts": tuple(d.meta.get("facts") or ()),  # type: ignore[arg-type]
+                "questions": d.questions} if c.ordinal == 0 else {}),
         )
         for d in docs for c in chunked[d.doc_id]
     ]
@@ -121,7 +123,8 @@ def run_ingest(
     for c in items:
         if c.content_hash not in vectors:
             todo.setdefault(c.content_hash, c.search_text)
-    pending = list(todo.items())
+    # Similar lengths in one batch: the ONNX embedder pads a batch to its longest text.
+    pending = sorted(todo.items(), key=lambda kv: len(kv[1]))
     for i in range(0, len(pending), batch_size):
         batch = pending[i:i + batch_size]
         embedded = embedder.embed_passages([t for _, t in batch])

@@ -71,6 +71,21 @@ def _as_list(v: Any) -> list[str]:
     return [str(v).strip()] if str(v).strip() else []
 
 
+def _web_url(path: Path, value: str, field: str, line: int | None = None) -> str:
+    """`value` when it is empty or an http(s) URL with a host; anything else (`javascript:`, `data:`,
+    `file:`, a bare word) is refused, because the chat shows it as a link a citizen taps (issue 25)."""
+    from urllib.parse import urlsplit
+
+    v = value.strip()
+    if not v:
+        return v
+    parts = urlsplit(v)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in v):
+        raise SourceError(str(path), f"{field} {v[:80]!r} is not a web address: only http:// or https:// links "
+                                     "are allowed", line)
+    return v
+
+
 def lead_paragraph(body: str) -> str:
     for para in re.split(r"\n\s*\n", body.strip()):
         p = para.strip()
@@ -88,7 +103,7 @@ def read_guide(path: Path) -> SourceDocument:
     doc_id = str(meta["id"]).strip()
     if not _ID_OK.match(doc_id):
         raise SourceError(str(path), f"id {doc_id!r} must be a slug (letters, digits, '-', '_', '.')", 1)
-    urls = _as_list(meta.get("source_url"))
+    urls = [_web_url(path, u, "source_url", 1) for u in _as_list(meta.get("source_url"))]
     if not body.strip():
         raise SourceError(str(path), "the guide has no body text")
     return SourceDocument(
@@ -121,7 +136,7 @@ def _faq_row(path: Path, line: int | None, row: dict[str, Any]) -> SourceDocumen
     question = str(row.get("question") or "").strip()
     title = question or (answer[:100].rsplit(" ", 1)[0] + "…" if len(answer) > 100 else answer)
     return SourceDocument(
-        doc_id=doc_id, kind="faq", title=title, body=answer, url=str(row.get("url") or "").strip(),
+        doc_id=doc_id, kind="faq", title=title, body=answer, url=_web_url(path, str(row.get("url") or ""), "url", line),
         topic=str(row.get("topic") or "").strip(), lang=str(row.get("lang") or "vi").strip() or "vi",
         lead="", questions=(question,) if question else (),
         source_path=str(path),
@@ -171,7 +186,8 @@ def procedure_document(path: Path, line: int | None, rec: dict[str, Any]) -> Sou
     body += "\n\n".join(f"## {h}\n{t.strip()}" for h, t in sections
                         if t.strip() and t.strip() != "Không có thông tin")
     return SourceDocument(
-        doc_id=code, kind="procedure", title=name, body=body, url=str(rec.get("detail_url") or ""),
+        doc_id=code, kind="procedure", title=name, body=body,
+        url=_web_url(path, str(rec.get("detail_url") or ""), "detail_url", line),
         topic="dichvucong", lead="", source_path=str(path),
         meta={"linh_vuc": str(rec.get("linh_vuc") or ""), "cap": str(rec.get("cap_thuc_hien") or "")},
     )

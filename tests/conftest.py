@@ -67,6 +67,8 @@ def make_settings(tmp_path: Path, *, db_url: str | None = None, embedder: str = 
         "BINHDAN_DATABASE__URL": db_url or f"sqlite:///{tmp_path / 'bd.db'}",
         "BINHDAN_INDEX__DIR": str(tmp_path / "index"),
         "BINHDAN_EMBEDDER__KIND": embedder,
+        # tests play many citizens from one address; tests of the per-address session limit set it again
+        "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0",
         # the calibration in config.yaml is fitted for the e5 model; the fake embedder uses coverage alone
         **({"BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
            if embedder == "fake" else {}),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.communes import CommuneDirectory
+from bot.core.csvsafe import safe_row
 from bot.core.learning import GROUPS
 from bot.core.text import fold
 
@@ -155,7 +156,7 @@ def report_csv(report: ProgressReport) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(head)
-    w.writerows(rows)
+    w.writerows(safe_row(r) for r in rows)
     return buf.getvalue()
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 
+from bot.core.csvsafe import safe_cell
 from bot.core.text import fold, tokens
 
 # Folded (no tone marks), token-joined patterns. Each maps to the guide that helps at once.
@@ -164,6 +165,7 @@ REASONS = {
     "not_helpful": "công dân bấm \"Chưa đúng\"",
     "urgent": "KHẨN: bị lừa / mất tiền / lộ OTP",
     "lesson_help": "cần giúp khi học bài",
+    "voice": "trợ lý nghe không rõ tin nhắn giọng nói",
 }
 
 
@@ -209,5 +211,5 @@ def metrics_csv(rows: list[dict[str, object]]) -> str:
     w = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
+        w.writerow({k: safe_cell("" if r.get(k) is None else r.get(k)) for k in cols})
     return out.getvalue()

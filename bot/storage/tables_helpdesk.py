@@ -1,4 +1,4 @@
-"""Tables of the hand-off extras (issue 22; migration 0008h): team schedules, volunteer presence, queue
+"""Tables of the hand-off extras (issue 22; migration 0010h): team schedules, volunteer presence, queue
 notes (position told, question left, read state), satisfaction answers and review items, quick-reply
 snippets, and ticket attachments (metadata only: the bytes live in the file store)."""
 

@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bot.core.botsettings import KEYS, validate
+from bot.core.csvsafe import safe_row
 from bot.core.handoff import TicketError
 from bot.core.triage import group_questions, suggested_phrasing
 from bot.web.auth import CsrfDep, require
@@ -49,7 +50,7 @@ PAGES = {"/admin": ("admin/dashboard.html", DASH), "/admin/kb": ("admin/kb.html"
          "/admin/kb/edit": ("admin/kb-edit.html", KB), "/admin/kb/playground": ("admin/playground.html", KB),
          "/admin/unanswered": ("admin/unanswered.html", KB), "/admin/faq": ("admin/faq.html", KB),
          "/admin/users": ("admin/users.html", ADMIN), "/admin/settings": ("admin/settings.html", ADMIN),
-         "/admin/audit": ("admin/audit.html", ADMIN)}
+         "/admin/audit": ("admin/audit.html", ADMIN), "/admin/scam": ("admin/scam.html", KB)}
 
 
 def _page_route(path: str, file: str, roles: tuple[str, ...]) -> None:
@@ -100,8 +101,8 @@ async def dashboard_csv(name: str, user: Viewer, svc: ServicesDep, since: date |
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([k for k, _ in table.columns])
-    for r in table.rows:
-        w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in table.columns])
+    for r in table.rows:  # safe_row: a commune name or question like "=HYPERLINK(…)" stays text
+        w.writerow(safe_row("" if r.get(k) is None else r.get(k) for k, _ in table.columns))
     return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{name}-{since.isoformat()}-{until.isoformat()}.csv"'})
 

@@ -15,9 +15,27 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
+<<<<<<< HEAD
 from bot.web import admin, admin_kb, auth, chat, check, health, helpdesk, learning, metrics, pages, tickets, webhooks
+=======
+from bot.web import (
+    admin,
+    admin_kb,
+    admin_scam,
+    auth,
+    chat,
+    check,
+    health,
+    learning,
+    metrics,
+    pages,
+    tickets,
+    voice,
+    webhooks,
+)
+>>>>>>> main
 from bot.web.asgi import BodyLimit
-from bot.web.security import SecurityHeaders, security_headers
+from bot.web.security import OperatorOnly, SecurityHeaders, security_headers
 from bot.workers import Background, serving_settings
 
 log = logging.getLogger(__name__)
@@ -48,16 +66,31 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     max_body = settings.server.max_body_bytes
     max_upload = int(settings.admin.max_upload_mb * 1024 * 1024)  # admin console uploads (admin_kb.py)
 
+<<<<<<< HEAD
     max_file = int(settings.helpdesk.max_file_mb * 1024 * 1024) + 65536  # ticket attachments (issue 22)
 
     def body_limit(path: str) -> int:
         if path.startswith("/api/tickets/") and path.endswith("/files"):
             return max_file
+=======
+    sc = settings.scamcheck
+    max_import, max_image = int(sc.max_import_mb * 1024 * 1024), int(sc.max_image_mb * 1024 * 1024) + 1024
+
+    def body_limit(path: str) -> int:
+        if path.startswith("/api/admin/scam/"):
+            return max_import  # a CSV of reported items (admin_scam.py)
+        if path == "/api/check/image":
+            return max_image  # a screenshot to check (check.py)
+        if path == "/api/chat/voice":  # a recorded question (issue 23)
+            return max(max_body, settings.voice.max_bytes)
+>>>>>>> main
         return max_upload if path.startswith(("/api/admin/kb/", "/api/admin/unanswered")) else max_body
 
     app.add_middleware(BodyLimit, limit_for=body_limit)  # pure ASGI (bot/web/asgi.py): no task per request
 
     production = settings.app.mode == "production"
+    if production:  # issue 25: /metrics and the API description only for operators
+        app.add_middleware(OperatorOnly, token=settings.server.metrics_token, is_admin=_is_admin)
     app.add_middleware(SecurityHeaders, production=production)  # issue 8: CSP etc.; outermost, so every response
 
     @app.exception_handler(Exception)
@@ -70,6 +103,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     metrics.install(app)
     app.include_router(webhooks.router)
     app.include_router(chat.router)
+    app.include_router(voice.router)
     app.include_router(check.router)
     app.include_router(auth.router)
     app.include_router(tickets.router)
@@ -78,8 +112,19 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(admin_kb.router)
+    app.include_router(admin_scam.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+async def _is_admin(request: Request) -> bool:
+    """True when the request carries the log-in cookie of an admin (for OperatorOnly)."""
+    svc = getattr(request.app.state, "services", None)
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    if svc is None or not token or svc.accounts is None:
+        return False
+    found = await asyncio.to_thread(svc.accounts.session, token)
+    return found is not None and found[0].role == "admin"
 
 
 def create_app_from_env() -> FastAPI:

@@ -1,5 +1,6 @@
-"""The web chat: GET / (the page), POST /api/chat, GET /api/chat/{session_id}/updates (long-poll), and
-POST /api/chat/stream (server-sent events, when a language model writes the answers: GET /api/chat/features)."""
+"""The web chat: GET / (the page), POST /api/chat, GET /api/chat/updates (long-poll), GET /api/chat/export,
+POST/DELETE /api/chat/session, and POST /api/chat/stream (server-sent events, when a language model writes
+the answers: GET /api/chat/features). Sessions are issued by the server: see bot/web/chat_session.py."""
 
 from __future__ import annotations
 
@@ -15,26 +16,29 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, model_validator
 
 from bot.core.generation import stream_to
 from bot.core.messages import InboundMessage
 from bot.core.texts import t
+from bot.web import chat_session
+from bot.web.chat_session import ChatSession
 from bot.web.deps import ServicesDep
 from bot.web.security import client_ip
 
 router = APIRouter()
 STATIC = Path(__file__).resolve().parent / "static"
-SESSION = r"^[A-Za-z0-9_-]{8,64}$"
+MESSAGE_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 class ChatIn(BaseModel):
-    session_id: str = Field(pattern=SESSION)
+    session_id: str | None = Field(default=None, max_length=128, description=(
+        "Deprecated: send the session in the X-Chat-Session header (or let the browser send its cookie). "
+        "Accepted only when it is a session this server issued; leave it out on the first message to get one."))
     text: str | None = Field(default=None, max_length=4000)
     action: str | None = Field(default=None, max_length=200)
-    message_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    message_id: str | None = Field(default=None, pattern=MESSAGE_ID)
 
     @model_validator(mode="after")
     def _one_of(self) -> ChatIn:
@@ -59,22 +63,33 @@ class ReplyOut(BaseModel):
     buttons: list[ButtonOut]
     sources: list[SourceOut]
     image: str | None = None  # a picture to show under the text (a certificate); left out when None
+    audio: str | None = None  # an answer read aloud: /voice/clips/<token>.ogg (issue 23); left out when None
 
 
 class ChatOut(BaseModel):
     replies: list[ReplyOut]
+    session_id: str | None = Field(default=None, description=(
+        "Only in the answer that started a new session: the session token, also set as the HttpOnly cookie "
+        "binhdan_chat. API clients send it back as the X-Chat-Session header."))
 
 
-def _out(replies: list) -> ChatOut:  # type: ignore[type-arg]
+class SessionOut(BaseModel):
+    session_id: str
+
+
+def _out(replies: list, session: ChatSession | None = None) -> ChatOut:  # type: ignore[type-arg]
     return ChatOut(replies=[ReplyOut(text=r.text, buttons=[ButtonOut(title=b.title, action=b.action) for b in r.buttons],
                                      sources=[SourceOut(doc_id=s.doc_id, title=s.title, url=s.url) for s in r.sources],
-                                     image=getattr(r, "image", "") or None)
-                            for r in replies])
+                                     image=getattr(r, "image", "") or None, audio=getattr(r, "audio", "") or None)
+                            for r in replies],
+                   session_id=session.token if session is not None and session.new else None)
 
 
 # ---- abuse limits (issue 8): per client IP and per chat session ------------------------------------------
 TOO_MANY: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many requests: JSON {error, message, retry_after_s} and Retry-After"}}
+NO_SESSION: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No session, or one this server did not issue (or that expired): JSON {error, message}"}}
 
 
 def _too_many(retry_after_s: float) -> JSONResponse:
@@ -84,24 +99,35 @@ def _too_many(retry_after_s: float) -> JSONResponse:
                         status_code=429, headers={"Retry-After": str(secs)})
 
 
-async def _limited(request: Request, svc: ServicesDep, session_id: str | None = None) -> JSONResponse | None:
-    """A 429 response when this client IP, or this chat session, is over its limit; else None."""
+async def _limited(request: Request, svc: ServicesDep) -> JSONResponse | None:
+    """A 429 response when this client IP is over its limit; else None (per session: `_limited_user`)."""
     limiter = getattr(svc, "limiter", None)
     if limiter is None:
         return None
 
     def check() -> float | None:
         d = limiter.hit(f"ip:{client_ip(request)}", svc.settings.server.rate_limit_ip_per_minute)
-        if not d.allowed:
-            return float(getattr(d, "retry_after_s", 1.0))
-        if session_id is not None:
-            ok, retry = svc.processor.allowed("web", session_id)
-            if not ok:
-                return float(retry)
-        return None
+        return None if d.allowed else float(getattr(d, "retry_after_s", 1.0))
 
     retry = await asyncio.to_thread(check) if limiter.shared else check()  # Redis: network I/O off the loop
     return None if retry is None else _too_many(retry)
+
+
+async def _session_for(body: ChatIn | None, request: Request, svc: ServicesDep, *,
+                       create: bool) -> ChatSession | JSONResponse:
+    """Per-IP limit first (so unknown-session probes are counted too), then the session."""
+    limited = await _limited(request, svc)
+    if limited is not None:
+        return limited
+    return await chat_session.resolve(request, svc, body.session_id if body is not None else None, create=create)
+
+
+def _inbound(body: ChatIn, session: ChatSession) -> InboundMessage:
+    # the message id is scoped to its session: another session's id can neither collide with nor reach it
+    mid = f"{session.user_ref}:{body.message_id}" if body.message_id else uuid.uuid4().hex
+    return InboundMessage(
+        channel="web", user_ref=session.user_ref, platform_msg_id=mid, received_at=datetime.now(UTC),
+        kind="action" if body.action is not None else "text", text=body.text or "", action=body.action or "")
 
 
 @router.get("/", include_in_schema=False)
@@ -109,33 +135,76 @@ async def page() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
 
-@router.post("/api/chat", response_model=ChatOut, response_model_exclude_none=True, responses=TOO_MANY)
+@router.post("/api/chat", response_model=ChatOut, response_model_exclude_none=True,
+             responses={**TOO_MANY, **NO_SESSION})
 async def chat(body: ChatIn, request: Request, svc: ServicesDep) -> ChatOut | JSONResponse:
-    limited = await _limited(request, svc, body.session_id)
+    """One message of the citizen. Without any session (no header, body field or cookie) the server starts
+    one: the answer carries `session_id` and sets the `binhdan_chat` cookie."""
+    session = await _session_for(body, request, svc, create=True)
+    if isinstance(session, JSONResponse):
+        return session
+    limited = await _limited_user(request, svc, session)
     if limited is not None:
         return limited
-    msg = InboundMessage(
-        channel="web", user_ref=body.session_id, platform_msg_id=body.message_id or uuid.uuid4().hex,
-        received_at=datetime.now(UTC), kind="action" if body.action is not None else "text",
-        text=body.text or "", action=body.action or "",
-    )
-    replies = await asyncio.to_thread(svc.processor.answer_now, msg)  # a repeated message_id: what was answered
+    replies = await asyncio.to_thread(svc.processor.answer_now, _inbound(body, session))  # repeated id: what was answered
     if replies is None:
         raise HTTPException(409, "duplicate message")
-    return _out(replies)
+    resp = JSONResponse(_out(replies, session).model_dump(exclude_none=True))
+    chat_session.set_cookie(resp, request, svc, session)
+    return resp
 
 
-@router.get("/api/chat/{session_id}/updates", response_model=ChatOut, response_model_exclude_none=True,
-            responses=TOO_MANY)
-async def updates(session_id: Annotated[str, PathParam(pattern=SESSION)], request: Request, svc: ServicesDep,
-                  wait: Annotated[float, Query(ge=0, le=30)] = 25.0) -> ChatOut | JSONResponse:
-    """Replies that arrived later (e.g. from a volunteer). Long-polls up to `wait` seconds."""
+async def _limited_user(request: Request, svc: ServicesDep, session: ChatSession) -> JSONResponse | None:
+    limiter = getattr(svc, "limiter", None)
+    if limiter is None:
+        return None
+    ok, retry = (await asyncio.to_thread(svc.processor.allowed, "web", session.user_ref) if limiter.shared
+                 else svc.processor.allowed("web", session.user_ref))
+    return None if ok else _too_many(float(retry))
+
+
+@router.post("/api/chat/session", status_code=201, response_model=SessionOut, responses=TOO_MANY)
+async def new_session(request: Request, svc: ServicesDep) -> JSONResponse:
+    """Start a new session without sending a message (API clients): `{"session_id"}` and the cookie.
+    Any session the request already names is left as it is (it stays valid)."""
     limited = await _limited(request, svc)
     if limited is not None:
         return limited
+    session = await chat_session.issue(request, svc)
+    if isinstance(session, JSONResponse):
+        return session
+    resp = JSONResponse({"session_id": session.token}, status_code=201)
+    chat_session.set_cookie(resp, request, svc, session)
+    return resp
+
+
+@router.delete("/api/chat/session", responses={**TOO_MANY, **NO_SESSION})
+async def erase_session(request: Request, svc: ServicesDep) -> JSONResponse:
+    """Erase everything kept about this session (like /xoa, without the confirmation button) and end the
+    session: its token stops working and the cookie is cleared."""
+    session = await _session_for(None, request, svc, create=False)
+    if isinstance(session, JSONResponse):
+        return session
+    counts = await asyncio.to_thread(svc.personal_data.erase, "web", session.user_ref)
+    await asyncio.to_thread(svc.chat_sessions.revoke, session.token)
+    resp = JSONResponse({"erased": counts})
+    resp.delete_cookie(chat_session.COOKIE, path=chat_session.COOKIE_PATH)
+    return resp
+
+
+@router.get("/api/chat/updates", response_model=ChatOut, response_model_exclude_none=True,
+            responses={**TOO_MANY, **NO_SESSION})
+async def updates(request: Request, svc: ServicesDep,
+                  wait: Annotated[float, Query(ge=0, le=30)] = 25.0) -> ChatOut | JSONResponse:
+    """Replies to this session that arrived later (e.g. from a volunteer). Long-polls up to `wait` seconds."""
+    session = await _session_for(None, request, svc, create=False)
+    if isinstance(session, JSONResponse):
+        return session
     deadline = time.monotonic() + wait
     while True:
-        replies = await asyncio.to_thread(svc.store.take_web_updates, session_id)
+        if await request.is_disconnected():  # a page that went away (reload) must not take the replies with it
+            return _out([])
+        replies = await asyncio.to_thread(svc.store.take_web_updates, session.user_ref)
         if replies or time.monotonic() >= deadline:
             return _out(replies)
         await asyncio.sleep(0.5)
@@ -143,21 +212,29 @@ async def updates(session_id: Annotated[str, PathParam(pattern=SESSION)], reques
 
 EXPORTED: dict[int | str, dict[str, Any]] = {
     200: {"description": "Everything kept about this chat session (/dulieu), as a JSON file",
-          "content": {"application/json": {}}}, **TOO_MANY}
+          "content": {"application/json": {}}}, **TOO_MANY, **NO_SESSION}
 
 
-@router.get("/api/chat/{session_id}/export", responses=EXPORTED)
-async def export(session_id: Annotated[str, PathParam(pattern=SESSION)], request: Request,
-                 svc: ServicesDep) -> Response:
-    """The data-subject export of a web chat session: the same records as /dulieu, as a download."""
-    limited = await _limited(request, svc)
-    if limited is not None:
-        return limited
-    data = await asyncio.to_thread(svc.personal_data.export, "web", session_id)
+@router.get("/api/chat/export", responses=EXPORTED)
+async def export(request: Request, svc: ServicesDep) -> Response:
+    """The data-subject export of this web chat session: the same records as /dulieu, as a download."""
+    session = await _session_for(None, request, svc, create=False)
+    if isinstance(session, JSONResponse):
+        return session
+    data = await asyncio.to_thread(svc.personal_data.export, "web", session.user_ref)
     body = {"channel": "web", "exported_at": datetime.now(UTC).isoformat(timespec="seconds"), "data": data}
     return Response(json.dumps(body, ensure_ascii=False, indent=1), media_type="application/json",
                     headers={"Content-Disposition": 'attachment; filename="binhdan-du-lieu.json"',
                              "Cache-Control": "no-store"})
+
+
+@router.get("/api/chat/{old}/updates", include_in_schema=False)
+@router.get("/api/chat/{old}/export", include_in_schema=False)
+async def gone(old: str, request: Request) -> JSONResponse:
+    """The old routes carried the session id in the path (and so in access logs): gone, with a pointer."""
+    new = "/api/chat/export" if request.url.path.endswith("/export") else "/api/chat/updates"
+    return JSONResponse({"error": "gone", "message": f"use GET {new} with the X-Chat-Session header or cookie"},
+                        status_code=410)
 
 
 # ---- streaming (issue 10): the answer as a language model writes it -------------------------------------
@@ -166,8 +243,11 @@ log = logging.getLogger(__name__)
 
 @router.get("/api/chat/features")
 async def features(svc: ServicesDep) -> dict[str, bool]:
-    """What the page may use: `stream` when answers can be streamed through POST /api/chat/stream."""
-    return {"stream": bool(getattr(svc.answers, "streams", False))}
+    """What the page may use: `stream` when answers can be streamed through POST /api/chat/stream,
+    `voice_in` when questions can be recorded (POST /api/chat/voice)."""
+    voice = getattr(svc, "voice", None)
+    return {"stream": bool(getattr(svc.answers, "streams", False)),
+            "voice_in": bool(voice is not None and voice.intake is not None)}
 
 
 @router.post("/api/chat/stream")
@@ -175,14 +255,13 @@ async def chat_stream(body: ChatIn, request: Request, svc: ServicesDep) -> Respo
     """POST /api/chat as server-sent events: `delta` events (`{"text"}`, lines that passed the grounding
     checks so far) while the model writes, then one `replies` event whose data is exactly POST /api/chat's
     body — the replies as stored in the outbox, which replace the draft (`error` if processing failed)."""
-    limited = await _limited(request, svc, body.session_id)
+    session = await _session_for(body, request, svc, create=True)
+    if isinstance(session, JSONResponse):
+        return session
+    limited = await _limited_user(request, svc, session)
     if limited is not None:
         return limited
-    msg = InboundMessage(
-        channel="web", user_ref=body.session_id, platform_msg_id=body.message_id or uuid.uuid4().hex,
-        received_at=datetime.now(UTC), kind="action" if body.action is not None else "text",
-        text=body.text or "", action=body.action or "",
-    )
+    msg = _inbound(body, session)
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
 
@@ -197,7 +276,7 @@ async def chat_stream(body: ChatIn, request: Request, svc: ServicesDep) -> Respo
             if replies is None:
                 await queue.put(("error", json.dumps({"error": "duplicate message"})))
                 return
-            await queue.put(("replies", _out(replies).model_dump_json(exclude_none=True)))
+            await queue.put(("replies", _out(replies, session).model_dump_json(exclude_none=True)))
         except Exception:
             log.exception("streamed chat message %s failed", m.platform_msg_id)
             await queue.put(("error", json.dumps({"error": "internal error"})))
@@ -212,8 +291,10 @@ async def chat_stream(body: ChatIn, request: Request, svc: ServicesDep) -> Respo
             if kind != "delta":
                 return
 
-    return StreamingResponse(events(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    resp = StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    chat_session.set_cookie(resp, request, svc, session)
+    return resp
 
 
 _running: set[asyncio.Task[None]] = set()

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from bot.core.handoff import TicketError
 from bot.core.helpdesk.snippets import guide_text
+from bot.web import chat_session
 from bot.web.auth import CsrfDep, _session, current_user, require
 from bot.web.deps import ServicesDep
 
@@ -54,10 +55,6 @@ class SnippetBody(BaseModel):
 
 class NoteBody(BaseModel):
     note: str = Field(default="", max_length=2000)
-
-
-class SeenBody(BaseModel):
-    session_id: str = Field(min_length=8, max_length=128)
 
 
 # ---- presence and team hours ----------------------------------------------------------------------
@@ -162,10 +159,11 @@ async def download(file_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{24}$")]
         raise HTTPException(404, "not found")
     meta, channel, user_ref = found
     allowed = False
-    citizen = request.headers.get("x-chat-session", "")
-    if citizen and channel == "web" and user_ref and citizen == user_ref:
-        allowed = True
-    else:
+    if channel == "web" and user_ref and (request.headers.get(chat_session.HEADER) or
+                                          request.cookies.get(chat_session.COOKIE)):
+        citizen = await chat_session.resolve(request, svc, create=False)
+        allowed = isinstance(citizen, chat_session.ChatSession) and citizen.user_ref == user_ref
+    if not allowed:
         try:
             user, _ = await _session(request, svc)
             if user.role in ("volunteer", "admin"):
@@ -201,10 +199,14 @@ async def typing(ticket_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep) 
     return {"sent": True}
 
 
-@router.post("/api/chat/seen")
-async def seen(body: SeenBody, svc: ServicesDep) -> dict[str, bool]:
-    """The web chat page showed the volunteer's replies: the console shows "seen"."""
-    return {"ok": bool(await asyncio.to_thread(_hd(svc).store.seen, "web", body.session_id))}
+@router.post("/api/chat/seen", response_model=None)
+async def seen(request: Request, svc: ServicesDep) -> Any:
+    """The web chat page showed the volunteer's replies (session in `X-Chat-Session` or the cookie): the
+    console shows "seen". 401 for an unknown session."""
+    citizen = await chat_session.resolve(request, svc, create=False)
+    if not isinstance(citizen, chat_session.ChatSession):
+        return citizen
+    return {"ok": bool(await asyncio.to_thread(_hd(svc).store.seen, "web", citizen.user_ref))}
 
 
 # ---- satisfaction ------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """GET /metrics (Prometheus text format) and the middleware that counts requests by route template.
 
-`install(app)` adds both. The route label is the template (`/api/chat/{session_id}/updates`), never the
-raw path, so the number of series stays bounded whatever clients send."""
+`install(app)` adds both. The route label is the template (`/api/tickets/{ticket_id}`), never the raw
+path, so the number of series stays bounded whatever clients send."""
 
 from __future__ import annotations
 

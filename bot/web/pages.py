@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from bot.core.redirects import safe_next
 from bot.web.auth import SESSION_COOKIE
 from bot.web.deps import ServicesDep
 
@@ -32,5 +33,10 @@ async def serve_page(request: Request, svc: ServicesDep, file: str, roles: tuple
 
 
 @router.get("/login", include_in_schema=False)
-async def login_page() -> FileResponse:
+async def login_page(request: Request) -> Response:
+    """The log-in page. A `next` that is not a plain path on this site (an open-redirect attempt such as
+    `/%09/evil.example`, bot/core/redirects.py) is dropped here, and login.js applies the same rule."""
+    nxt = request.query_params.get("next")
+    if nxt is not None and safe_next(nxt) is None:
+        return RedirectResponse("/login", status_code=303, headers=NO_STORE)
     return FileResponse(STATIC / "admin" / "login.html", media_type="text/html", headers=NO_STORE)

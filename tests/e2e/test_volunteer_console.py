@@ -9,7 +9,6 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.bootstrap import build_accounts, ingest
@@ -17,6 +16,7 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import ServerThread, wait_for
+from tests.webchat import post_chat, session_for, updates
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -44,9 +44,9 @@ def test_volunteer_claims_and_replies_in_the_browser(tmp_path: Path, mini_kb: Pa
     build_accounts(s).add_user("lan", PW, role="volunteer", communes=["02269"], display_name="Lan")
     with ServerThread(create_app(s)) as app:
         chat = f"{app.url}/api/chat"
-        httpx.post(chat, json={"session_id": "citizen-e2e-1", "text": "/start 02269"})
-        httpx.post(chat, json={"session_id": "citizen-e2e-1", "text": "quen mat khau vneid"})
-        httpx.post(chat, json={"session_id": "citizen-e2e-1", "text": "toi muon gap nguoi that"})
+        post_chat(chat, "citizen-e2e-1", json={"text": "/start 02269"})
+        post_chat(chat, "citizen-e2e-1", json={"text": "quen mat khau vneid"})
+        post_chat(chat, "citizen-e2e-1", json={"text": "toi muon gap nguoi that"})
         page = browser.new_page(viewport={"width": width, "height": height})
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -73,7 +73,7 @@ def test_volunteer_claims_and_replies_in_the_browser(tmp_path: Path, mini_kb: Pa
         got: list[str] = []
 
         def poll() -> bool:
-            r = httpx.get(f"{app.url}/api/chat/citizen-e2e-1/updates?wait=1", timeout=10)
+            r = updates(app.url, session_for(app.url, "citizen-e2e-1"), wait=1)
             got.extend(x["text"] for x in r.json()["replies"])
             return any(t.startswith("👤 Lan: Chào bác") for t in got)
 
@@ -84,7 +84,7 @@ def test_volunteer_claims_and_replies_in_the_browser(tmp_path: Path, mini_kb: Pa
         page.click("#release")
         page.wait_for_selector("#ticket", state="hidden", timeout=10_000)
         page.locator("#queue li", has_text="Chờ nhận").first.wait_for(timeout=15_000)  # open again
-        wait_for(lambda: any("Lan phải dừng hỗ trợ" in x["text"] for x in httpx.get(
-            f"{app.url}/api/chat/citizen-e2e-1/updates?wait=1", timeout=10).json()["replies"]), timeout=20)
+        wait_for(lambda: any("Lan phải dừng hỗ trợ" in x["text"] for x in updates(
+            app.url, session_for(app.url, "citizen-e2e-1"), wait=1).json()["replies"]), timeout=20)
         assert not [e for e in errors if "Content Security Policy" in e]
         page.close()

@@ -14,6 +14,7 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import ServerThread
+from tests.webchat import say, session_for
 
 PW = "mat-khau-rat-dai-2026"
 THUONG_LAM, HA_GIANG = "02269", "00691"
@@ -65,7 +66,7 @@ class Session:
 
 
 def ask(url: str, sid: str, text: str) -> dict[str, Any]:
-    r = httpx.post(f"{url}/api/chat", json={"session_id": sid, "text": text}, timeout=60)
+    r = say(url, session_for(url, sid), text=text)  # `sid` names a citizen; the server issues the session
     assert r.status_code == 200, r.text
     return dict(r.json())
 

@@ -28,6 +28,7 @@ from tests.integration.admin_helpers import (
     seed_dashboard,
     source_of,
 )
+from tests.webchat import say, session_for
 
 
 # ---- dashboards ------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def test_unanswered_inbox_groups_links_ignores_and_writes(tmp_path: Path, db_url
         # a covered answer marked "Chưa đúng" shows up too
         r = ask(srv.url, "citizen-un-0100", "quen mat khau vneid")
         down = next(b["action"] for b in r["replies"][0]["buttons"] if b["action"].startswith("fb:down"))
-        httpx.post(f"{srv.url}/api/chat", json={"session_id": "citizen-un-0100", "action": down})
+        say(srv.url, session_for(srv.url, "citizen-un-0100"), action=down)
 
         ed = Session(srv.url, "bientap")
         inbox = ed.get("/api/admin/unanswered").json()

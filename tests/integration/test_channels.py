@@ -28,6 +28,7 @@ from tests.fakes import (
     zalo_event,
     zalo_signature,
 )
+from tests.webchat import headers, new_session, ref, updates
 
 SECRET = "s3cret-Token_1"
 
@@ -172,10 +173,11 @@ def test_bad_requests_get_4xx_never_500(tmp_path: Path, mini_kb: Path, fake_tg: 
         assert httpx.post(f"{app.url}/webhooks/zalo", content=b"{oops").status_code == 403
         chat = f"{app.url}/api/chat"
         assert httpx.post(chat, content=b"{oops", headers={"Content-Type": "application/json"}).status_code == 422
-        assert httpx.post(chat, json={"session_id": "bad id!", "text": "hi"}).status_code == 422
-        assert httpx.post(chat, json={"session_id": "abcdefgh"}).status_code == 422
-        assert httpx.post(chat, json={"session_id": "abcdefgh", "text": "x" * 70_000}).status_code == 413
-        r = httpx.post(chat, json={"session_id": "abcdefgh", "text": "\x00\x01 ### %%%"})
+        assert httpx.post(chat, json={"session_id": "bad id!", "text": "hi"}).status_code == 401  # never issued
+        assert httpx.post(chat, json={"text": "hi", "message_id": "bad id!"}).status_code == 422
+        assert httpx.post(chat, json={}).status_code == 422
+        assert httpx.post(chat, json={"text": "x" * 70_000}).status_code == 413
+        r = httpx.post(chat, json={"text": "\x00\x01 ### %%%"})
         assert r.status_code == 200 and r.json()["replies"]
         assert inbox_count(db_url) == 1
 
@@ -183,23 +185,25 @@ def test_bad_requests_get_4xx_never_500(tmp_path: Path, mini_kb: Path, fake_tg: 
 def test_web_chat_api_answers_and_delivers_later_replies(tmp_path: Path, db_url: str, mini_kb: Path) -> None:
     with start_app(tmp_path, db_url, mini_kb) as app:
         chat = f"{app.url}/api/chat"
-        r = httpx.post(chat, json={"session_id": "sess-0001", "text": "quen mat khau vneid", "message_id": "m1"})
+        sid = new_session(app.url)
+        h = headers(sid)
+        r = httpx.post(chat, json={"text": "quen mat khau vneid", "message_id": "m1"}, headers=h)
         assert r.status_code == 200
         replies = r.json()["replies"]
         assert set(replies[0]) == {"text", "buttons", "sources"}
         assert replies[0]["sources"][0]["doc_id"].startswith("test-vneid-quen-mat-khau")
         assert replies[0]["buttons"][0] == {"title": "Hữu ích", "action": "fb:up:1"}
-        again = httpx.post(chat, json={"session_id": "sess-0001", "text": "quen mat khau vneid", "message_id": "m1"})
+        again = httpx.post(chat, json={"text": "quen mat khau vneid", "message_id": "m1"}, headers=h)
         assert again.json() == r.json()  # a retried request is not answered twice
-        r = httpx.post(chat, json={"session_id": "sess-0001", "action": "fb:down:1"})
+        r = httpx.post(chat, json={"action": "fb:down:1"}, headers=h)
         assert "tình nguyện viên" in r.json()["replies"][0]["text"]
-        r = httpx.post(chat, json={"session_id": "sess-0001", "text": "1"})  # typed number = first button
+        r = httpx.post(chat, json={"text": "1"}, headers=h)  # typed number = first button
         assert "tình nguyện viên" in r.json()["replies"][-1]["text"].lower()
 
         app_state = app.server.config.app.state  # type: ignore[attr-defined]
         from bot.core.messages import Reply
-        app_state.services.store.enqueue("web", "sess-0001", Reply("Chào bạn, tôi là tình nguyện viên Lan."))
-        up = httpx.get(f"{app.url}/api/chat/sess-0001/updates?wait=5", timeout=10)
+        app_state.services.store.enqueue("web", ref(sid), Reply("Chào bạn, tôi là tình nguyện viên Lan."))
+        up = updates(app.url, sid, wait=5)
         assert [x["text"] for x in up.json()["replies"]] == ["Chào bạn, tôi là tình nguyện viên Lan."]
-        assert httpx.get(f"{app.url}/api/chat/sess-0001/updates?wait=0").json() == {"replies": []}
+        assert updates(app.url, sid, wait=0).json() == {"replies": []}
         assert httpx.get(f"{app.url}/readyz").json()["status"] == "ready"

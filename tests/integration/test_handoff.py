@@ -22,6 +22,7 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeTelegram, FakeZalo, ServerThread, tg_callback_update, wait_for, zalo_event, zalo_signature
+from tests.webchat import post_chat, session_for, updates
 
 PW = "mat-khau-rat-dai-2026"
 THUONG_LAM, HA_GIANG = "02269", "00691"
@@ -46,7 +47,7 @@ def _updates(url: str, sid: str, want: int = 1) -> list[dict[str, Any]]:
     got: list[dict[str, Any]] = []
 
     def poll() -> bool:
-        got.extend(httpx.get(f"{url}/api/chat/{sid}/updates?wait=1", timeout=10).json()["replies"])
+        got.extend(updates(url, session_for(url, sid), wait=1).json()["replies"])
         return len(got) >= want
 
     wait_for(poll, timeout=20)
@@ -62,11 +63,11 @@ def test_web_chat_handoff_end_to_end(tmp_path: Path, db_url: str, mini_kb: Path)
     with server as app:
         chat = f"{app.url}/api/chat"
         sid = "citizen-0001"
-        httpx.post(chat, json={"session_id": sid, "text": "quen mat khau vneid"})
-        r = httpx.post(chat, json={"session_id": sid, "text": "toi muon gap nguoi that"})
+        post_chat(chat, sid, json={"text": "quen mat khau vneid"})
+        r = post_chat(chat, sid, json={"text": "toi muon gap nguoi that"})
         text = r.json()["replies"][-1]["text"]
         assert "xã/phường nào" in text  # the commune is unknown: the bot asks
-        r = httpx.post(chat, json={"session_id": sid, "text": "thuong lam"})  # no tone marks
+        r = post_chat(chat, sid, json={"text": "thuong lam"})  # no tone marks
         text = r.json()["replies"][-1]["text"]
         assert "phiếu số 1" in text and "Xã Thượng Lâm" in text and "Việc tiếp theo" in text
         assert {"title": "Huỷ yêu cầu", "action": "tk:cancel"} in r.json()["replies"][-1]["buttons"]
@@ -103,7 +104,7 @@ def test_web_chat_handoff_end_to_end(tmp_path: Path, db_url: str, mini_kb: Path)
         got = _updates(app.url, sid)
         assert got[0]["text"] == "👤 Lan: Chào bác, bác đang dùng điện thoại gì ạ?"
 
-        r = httpx.post(chat, json={"session_id": sid, "text": "dien thoai samsung, so cua toi 0912 345 678"})
+        r = post_chat(chat, sid, json={"text": "dien thoai samsung, so cua toi 0912 345 678"})
         assert r.json()["replies"] == []  # a person is answering: the bot keeps quiet
         msgs = lan.get("/api/tickets/1").json()["ticket"]["messages"]
         assert msgs[-1]["sender"] == "citizen" and "samsung" in msgs[-1]["text"]
@@ -116,9 +117,9 @@ def test_web_chat_handoff_end_to_end(tmp_path: Path, db_url: str, mini_kb: Path)
         got = _updates(app.url, sid)
         assert "chấm điểm" in got[0]["text"] and [b["action"] for b in got[0]["buttons"]] == [
             f"tk:rate:1:{n}" for n in range(1, 6)]
-        r = httpx.post(chat, json={"session_id": sid, "action": "tk:rate:1:5"})
+        r = post_chat(chat, sid, json={"action": "tk:rate:1:5"})
         assert "Cảm ơn" in r.json()["replies"][0]["text"]
-        r = httpx.post(chat, json={"session_id": sid, "text": "quen mat khau vneid"})  # the bot is back
+        r = post_chat(chat, sid, json={"text": "quen mat khau vneid"})  # the bot is back
         assert r.json()["replies"][0]["sources"]
 
         m = viewer.get("/api/tickets/metrics").json()["communes"]
@@ -144,8 +145,8 @@ def test_twenty_concurrent_claims_one_wins(tmp_path: Path, db_url: str, mini_kb:
     for i in range(20):
         acc.add_user(f"tnv{i:02d}", PW, role="volunteer", communes=[THUONG_LAM])
     with server as app:
-        httpx.post(f"{app.url}/api/chat", json={"session_id": "citizen-77", "text": "/start 02269"})
-        r = httpx.post(f"{app.url}/api/chat", json={"session_id": "citizen-77", "text": "cho toi gap tinh nguyen vien"})
+        post_chat(f"{app.url}/api/chat", "citizen-77", json={"text": "/start 02269"})
+        r = post_chat(f"{app.url}/api/chat", "citizen-77", json={"text": "cho toi gap tinh nguyen vien"})
         assert "phiếu số 1" in r.json()["replies"][-1]["text"]
         clients = [_login(app.url, f"tnv{i:02d}") for i in range(20)]
 
@@ -166,8 +167,8 @@ def test_volunteer_gives_a_ticket_back_to_the_pool(tmp_path: Path, db_url: str, 
     acc.add_user("minh", PW, role="volunteer", communes=[HA_GIANG], display_name="Minh")
     with server as app:
         sid = "citizen-rel1"
-        httpx.post(f"{app.url}/api/chat", json={"session_id": sid, "text": "/start 02269"})
-        r = httpx.post(f"{app.url}/api/chat", json={"session_id": sid, "text": "cho toi gap tinh nguyen vien"})
+        post_chat(f"{app.url}/api/chat", sid, json={"text": "/start 02269"})
+        r = post_chat(f"{app.url}/api/chat", sid, json={"text": "cho toi gap tinh nguyen vien"})
         assert "phiếu số 1" in r.json()["replies"][-1]["text"]
         lan, lh = _login(app.url, "lan")
         minh, mh = _login(app.url, "minh")
@@ -181,7 +182,7 @@ def test_volunteer_gives_a_ticket_back_to_the_pool(tmp_path: Path, db_url: str, 
         assert r.status_code == 200 and r.json()["ticket"]["status"] == "open"
         got = _updates(app.url, sid)
         assert "Lan phải dừng hỗ trợ" in got[0]["text"] and "tk:cancel" in [b["action"] for b in got[0]["buttons"]]
-        httpx.post(f"{app.url}/api/chat", json={"session_id": sid, "text": "toi van dang cho"})  # kept on the ticket
+        post_chat(f"{app.url}/api/chat", sid, json={"text": "toi van dang cho"})  # kept on the ticket
 
         assert [t["id"] for t in minh.get("/api/tickets", params={"status": "open"}).json()["tickets"]] == [1]
         assert minh.post("/api/tickets/1/claim", headers={"X-CSRF-Token": mh}).status_code == 200
@@ -251,7 +252,7 @@ def test_unclaimed_ticket_reaches_province_pool_and_silence_closes(tmp_path: Pat
 def test_urgent_message_gets_safety_steps_first(tmp_path: Path, db_url: str, mini_kb: Path) -> None:
     s, server = _app(tmp_path, db_url, mini_kb)
     with server as app:
-        r = httpx.post(f"{app.url}/api/chat", json={"session_id": "citizen-9", "text": "toi vua bi lua mat het tien roi"})
+        r = post_chat(f"{app.url}/api/chat", "citizen-9", json={"text": "toi vua bi lua mat het tien roi"})
         replies = r.json()["replies"]
         assert "NGAY" in replies[0]["text"] and "khóa tài khoản" in replies[0]["text"]
         assert any("KHẨN" in x["text"] and "phiếu số 1" in x["text"] for x in replies)
@@ -328,7 +329,8 @@ def test_citizen_on_zalo_volunteer_on_telegram(tmp_path: Path, db_url: str, mini
         wait_for(lambda: any("Phiếu #1 — công dân:\nda mo roi" in m["text"] for m in tg.sent_to(vol_chat)))
         tg_post(tg_text(4, "/xong đã hướng dẫn xong", reply_to="Phiếu #1 — công dân: …"))
         wait_for(lambda: any("chấm điểm" in x for x in zalo_texts()))
-        assert any(re.search(r"Đã đóng phiếu #1", m["text"]) for m in tg.sent_to(vol_chat))
+        # sent after the citizen's rating prompt (queued first): wait for it rather than race it
+        wait_for(lambda: any(re.search(r"Đã đóng phiếu #1", m["text"]) for m in tg.sent_to(vol_chat)))
         zalo_post("z4", "quen mat khau vneid")  # the bot answers again
         wait_for(lambda: any("Quên mật khẩu" in x for x in zalo_texts()[-3:]))
 
@@ -354,12 +356,12 @@ def test_approved_faq_becomes_knowledge_and_is_answered(tmp_path: Path, mini_kb:
         ed, csrf = _login(app.url, "bientap")
         groups = ed.get("/api/faq-proposals").json()["groups"]
         assert len(groups) == 1 and groups[0]["count"] == 2  # near-duplicates grouped
-        before = httpx.post(f"{app.url}/api/chat", json={"session_id": "citizen-55", "text": "chu ky so hop tac xa"})
+        before = post_chat(f"{app.url}/api/chat", "citizen-55", json={"text": "chu ky so hop tac xa"})
         assert "faq-tnv-1" not in before.text
         r = ed.post("/api/faq-proposals/1/approve", json={}, headers={"X-CSRF-Token": csrf})
         assert r.status_code == 200 and r.json()["proposal"]["doc_id"] == "faq-tnv-1"
         assert (managed / "faq" / "faq-tnv-1.md").exists()
-        after = httpx.post(f"{app.url}/api/chat", json={"session_id": "citizen-56", "text": "chu ky so hop tac xa"})
+        after = post_chat(f"{app.url}/api/chat", "citizen-56", json={"text": "chu ky so hop tac xa"})
         assert after.json()["replies"][0]["sources"][0]["doc_id"] == "faq-tnv-1"  # no restart needed
         assert ed.post("/api/faq-proposals/1/approve", json={}, headers={"X-CSRF-Token": csrf}).status_code == 409
         r = ed.post("/api/faq-proposals/2/reject", json={"reason": "trùng câu hỏi 1"}, headers={"X-CSRF-Token": csrf})

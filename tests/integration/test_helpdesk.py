@@ -20,14 +20,19 @@ from bot.bootstrap import build_accounts, build_sessions
 from bot.storage.tables import TicketRow
 from tests.fakes import FakeTelegram, ServerThread, tg_photo_update, tg_text_update, wait_for
 from tests.integration.test_handoff import PW, THUONG_LAM, _app, _login, _updates
+from tests.webchat import say, session_for, updates
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _chat(url: str, sid: str, **body: Any) -> list[dict[str, Any]]:
-    r = httpx.post(f"{url}/api/chat", json={"session_id": sid, **body}, timeout=30)
+def _chat(url: str, name: str, **body: Any) -> list[dict[str, Any]]:
+    r = say(url, session_for(url, name), **body)
     assert r.status_code == 200, r.text
     return r.json()["replies"]  # type: ignore[no-any-return]
+
+
+def _later(url: str, name: str) -> list[dict[str, Any]]:
+    return updates(url, session_for(url, name), wait=1).json()["replies"]  # type: ignore[no-any-return]
 
 
 def _seed_waits(s: Any, minutes: list[float]) -> None:
@@ -68,7 +73,7 @@ def test_queue_place_and_estimate_are_shown_asked_and_updated(tmp_path: Path, db
         assert any("Cập nhật: bạn đang ở vị trí số 1" in x["text"] for x in moved)
         moved = _updates(app.url, "citizen-q-4")
         assert any("vị trí số 3" in x["text"] for x in moved)
-        later = httpx.get(f"{app.url}/api/chat/citizen-q-5/updates?wait=1", timeout=10).json()["replies"]
+        later = _later(app.url, "citizen-q-5")
         assert not any("Cập nhật" in x["text"] for x in later)  # 5 -> 4 is not worth a message
         claimed = _chat(app.url, "citizen-q-1", text="con bao lau")
         assert claimed == []  # the volunteer is there: the bot keeps quiet, the volunteer reads it
@@ -249,7 +254,7 @@ def test_satisfaction_is_asked_once_and_reported(tmp_path: Path, db_url: str, mi
         assert "Cảm ơn bạn đã góp ý" in _chat(app.url, "citizen-c1", text="Chờ lâu quá, số tôi 0912345678")[0]["text"]
         again = _chat(app.url, "citizen-c1", action="tk:rate:1:5")[0]
         assert "đã chấm điểm rồi" in again["text"]  # once only
-        later = httpx.get(f"{app.url}/api/chat/citizen-c1/updates?wait=1", timeout=10).json()["replies"]
+        later = _later(app.url, "citizen-c1")
         assert not [x for x in later if any(b["action"].startswith("tk:rate:") for b in x["buttons"])]
 
         admin, acsrf = _login(app.url, "boss")

@@ -33,6 +33,7 @@ from bot.storage.tables import DenominatorRow, LearnerRow, OutboxRow, StatementR
 from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeTelegram, ServerThread, tg_callback_update, tg_text_update, wait_for
+from tests.webchat import headers, session_for
 
 COURSE = Course(Curriculum(ROOT / "knowledge" / "lessons").modules())
 M1 = COURSE.modules[0]
@@ -45,10 +46,10 @@ NO_LIMITS = {"BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE": "0", "BINHDAN_SERVER_
 # ---- helpers ---------------------------------------------------------------------------------------------
 class WebChat:
     def __init__(self, url: str, sid: str) -> None:
-        self.url, self.sid = f"{url}/api/chat", sid
+        self.url, self.sid = f"{url}/api/chat", session_for(url, sid)
 
     def _post(self, **body: str) -> list[dict[str, Any]]:
-        r = httpx.post(self.url, json={"session_id": self.sid, **body}, timeout=30)
+        r = httpx.post(self.url, json=body, headers=headers(self.sid), timeout=30)
         assert r.status_code == 200, r.text
         replies: list[dict[str, Any]] = r.json()["replies"]
         return replies

@@ -30,6 +30,7 @@ from bot.storage.tables import QuestionRow
 from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeOpenAI, ServerThread
+from tests.webchat import headers, new_session, post_chat
 
 API_KEY = "sk-test-9f8e7d6c5b4a"
 QUESTION = "Quên mật khẩu VNeID phải làm sao?"
@@ -321,8 +322,9 @@ def web(env: dict[str, str], tmp_path: Path) -> Iterator[str]:
 
 def test_the_web_chat_streams_the_answer_and_stores_the_same_replies(web: str, fake_llm: FakeOpenAI) -> None:
     assert httpx.get(f"{web}/api/chat/features").json() == {"stream": True}
-    body = {"session_id": "webstream01", "text": QUESTION, "message_id": "m1"}
-    with httpx.stream("POST", f"{web}/api/chat/stream", json=body, timeout=30) as r:
+    body = {"text": QUESTION, "message_id": "m1"}
+    h = headers(new_session(web))
+    with httpx.stream("POST", f"{web}/api/chat/stream", json=body, headers=h, timeout=30) as r:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
         events = sse(r)
     kinds = [k for k, _ in events]
@@ -332,24 +334,25 @@ def test_the_web_chat_streams_the_answer_and_stores_the_same_replies(web: str, f
     final = events[-1][1]
     assert final["replies"][0]["text"] == GOOD and final["replies"][0]["sources"][0]["doc_id"] == "test-vneid-quen-mat-khau"
     assert fake_llm.answer_requests()[-1]["stream"] is True
-    again = httpx.post(f"{web}/api/chat", json=body, timeout=30)  # the same message: what was stored
+    again = httpx.post(f"{web}/api/chat", json=body, headers=h, timeout=30)  # the same message: what was stored
     assert again.status_code == 200 and again.json() == final
 
 
 def test_a_streamed_answer_that_fails_a_check_ends_with_the_extractive_reply(web: str, fake_llm: FakeOpenAI) -> None:
     fake_llm.reply = "1. Mở ứng dụng VNeID, bấm Quên mật khẩu [1].\n2. Gọi 0912 345 678 để được giúp [1].\n3. Xong [1]."
-    body = {"session_id": "webstream02", "text": QUESTION, "message_id": "m2"}
-    with httpx.stream("POST", f"{web}/api/chat/stream", json=body, timeout=30) as r:
+    body = {"text": QUESTION, "message_id": "m2"}
+    h = headers(new_session(web))
+    with httpx.stream("POST", f"{web}/api/chat/stream", json=body, headers=h, timeout=30) as r:
         events = sse(r)
     draft = "".join(d["text"] for k, d in events if k == "delta")
     assert draft == "1. Mở ứng dụng VNeID, bấm Quên mật khẩu [1].\n"  # the invented number was never shown
     final = events[-1][1]["replies"][0]["text"]
     assert "0912" not in final and final.startswith("Bạn tự lấy lại mật khẩu VNeID")
-    assert httpx.post(f"{web}/api/chat", json=body, timeout=30).json() == events[-1][1]
+    assert httpx.post(f"{web}/api/chat", json=body, headers=h, timeout=30).json() == events[-1][1]
 
 
 def test_the_plain_web_chat_path_gets_the_generated_answer_too(web: str, fake_llm: FakeOpenAI) -> None:
-    r = httpx.post(f"{web}/api/chat", json={"session_id": "webplain01", "text": QUESTION}, timeout=30)
+    r = post_chat(f"{web}/api/chat", "webplain01", json={"text": QUESTION}, timeout=30)
     assert r.status_code == 200 and r.json()["replies"][0]["text"] == GOOD
     assert not fake_llm.answer_requests()[-1].get("stream")
 
@@ -360,9 +363,10 @@ def test_extractive_mode_advertises_no_streaming_and_the_stream_still_answers(en
     with ServerThread(create_app(s)) as srv:
         assert httpx.get(f"{srv.url}/api/chat/features").json() == {"stream": False}
         with httpx.stream("POST", f"{srv.url}/api/chat/stream", timeout=30,
-                          json={"session_id": "webstream03", "text": QUESTION}) as r:
+                          json={"text": QUESTION}) as r:  # no session: the stream starts one
             events = sse(r)
     assert [k for k, _ in events] == ["replies"] and "1. Mở ứng dụng VNeID" in events[0][1]["replies"][0]["text"]
+    assert len(events[0][1]["session_id"]) >= 32
 
 
 # ---- the page, in a real browser ---------------------------------------------------------------------

@@ -29,6 +29,7 @@ from bot.storage.tables import OutboxRow
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import FakeZalo, ServerThread, wait_for
+from tests.webchat import headers, new_session, post_chat
 
 NEW_GUIDE = """---
 id: test-the-thu-vien-so
@@ -203,7 +204,7 @@ def test_serving_app_notices_a_new_build_within_seconds(tmp_path: Path, db_url: 
         t0 = time.monotonic()
         wait_for(lambda: httpx.get(f"{app.url}/readyz").json()["index"] == new, timeout=10, interval=0.1)
         assert time.monotonic() - t0 < 5
-        r = httpx.post(f"{app.url}/api/chat", json={"session_id": "reload-1", "text": "đăng ký thẻ thư viện số"})
+        r = post_chat(f"{app.url}/api/chat", "reload-1", json={"text": "đăng ký thẻ thư viện số"})
         texts = " ".join(x["text"] for x in r.json()["replies"])
         assert "thư viện" in texts.lower()
         sources = [src["doc_id"] for x in r.json()["replies"] for src in x["sources"]]
@@ -222,13 +223,13 @@ def test_metrics_endpoint_counts_requests_answers_and_queues(tmp_path: Path, db_
 
         before = scrape()
         for i in range(3):
-            r = httpx.post(f"{app.url}/api/chat", json={"session_id": "metrics-1", "text": f"quen mat khau vneid {i}"})
+            r = post_chat(f"{app.url}/api/chat", "metrics-1", json={"text": f"quen mat khau vneid {i}"})
             assert r.status_code == 200
-        assert httpx.get(f"{app.url}/api/chat/bad%20id/updates").status_code == 422
+        assert httpx.get(f"{app.url}/api/chat/updates", headers={"X-Chat-Session": "bad id"}).status_code == 401
         text = scrape()
         chat = 'binhdan_http_requests_total{method="POST",route="/api/chat",status="200"}'
         assert value(text, chat) - value(before, chat) == 3
-        bad = 'binhdan_http_requests_total{method="GET",route="/api/chat/{session_id}/updates",status="422"}'
+        bad = 'binhdan_http_requests_total{method="GET",route="/api/chat/updates",status="401"}'
         assert value(text, bad) >= 1  # the route template, never the raw path
         assert value(text, "binhdan_answer_seconds_count") - value(before, "binhdan_answer_seconds_count") >= 3
         assert value(text, "binhdan_answer_confidence_count") >= 3
@@ -277,11 +278,13 @@ def test_web_chat_answers_every_message_in_its_response_under_load(tmp_path: Pat
         async def user(client: httpx.AsyncClient, u: int) -> list[int]:
             counts = []
             for n in range(15):
-                r = await client.post(f"{app.url}/api/chat", json={
-                    "session_id": f"load{u:04d}", "text": questions[(u + n) % 4], "message_id": f"m{u}x{n}"})
+                r = await client.post(f"{app.url}/api/chat", headers=headers(sids[u]), json={
+                    "text": questions[(u + n) % 4], "message_id": f"m{u}x{n}"})
                 assert r.status_code == 200
                 counts.append(len(r.json()["replies"]))
             return counts
+
+        sids = [new_session(app.url) for _ in range(8)]
 
         async def main() -> list[list[int]]:
             async with httpx.AsyncClient(timeout=30) as client:

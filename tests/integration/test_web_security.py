@@ -36,7 +36,7 @@ def app(tmp_path: Path, mini_kb: Path) -> Iterator[TestClient]:
 
 
 def test_every_response_carries_the_security_headers(app: TestClient) -> None:
-    for path in ("/", "/static/chat.js", "/static/chat.css", "/healthz", "/nope", "/api/chat/abcdefgh/updates?wait=0"):
+    for path in ("/", "/static/chat.js", "/static/chat.css", "/healthz", "/nope", "/api/chat/updates?wait=0"):
         r = app.get(path)
         csp = r.headers["content-security-policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
@@ -60,15 +60,17 @@ def test_the_chat_page_has_no_inline_script_or_style() -> None:
 def test_web_chat_limits_per_session_and_per_ip(tmp_path: Path, mini_kb: Path) -> None:
     with client(tmp_path, f"sqlite:///{tmp_path / 'l.db'}", mini_kb, BINHDAN_SERVER__RUN_WORKERS="false",
                 BINHDAN_SERVER__RATE_LIMIT_USER_PER_MINUTE="3", BINHDAN_SERVER__RATE_LIMIT_IP_PER_MINUTE="6") as c:
-        codes = [c.post("/api/chat", json={"session_id": "sess-aaaa", "text": f"cau {i}"}).status_code for i in range(4)]
-        assert codes == [200, 200, 200, 429]
-        r = c.post("/api/chat", json={"session_id": "sess-aaaa", "text": "lai"})
+        a, b = (c.post("/api/chat/session").json()["session_id"] for _ in range(2))  # 2 requests from the IP
+        c.cookies.clear()
+        codes = [c.post("/api/chat", json={"text": f"cau {i}"}, headers={"X-Chat-Session": a}).status_code
+                 for i in range(3)]
+        assert codes == [200, 200, 200]
+        r = c.post("/api/chat", json={"text": "lai"}, headers={"X-Chat-Session": a})  # 4th of the session: over 3
         assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 60
         body = r.json()
         assert body["error"] == "too many requests" and "nhanh quá" in body["message"] and body["retry_after_s"] >= 1
-        assert c.post("/api/chat", json={"session_id": "sess-bbbb", "text": "x"}).status_code == 200  # 6th from the IP
-        assert c.post("/api/chat", json={"session_id": "sess-cccc", "text": "y"}).status_code == 429  # the IP: 6/min
-        assert c.get("/api/chat/sess-bbbb/updates?wait=0").status_code == 429
+        assert c.post("/api/chat", json={"text": "y"}, headers={"X-Chat-Session": b}).status_code == 429  # IP: 6/min
+        assert c.get("/api/chat/updates?wait=0", headers={"X-Chat-Session": b}).status_code == 429
 
 
 def test_webhook_over_the_limit_is_acknowledged_with_one_polite_reply(tmp_path: Path, mini_kb: Path) -> None:
@@ -132,7 +134,7 @@ def test_fuzz_the_http_api_from_its_openapi_schema(tmp_path: Path, mini_kb: Path
         schema = schemathesis.openapi.from_asgi("/openapi.json", c.app)
         ops = [op.ok() for op in schema.get_all_operations()]
         paths = {op.path for op in ops}
-        assert {"/api/chat", "/api/chat/{session_id}/updates", "/api/chat/{session_id}/export"} <= paths
+        assert {"/api/chat", "/api/chat/updates", "/api/chat/export", "/api/chat/session"} <= paths
         failures: list[str] = []
         for op in ops:
             if op.path.startswith("/webhooks") or op.path.endswith("/stream"):

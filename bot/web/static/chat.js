@@ -5,13 +5,12 @@
   var form = document.getElementById("form");
   var input = document.getElementById("text");
   var big = document.getElementById("bigtext");
-  var KEY = "binhdan.session";
-  var sessionId = null;
-  try { sessionId = localStorage.getItem(KEY); } catch (e) { /* private mode */ }
-  if (!sessionId || !/^[A-Za-z0-9_-]{8,64}$/.test(sessionId)) {
-    sessionId = "w" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
-    try { localStorage.setItem(KEY, sessionId); } catch (e) { /* ignore */ }
-  }
+  /* The session is issued by the server and kept in an HttpOnly cookie (path /api/chat) that this script
+     never sees: the first message starts it, a reload keeps it. An expired one gets 401 and a cleared
+     cookie; the message is then sent once more and starts a new session. */
+  try { localStorage.removeItem("binhdan.session"); } catch (e) { /* old pages kept an id here */ }
+  var OPTS = { credentials: "same-origin" };
+  var polling = false;
   try { if (localStorage.getItem("binhdan.big") === "1") { setBig(true); } } catch (e) { /* ignore */ }
 
   function setBig(on) {
@@ -56,6 +55,11 @@
       link.appendChild(img);
       div.appendChild(link);
     }
+    if (reply.audio && /^\/voice\/clips\/[A-Za-z0-9_-]+\.ogg$/.test(reply.audio)) {  /* an answer read aloud */
+      var player = document.createElement("audio");
+      player.controls = true; player.preload = "auto"; player.src = reply.audio; player.className = "voice";
+      div.appendChild(player);
+    }
     if (reply.buttons && reply.buttons.length) {
       var row = document.createElement("div");
       row.className = "buttons";
@@ -73,7 +77,6 @@
   }
 
   function send(payload) {
-    payload.session_id = sessionId;
     payload.message_id = "m" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
     var wait = add("bot wait", "…");
     if (canStream && payload.text) { stream(payload, wait); } else { post(payload, wait); }
@@ -87,10 +90,11 @@
     if (payload && payload.text && !input.value) { input.value = payload.text; }
   }
 
-  function post(payload, wait) {
+  function post(payload, wait, retried) {
     fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
-                         body: JSON.stringify(payload) })
+                         credentials: OPTS.credentials, body: JSON.stringify(payload) })
       .then(function (r) {
+        if (r.status === 401 && !retried) { post(payload, wait, true); return null; }
         if (r.ok) { return r.json(); }
         return r.json().catch(function () { return {}; }).then(function (body) {
           var err = new Error("HTTP " + r.status);
@@ -98,7 +102,10 @@
           throw err;
         });
       })
-      .then(function (data) { log.removeChild(wait); data.replies.forEach(render); })
+      .then(function (data) {
+        if (!data) { return; }
+        log.removeChild(wait); data.replies.forEach(render); startPolling();
+      })
       .catch(function (err) { failed(wait, payload, (err && err.said) || ""); });
   }
 
@@ -108,7 +115,7 @@
      which hands back what was answered. */
   var canStream = false;
   if (window.ReadableStream && window.TextDecoder) {
-    fetch("/api/chat/features").then(function (r) { return r.ok ? r.json() : {}; })
+    fetch("/api/chat/features", OPTS).then(function (r) { return r.ok ? r.json() : {}; })
       .then(function (f) { canStream = !!(f && f.stream); }).catch(function () { /* no streaming */ });
   }
 
@@ -128,13 +135,14 @@
         finished = true;
         log.removeChild(wait);
         JSON.parse(data).replies.forEach(render);
+        startPolling();
       } else if (kind === "error") {
         finished = true;
         failed(wait, payload);
       }
     }
     fetch("/api/chat/stream", { method: "POST", headers: { "Content-Type": "application/json" },
-                                body: JSON.stringify(payload) })
+                                credentials: OPTS.credentials, body: JSON.stringify(payload) })
       .then(function (r) {
         if (!r.ok || !r.body) { throw new Error(r.status); }
         var reader = r.body.getReader(), decoder = new TextDecoder(), buf = "";
@@ -162,13 +170,61 @@
     send({ text: text });
   });
 
+  /* Replies that arrive later (a volunteer's) for this session: GET /api/chat/updates, session from the
+     cookie (never in the URL). Starts once the first answer has set the cookie. */
+  function startPolling() { if (!polling) { polling = true; poll(); } }
   function poll() {
-    fetch("/api/chat/" + sessionId + "/updates?wait=25")
-      .then(function (r) { return r.ok ? r.json() : { replies: [] }; })
-      .then(function (data) { data.replies.forEach(render); setTimeout(poll, 300); })
+    fetch("/api/chat/updates?wait=25", OPTS)
+      .then(function (r) {
+        if (r.status === 401) { polling = false; return { replies: [] }; }  /* restarted by the next answer */
+        return r.ok ? r.json() : { replies: [] };
+      })
+      .then(function (data) { data.replies.forEach(render); if (polling) { setTimeout(poll, 300); } })
       .catch(function () { setTimeout(poll, 5000); });
   }
 
+  /* Voice (issue 23): hold-to-talk is hard on old phones, so one press starts and a second press sends.
+     Shown only when the server can listen (GET /api/chat/features) and the browser can record. */
+  var mic = document.getElementById("mic");
+  var recorder = null;
+  var chunks = [];
+  var stopTimer = null;
+  function sendRecording(blob) {
+    add("me", "🎤 …");
+    fetch("/api/chat/voice", { method: "POST", credentials: "same-origin",
+                               headers: { "Content-Type": (blob.type || "audio/webm").split(";")[0] }, body: blob })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (b) { return [r, b]; }); })
+      .then(function (rb) {
+        if (!rb[0].ok) { add("bot", rb[1].message || "Không gửi được tin nhắn giọng nói."); return; }
+        (rb[1].replies || []).forEach(render);
+        startPolling();
+      })
+      .catch(function () { add("bot", "Không gửi được tin nhắn giọng nói. Bạn gõ chữ nhé."); });
+  }
+  function stopRecording() {
+    if (stopTimer) { clearTimeout(stopTimer); stopTimer = null; }
+    if (recorder && recorder.state === "recording") { recorder.stop(); }
+  }
+  if (mic && window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    fetch("/api/chat/features", OPTS).then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (f) { if (f && f.voice_in) { mic.hidden = false; } }).catch(function () { /* no voice */ });
+    mic.addEventListener("click", function () {
+      if (recorder && recorder.state === "recording") { stopRecording(); return; }
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        chunks = [];
+        recorder = new MediaRecorder(stream);
+        recorder.ondataavailable = function (e) { if (e.data && e.data.size) { chunks.push(e.data); } };
+        recorder.onstop = function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          mic.setAttribute("aria-pressed", "false"); mic.textContent = "🎤";
+          sendRecording(new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
+        };
+        recorder.start();
+        mic.setAttribute("aria-pressed", "true"); mic.textContent = "■";
+        stopTimer = setTimeout(stopRecording, 55000);  /* the server takes 60 s at most */
+      }).catch(function () { add("bot", "Không dùng được micro. Bạn gõ chữ nhé."); });
+    });
+  }
+
   send({ action: "start" });
-  poll();
 })();

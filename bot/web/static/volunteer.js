@@ -102,6 +102,7 @@
         var mine = t.status === "claimed" && me && t.claimed_by === me.id;
         $("claim").hidden = t.status !== "open";
         ["reply-form", "close-box", "release", "quick-box", "guide-box", "file-box"].forEach(function (k) { $(k).hidden = !mine; });
+        $("scam-box").hidden = !(s.context && s.context.indexOf("scam check") === 0);  // a ticket from a checked message
         if (!quiet) { $("t-error").textContent = ""; }
       }).catch(fail);
   }
@@ -164,6 +165,13 @@
     api("POST", "/api/auth/login", { username: $("username").value, password: $("password").value }).then(function (d) {
       csrf = d.csrf_token; me = d.user; $("password").value = ""; start();
     }).catch(function (e) { $("login-error").textContent = e.status === 401 ? "Sai tên đăng nhập hoặc mật khẩu." : e.message; });
+  });
+
+  $("scam-confirm").addEventListener("click", function () {
+    if (!current || !confirm("Xác nhận tin nhắn của phiếu này là lừa đảo? Các tên miền lạ trong đó sẽ được đưa vào danh sách bị báo cáo.")) { return; }
+    api("POST", "/api/tickets/" + current + "/scam-confirm").then(function (d) {
+      $("scam-status").textContent = d.added.length ? "Đã báo cáo: " + d.added.join(", ") + "." : "Các tên miền này đã có trong danh sách.";
+    }).catch(function (e) { $("scam-status").textContent = e.message; });
   });
 
   $("logout").addEventListener("click", function () { api("POST", "/api/auth/logout").finally(function () { show(false); }); });

@@ -13,6 +13,7 @@
     ["/admin/kb/playground", "Thử câu hỏi", ["admin", "editor"]],
     ["/admin/unanswered", "Câu hỏi chưa trả lời được", ["admin", "editor"]],
     ["/admin/faq", "Đề xuất hỏi đáp", ["admin", "editor"]],
+    ["/admin/scam", "Lừa đảo bị báo cáo", ["admin", "editor"]],
     ["/admin/users", "Người dùng", ["admin"]],
     ["/admin/settings", "Cài đặt trợ lý", ["admin"]],
     ["/admin/audit", "Nhật ký", ["admin"]],

@@ -2,9 +2,24 @@
 (function () {
   "use strict";
   var HOME = { admin: "/admin", viewer: "/admin", editor: "/admin/kb", volunteer: "/volunteer" };
+  /* Only a plain path on this site (the rule of bot/core/redirects.py): one leading "/", no "//", no
+     backslash, only printable ASCII (browsers drop tabs and newlines, so "/\t/evil" would become "//evil"),
+     checked on the value and on every percent-decoding of it until it stops changing. */
+  function plainPath(v) {
+    return v.charAt(0) === "/" && v.charAt(1) !== "/" && v.indexOf("\\") < 0 && /^[\x21-\x7e]*$/.test(v);
+  }
   function safeNext() {
     var n = new URLSearchParams(location.search).get("next") || "";
-    return /^\/(?![\/\\])/.test(n) && n.indexOf("\\") < 0 ? n : "";
+    if (!n || n.length > 2000) { return ""; }
+    var cur = n;
+    for (var i = 0; i < 10; i++) {
+      if (!plainPath(cur)) { return ""; }
+      var dec;
+      try { dec = decodeURIComponent(cur); } catch (e) { return ""; }  /* not valid percent-encoding */
+      if (dec === cur) { return n; }
+      cur = dec;
+    }
+    return "";
   }
   document.getElementById("login-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
