@@ -512,15 +512,12 @@ class Services:
     kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
     scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
-<<<<<<< HEAD
     helpdesk: Any = None  # bot.bootstrap_helpdesk.Helpdesk: queue, hours, CSAT, snippets, files (issue 22)
-=======
     scam_reports: Any = None  # bot.storage.scamreports.SqlScamReports (reported domains / numbers)
     scam_reported: Any = None  # ReportedLists: reloads the checker's reported items when the table changes
     scam_check_log: Any = None  # bot.storage.scamreports.SqlScamCheckLog (anonymous statistics), or None
     ocr: Any = None  # bot.infra.ocr.TesseractOcr (screenshots), or None when scamcheck.ocr is off
     voice: Any = None  # issue 23: VoiceRuntime (bot/voice/service.py) when voice.enabled and installed
->>>>>>> main
 
     def reload_index(self, *, force: bool = False) -> bool:
         """Switch this process to the live index build if it changed (blocking: seconds for a large

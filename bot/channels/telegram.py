@@ -122,11 +122,8 @@ class TelegramSender:
 
     def __init__(self, token: str, *, api_base_url: str = "https://api.telegram.org",
                  images: Callable[[str], bytes | None] | None = None,
-<<<<<<< HEAD
-                 files: Callable[[str], tuple[bytes, str] | None] | None = None) -> None:
-=======
+                 files: Callable[[str], tuple[bytes, str] | None] | None = None,
                  voices: Callable[[str], bytes | None] | None = None) -> None:
->>>>>>> main
         from telegram import Bot
         from telegram.request import HTTPXRequest
 
@@ -134,11 +131,8 @@ class TelegramSender:
         self.bot = Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
                        request=HTTPXRequest(connection_pool_size=8, read_timeout=30, connect_timeout=10))
         self.images = images  # a reply's `image` link -> PNG bytes (certificates), sent with sendPhoto
-<<<<<<< HEAD
         self.files = files  # "file:<id>" -> (bytes, mime): a volunteer's picture or PDF (issue 22)
-=======
         self.voices = voices  # a reply's `audio` path -> OGG/Opus bytes (answers read aloud), sent with sendVoice
->>>>>>> main
 
     async def start(self) -> None:
         await self.bot.initialize()
@@ -165,16 +159,13 @@ class TelegramSender:
                 with contextlib.suppress(BadRequest):  # too old to answer: harmless
                     await self.bot.answer_callback_query(cq)
             chat_id = int(user_ref) if user_ref.lstrip("-").isdigit() else user_ref
-<<<<<<< HEAD
             if reply.image.startswith("file:") and self.files is not None:
                 return await self._send_file(chat_id, reply)
-=======
             voice = await asyncio.to_thread(self.voices, reply.audio) if reply.audio and self.voices else None
             if voice is not None:  # an answer read aloud: a voice note, its buttons under it
                 sent = await self.bot.send_voice(chat_id=chat_id, voice=voice, filename="tra-loi.ogg",
                                                  reply_markup=self._keyboard(reply))
                 return str(sent.message_id)
->>>>>>> main
             photo = await asyncio.to_thread(self.images, reply.image) if reply.image and self.images else None
             if photo is not None:  # a certificate: the picture, with the text as its caption when it fits
                 fits = len(reply.text) <= MAX_CAPTION

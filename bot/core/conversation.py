@@ -57,15 +57,11 @@ class ConversationService:
     def __init__(self, answers: AnswerService, *, handoff: HandoffDesk | None = None,
                  learning: LearningService | None = None, menu_guides: int = 5,
                  communes: CommuneDirectory | None = None, rights: RightsService | None = None,
-<<<<<<< HEAD
-                 scam: ScamChat | None = None, helpdesk: HelpdeskChat | None = None) -> None:
+                 scam: ScamChat | None = None, voice: VoiceChat | None = None,
+                 helpdesk: HelpdeskChat | None = None) -> None:
         self.answers = answers
         self.helpdesk = helpdesk  # queue place, hours, satisfaction, pictures (issue 22)
-=======
-                 scam: ScamChat | None = None, voice: VoiceChat | None = None) -> None:
-        self.answers = answers
         self.voice = voice  # voice notes in, answers read aloud (issue 23); None: voice notes are "unsupported"
->>>>>>> main
         self.scam = scam  # the scam checker in the chat (issue 20)
         self.rights = rights  # /dulieu and /xoa (issue 8)
         self.handoff = handoff
@@ -88,15 +84,11 @@ class ConversationService:
             replies = self._commune_answer(msg, text, st)
         elif kind == "follow":
             replies = self._welcome(st, with_menu=True)
-<<<<<<< HEAD
-        elif kind in ("unsupported", "image"):
-=======
         elif kind == "image" and self.scam is not None and (checked := self.scam.image(msg, st, self._scam_urgent)):
             replies = checked  # a screenshot of a message to check (issue 20)
         elif kind == "voice" and self.voice is not None:
             replies = self.voice.received(msg, st, Button(t(st.lang, "btn_volunteer"), "volunteer"))
         elif kind in ("unsupported", "image", "voice"):
->>>>>>> main
             replies = [Reply(t(st.lang, "unsupported"), self._menu_buttons(st), kind="info")]
         elif kind == "command":
             replies = self._command(msg, parse_command(text) or Command("help"), st)
@@ -274,14 +266,10 @@ class ConversationService:
             return None
         ticket_id, status = active
         st.state = "with_volunteer" if status == "claimed" else "waiting_volunteer"
-<<<<<<< HEAD
         if kind == "image" and self.helpdesk is not None:  # a screenshot for the volunteer (issue 22)
             return self.helpdesk.picture(msg, ticket_id, claimed=status == "claimed", lang=st.lang)
-        if kind != "text" or not text:
-=======
         heard = kind == "voice" and msg.meta.get("heard") in ("ok", "low")  # a transcript goes to the ticket too
         if (kind != "text" and not heard) or not text:
->>>>>>> main
             return None
         relayed = t("vi", "vc_context", text=text) if heard else text
         self.handoff.from_citizen(ticket_id, redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")

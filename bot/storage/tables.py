@@ -480,9 +480,6 @@ class KbJobRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 # -- end of issue 7 --
 
-<<<<<<< HEAD
-from bot.storage import tables_helpdesk as _tables_helpdesk  # noqa: F401  issue 22 (migration 0010h)
-=======
 
 class WebChatSessionRow(Base):
     """A web-chat session the server issued (migration 0008): only the SHA-256 of the token is stored;
@@ -529,4 +526,6 @@ class ScamCheckRow(Base):
     channel: Mapped[str] = mapped_column(String(20))
     verdict: Mapped[str] = mapped_column(String(12))
     host: Mapped[str] = mapped_column(String(253), default="")
->>>>>>> main
+
+
+from bot.storage import tables_helpdesk as _tables_helpdesk  # noqa: F401  issue 22 (migration 0010h)

@@ -15,9 +15,6 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
-<<<<<<< HEAD
-from bot.web import admin, admin_kb, auth, chat, check, health, helpdesk, learning, metrics, pages, tickets, webhooks
-=======
 from bot.web import (
     admin,
     admin_kb,
@@ -26,6 +23,7 @@ from bot.web import (
     chat,
     check,
     health,
+    helpdesk,
     learning,
     metrics,
     pages,
@@ -33,7 +31,6 @@ from bot.web import (
     voice,
     webhooks,
 )
->>>>>>> main
 from bot.web.asgi import BodyLimit
 from bot.web.security import OperatorOnly, SecurityHeaders, security_headers
 from bot.workers import Background, serving_settings
@@ -66,24 +63,20 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     max_body = settings.server.max_body_bytes
     max_upload = int(settings.admin.max_upload_mb * 1024 * 1024)  # admin console uploads (admin_kb.py)
 
-<<<<<<< HEAD
+    sc = settings.scamcheck
+    max_import, max_image = int(sc.max_import_mb * 1024 * 1024), int(sc.max_image_mb * 1024 * 1024) + 1024
+
     max_file = int(settings.helpdesk.max_file_mb * 1024 * 1024) + 65536  # ticket attachments (issue 22)
 
     def body_limit(path: str) -> int:
         if path.startswith("/api/tickets/") and path.endswith("/files"):
             return max_file
-=======
-    sc = settings.scamcheck
-    max_import, max_image = int(sc.max_import_mb * 1024 * 1024), int(sc.max_image_mb * 1024 * 1024) + 1024
-
-    def body_limit(path: str) -> int:
         if path.startswith("/api/admin/scam/"):
             return max_import  # a CSV of reported items (admin_scam.py)
         if path == "/api/check/image":
             return max_image  # a screenshot to check (check.py)
         if path == "/api/chat/voice":  # a recorded question (issue 23)
             return max(max_body, settings.voice.max_bytes)
->>>>>>> main
         return max_upload if path.startswith(("/api/admin/kb/", "/api/admin/unanswered")) else max_body
 
     app.add_middleware(BodyLimit, limit_for=body_limit)  # pure ASGI (bot/web/asgi.py): no task per request
