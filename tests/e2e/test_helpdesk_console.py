@@ -27,7 +27,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MISSING = not Path(CHROMIUM).exists() and os.environ.get("BINHDAN_REQUIRE_BROWSER") != "1"
 pytestmark = pytest.mark.skipif(MISSING, reason="chromium is not installed")
 ADMIN_PAGES = ["/admin", "/admin/kb", "/admin/unanswered", "/admin/faq", "/admin/users", "/admin/settings",
-               "/admin/audit"]
+               "/admin/audit", "/admin/scam"]
 
 
 @pytest.fixture
