@@ -512,6 +512,7 @@ class Services:
     kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
     scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
+    helpdesk: Any = None  # bot.bootstrap_helpdesk.Helpdesk: queue, hours, CSAT, snippets, files (issue 22)
     scam_reports: Any = None  # bot.storage.scamreports.SqlScamReports (reported domains / numbers)
     scam_reported: Any = None  # ReportedLists: reloads the checker's reported items when the table changes
     scam_check_log: Any = None  # bot.storage.scamreports.SqlScamCheckLog (anonymous statistics), or None
@@ -707,6 +708,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     if outreach is not None:
         svc.outreach = outreach
         svc.jobs.append(("outreach", settings.outreach.dispatch_every_s, outreach.run_once))
+    from bot.bootstrap_helpdesk import build_helpdesk
+
+    build_helpdesk(svc)  # issue 22
     if settings.learning.reminders:
         reminders = build_reminders(settings, sessions=sessions, learning=(learning_service, learning_store))
         svc.jobs.append(("learning-reminders", settings.learning.remind_every_s, reminders.run_once))

@@ -218,6 +218,17 @@ class HandoffSettings(_Section):
         return _time_zone(v)
 
 
+class HelpdeskSettings(_Section):
+    """Hand-off extras (issue 22; docs/VOLUNTEERS.md): hotline, attachments, typing indicator."""
+
+    hotline: str = ""  # the province hotline offered outside duty hours; empty: not offered
+    file_store: Literal["local"] = "local"  # an S3-compatible store would be a second value (not installed)
+    files_dir: Path = Path("var/files")  # pictures and PDFs of tickets (never served as static files)
+    max_file_mb: float = Field(default=5, gt=0, le=20)
+    max_megapixels: float = Field(default=25, gt=0, le=100)
+    typing_debounce_s: float = Field(default=4, ge=1)
+
+
 class PrivacySettings(_Section):
     """Personal data (issue 8): how long conversation text is kept, how often the purge runs."""
 
@@ -412,6 +423,7 @@ class Settings(_Section):
     llm: LlmSettings = LlmSettings()
     server: ServerSettings = ServerSettings()
     handoff: HandoffSettings = HandoffSettings()
+    helpdesk: HelpdeskSettings = HelpdeskSettings()
     auth: AuthSettings = AuthSettings()
     privacy: PrivacySettings = PrivacySettings()
     learning: LearningSettings = LearningSettings()

@@ -89,6 +89,8 @@ class FakeTelegram:
         self.sent_ids: list[int] = []  # message_id answered for each entry of `sent`
         self.answered_callbacks: list[str] = []
         self.photos: list[dict[str, Any]] = []  # sendPhoto calls: chat_id, caption, reply_markup, png (bytes)
+        self.documents: list[dict[str, Any]] = []  # sendDocument calls: chat_id, caption, data (bytes)
+        self.actions: list[dict[str, Any]] = []  # sendChatAction calls: chat_id, action
         self.files: dict[str, bytes] = {}  # file_id -> bytes, served by getFile + /file/bot<token>/<path>
         self.downloads: list[str] = []
         self.app = FastAPI()
@@ -133,6 +135,17 @@ class FakeTelegram:
             if method == "answerCallbackQuery":
                 self.answered_callbacks.append(str(p.get("callback_query_id")))
                 return self._ok(True)
+            if method == "sendChatAction":
+                self.actions.append(p)
+                return self._ok(True)
+            if method == "sendDocument":
+                form = await request.form()
+                doc = form.get("document")
+                data = await doc.read() if hasattr(doc, "read") else b""
+                self._next_id += 1
+                self.documents.append({**{k: v for k, v in p.items() if k != "document"}, "data": data})
+                return self._ok({"message_id": self._next_id, "date": int(time.time()),
+                                 "chat": {"id": int(p["chat_id"]), "type": "private"}, "document": {}})
             if method == "sendPhoto":  # multipart upload: the file part is read as bytes
                 form = await request.form()
                 photo = form.get("photo")

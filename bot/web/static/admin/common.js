@@ -73,7 +73,7 @@
       }));
     });
     if (!spec.rows.length) { body = [BD.el("tr", {}, [BD.el("td", { colspan: spec.columns.length, text: opts.empty || "Chưa có số liệu." })])]; }
-    return BD.el("div", { cls: "scroll" }, [BD.el("table", { id: opts.id || null }, [BD.el("thead", {}, [head]), BD.el("tbody", {}, body)])]);
+    return BD.el("div", { cls: "scroll", tabindex: "0", role: "region", "aria-label": opts.label || "Bảng số liệu (cuộn ngang)" }, [BD.el("table", { id: opts.id || null }, [BD.el("thead", {}, [head]), BD.el("tbody", {}, body)])]);
   };
 
   // Poll a knowledge-base job until it ends; onTick(job) each time.
