@@ -77,7 +77,7 @@ async def schedules(user: Volunteer, svc: ServicesDep) -> dict[str, object]:
 
 @router.post("/api/helpdesk/schedules/{team}")
 async def set_schedule(team: Annotated[str, Path(pattern=r"^(province|\d{1,6})$")], body: ScheduleBody,
-                       user: Annotated[Any, Depends(current_user)], svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
+                       user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
     return {"schedule": await _call(_hd(svc).store.set_schedule, user, team, hours=body.hours, days=body.days,
                                     days_off=body.days_off)}
 
