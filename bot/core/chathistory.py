@@ -69,8 +69,7 @@ def transcript(said: list[Said], sent: list[Sent], *, limit: int = 20) -> list[L
     for *_, item in events:
         if isinstance(item, Sent):
             lines.append(Line("bot", item.reply.text, item.reply))
-            if item.reply.buttons:
-                last_buttons = {b.action: b.title for b in item.reply.buttons}
+            last_buttons.update({b.action: b.title for b in item.reply.buttons})  # the newest title wins
             continue
         if item.kind == "action":
             title = last_buttons.get(item.action)
