@@ -41,6 +41,6 @@ class SqlChatHistory:
                      mid[len(prefix):] if mid.startswith(prefix) else "")
                 for i, at, kind, text, action, mid in inbox]
         sent = [Sent(int(i), _aware(at), int(ib) if ib is not None else None, int(seq),
-                     Reply.from_dict(dict(payload.get("reply") or {})))  # type: ignore[union-attr]
+                     Reply.from_dict(dict(payload.get("reply") or {})))
                 for i, at, ib, seq, payload in outbox]
         return transcript(said, sent, limit=limit)

@@ -1,6 +1,7 @@
 """The web chat: GET / (the page), POST /api/chat, GET /api/chat/updates (long-poll), GET /api/chat/export,
-GET /api/chat/history (the conversation after a reload), POST/DELETE /api/chat/session, and POST /api/chat/stream (server-sent events, when a language model writes
-the answers: GET /api/chat/features). Sessions are issued by the server: see bot/web/chat_session.py."""
+GET /api/chat/history (the conversation after a reload), POST/DELETE /api/chat/session, GET /manifest.webmanifest,
+and POST /api/chat/stream (server-sent events, when a language model writes the answers: GET /api/chat/features).
+Sessions are issued by the server: see bot/web/chat_session.py."""
 
 from __future__ import annotations
 
