@@ -5,13 +5,26 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 from bot.bootstrap import build_embedder, build_retriever, calibration, index_dir, load_live_index
 from bot.config import Settings
-from bot.core.answering import Calibration, features
-from bot.core.evaluation import EvalItem, by_style, choose_threshold, fit_logistic, run, split_of
+from bot.core.answering import AnswerService, Calibration, features
+from bot.core.evaluation import (
+    EvalItem,
+    Outcome,
+    by_style,
+    choose_threshold,
+    expected_calibration_error,
+    fit_logistic,
+    in_split,
+    reliability,
+    run,
+    score,
+)
+from bot.dialogue_eval import evaluate_ambiguous, evaluate_dialogues
 from bot.retrieval.baselines import BaselineRetriever
 
 
@@ -38,16 +51,68 @@ def load_items(path: Path) -> list[EvalItem]:
     return items
 
 
+def _calibrate(outcomes: list[Outcome], kinds: dict[str, str], fit_on: str) -> tuple[Calibration, dict[str, Any]]:
+    """Platt scaling per query kind on the `fit_on` split(s), then the threshold that answers the most
+    in-domain questions while refusing >= 90% of the off-topic ones there (best balanced accuracy)."""
+    fit = [o for o in outcomes if in_split(o.item.q, fit_on) and o.features]
+    per_kind: dict[str, tuple[float, ...]] = {}
+    for kind in sorted({kinds[o.item.q] for o in fit}):
+        rows = [o for o in fit if kinds[o.item.q] == kind]
+        labels = [int(bool(o.item.gold)) for o in rows]
+        if len(set(labels)) < 2:  # a kind with only one class: the pooled fit decides for it
+            continue
+        per_kind[kind] = tuple(fit_logistic([list(o.features) for o in rows], labels, l2=0.05))
+    pooled = tuple(fit_logistic([list(o.features) for o in fit], [int(bool(o.item.gold)) for o in fit], l2=0.05))
+    for kind in ("accented", "unaccented", "english"):
+        per_kind.setdefault(kind, pooled)
+    cal = Calibration(weights=pooled, threshold=0.5, per_kind=per_kind)
+    probs = [cal.confidence_from(o.features, kinds[o.item.q]) for o in fit]
+    labels = [int(bool(o.item.gold)) for o in fit]
+    t = choose_threshold(probs, labels, [not o.item.gold for o in fit], min_offtopic_rejected=0.9)
+    cal = Calibration(weights=pooled, threshold=t, per_kind=per_kind)
+    return cal, {"per_kind": {k: [round(v, 4) for v in w] for k, w in per_kind.items()}, "threshold": t,
+                 "fitted_on": f"{fit_on} split(s), label = in-domain", "n_fit": len(fit)}
+
+
+def _topics(loaded: Any) -> dict[str, str]:
+    return {c.doc_id: c.topic for c in loaded.chunks}
+
+
+def _per_topic(outcomes: list[Outcome], topic_of: dict[str, str]) -> dict[str, dict[str, float]]:
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        if o.item.gold:
+            groups[topic_of.get(o.item.gold[0], "?")].append(o)
+    return {k: {"n": len(v), "hit@1": round(score(v).hit1, 3), "hit@3": round(score(v).hit3, 3)}
+            for k, v in sorted(groups.items())}
+
+
+def _confusions(outcomes: list[Outcome], top: int = 15) -> list[dict[str, Any]]:
+    pairs: Counter[tuple[str, str]] = Counter()
+    for o in outcomes:
+        if o.item.gold and o.ranked and o.ranked[0] not in o.item.gold:
+            pairs[(o.item.gold[0], o.ranked[0])] += 1
+    return [{"gold": g, "won": w, "n": n} for (g, w), n in pairs.most_common(top)]
+
+
 def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calibrate: bool = False,
-             split: str = "all", baselines: bool = True) -> dict[str, Any]:
+             split: str = "all", baselines: bool = True, ambiguous: Path | None = None,
+             dialogues: Path | None = None) -> dict[str, Any]:
     items = load_items(file)
     embedder = build_embedder(settings)
     loaded = load_live_index(settings, embedder, index_dir(settings, index))
     retriever = build_retriever(settings, embedder, index=loaded)
     cal = calibration(settings)
+    service = AnswerService(retriever, calibration=cal, max_chars=settings.answer.max_chars,
+                            related=settings.answer.related, clarify_margin=settings.answer.clarify_margin,
+                            clarify_words=settings.answer.clarify_words)
+    kinds: dict[str, str] = {}
+    asks_back: dict[str, bool] = {}
 
     def project(q: str) -> tuple[list[str], bool, tuple[float, ...]]:
         r = retriever.retrieve(q, limit=10)
+        kinds[q] = r.query.kind
+        asks_back[q] = bool(service.clarify_options(r))
         return [p.doc_id for p in r.passages], cal.confidence(r) >= cal.threshold and bool(r.passages), features(r)
 
     result: dict[str, Any] = {"file": str(file), "index": loaded.manifest.get("build_id"),
@@ -56,27 +121,31 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
     outcomes = run(items, project)
     result["seconds_per_query"] = round((time.perf_counter() - t0) / max(1, len(items)), 4)
     if calibrate:
-        dev = [o for o in outcomes if split_of(o.item.q) == "dev"]
-        x = [list(o.features) for o in dev]
-        # "covered" means the knowledge base covers the question: in-domain vs off-topic. A covered answer
-        # whose first guide is not the best one still lists the right guide among its related topics
-        # most of the time (hit@3), which serves a citizen better than "I don't know".
-        y = [int(bool(o.item.gold)) for o in dev]
-        w = fit_logistic(x, y)
-        fitted = Calibration(weights=(w[0], w[1], w[2], w[3]), threshold=0.5)
-        probs = [fitted.confidence_from(o.features) for o in dev]
-        t = choose_threshold(probs, y, [not o.item.gold for o in dev])
-        cal = Calibration(weights=fitted.weights, threshold=t)
-        for o in outcomes:
-            o.covered = bool(o.ranked) and cal.confidence_from(o.features) >= t
-        result["calibration"] = {"weights": [round(v, 4) for v in w], "threshold": t,
-                                 "fitted_on": "dev half (sha256(q)[0] even), label = in-domain", "n_dev": len(dev)}
-    if split != "all":
-        outcomes = [o for o in outcomes if split_of(o.item.q) == split]
+        cal, result["calibration"] = _calibrate(outcomes, kinds, "train+dev")
+        service = AnswerService(retriever, calibration=cal, max_chars=settings.answer.max_chars,
+                                related=settings.answer.related, clarify_margin=settings.answer.clarify_margin,
+                            clarify_words=settings.answer.clarify_words)
+    for o in outcomes:
+        o.covered = bool(o.ranked) and cal.confidence_from(o.features, kinds[o.item.q]) >= cal.threshold
+    chosen = [o for o in outcomes if in_split(o.item.q, split)]
     result["split"] = split
-    result["project"] = {k: v.as_dict() for k, v in by_style(outcomes).items()}
+    result["project"] = {k: v.as_dict() for k, v in by_style(chosen).items()}
+    result["topics"] = _per_topic(chosen, _topics(loaded))
+    result["confusions"] = _confusions(chosen)
+    probs = [cal.confidence_from(o.features, kinds[o.item.q]) for o in chosen if o.features]
+    labels = [int(bool(o.item.gold)) for o in chosen if o.features]
+    result["ece"] = round(expected_calibration_error(probs, labels), 4)
+    result["reliability"] = reliability(probs, labels)
+    inside = [o for o in chosen if o.item.gold]
+    result["clarify_unambiguous"] = round(sum(asks_back[o.item.q] for o in inside) / max(1, len(inside)), 4)
+    ambiguous = ambiguous or _sibling(file, "ambiguous.jsonl")
+    if ambiguous is not None:
+        result["ambiguous"] = evaluate_ambiguous(service, ambiguous, split)
+    dialogues = dialogues or _sibling(file, "dialogues.jsonl")
+    if dialogues is not None:
+        result["dialogues"] = evaluate_dialogues(service, dialogues, split)
     if baselines:
-        kept = {o.item.q for o in outcomes}
+        kept = {o.item.q for o in chosen}
         sub = [it for it in items if it.q in kept]
         for name, b in (("bm25_folded", BaselineRetriever(loaded, kind="bm25")),
                         ("dense_only", BaselineRetriever(loaded, kind="dense", embedder=embedder))):
@@ -84,6 +153,11 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
                 return [p.doc_id for p in b.retrieve(q, limit=10).passages], True, ()
             result[name] = {k: v.as_dict() for k, v in by_style(run(sub, rank)).items()}
     return result
+
+
+def _sibling(file: Path, name: str) -> Path | None:
+    p = file.parent / name
+    return p if p.exists() and p != file else None
 
 
 def render(result: dict[str, Any]) -> str:
@@ -100,10 +174,29 @@ def render(result: dict[str, Any]) -> str:
             lines.append(f"{system:<13}{style:<13}{sc['n']:>5}{sc['hit@1']:>8.3f}{sc['hit@3']:>8.3f}"
                          f"{sc['hit@5']:>8.3f}{sc['mrr@10']:>8.3f}{'' if nc is None else f'{nc:.3f}':>8}"
                          + (f"{sc['answered']:>7.3f}{sc['answered_right']:>7.3f}" if system == "project" else ""))
+    if "topics" in result:
+        lines.append("per topic (project):  " + "  ".join(
+            f"{k} n={v['n']} hit@1={v['hit@1']:.3f} hit@3={v['hit@3']:.3f}" for k, v in result["topics"].items()))
+    if result.get("confusions"):
+        lines.append("confusions (gold guide → guide ranked first instead, count):")
+        lines += [f"  {c['gold']} → {c['won']}  {c['n']}" for c in result["confusions"]]
+    if "ece" in result:
+        lines.append(f"calibration: ECE {result['ece']:.4f} (10 bins)  bin  n  mean p  in-domain share")
+        lines += [f"  {b['bin']:<9}{b['n']:>5}{b['mean_p']:>8.3f}{b['positive']:>8.3f}" for b in result["reliability"]]
+        lines.append(f"clarifying question on unambiguous in-domain questions: {result['clarify_unambiguous']:.3f}")
+    if "ambiguous" in result:
+        a = result["ambiguous"]
+        lines.append(f"ambiguous ({a['file']}): n={a['n']} asked back {a['clarified']:.3f}, "
+                     f"with a candidate among the choices {a['candidate_offered']:.3f}")
+    if "dialogues" in result:
+        d = result["dialogues"]
+        lines.append(f"dialogues ({d['file']}): {d['dialogues']} dialogues, {d['turns']} turns, "
+                     f"correct turns {d['correct']:.3f} (answer {d['by_expect'].get('answer', 0):.3f}, "
+                     f"clarify {d['by_expect'].get('clarify', 0):.3f}, offer {d['by_expect'].get('offer', 0):.3f})")
     if "calibration" in result:
         c = result["calibration"]
-        lines.append(f"calibration (put in config.yaml answer.calibration / answer.threshold): "
-                     f"{c['weights']} threshold {c['threshold']}")
+        lines.append("calibration (put in config.yaml answer.calibration / answer.threshold): "
+                     f"{json.dumps(c['per_kind'])} threshold {c['threshold']}")
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 
@@ -34,7 +35,9 @@ class SourceDocument:
     def content_hash(self) -> str:
         h = hashlib.sha256()
         for part in (self.doc_id, self.kind, self.title, self.body, self.url, self.lang, self.topic,
-                     self.lead, "\x1f".join(self.questions), "\x1f".join(self.tags)):
+                     self.lead, "\x1f".join(self.questions), "\x1f".join(self.tags),
+                     json.dumps(self.meta.get("facts") or [], ensure_ascii=False, sort_keys=True),
+                     str(self.meta.get("summary") or "")):
             h.update(part.encode("utf-8"))
             h.update(b"\x1e")
         return h.hexdigest()

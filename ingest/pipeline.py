@@ -106,6 +106,8 @@ def run_ingest(
             chunk_id=f"{d.doc_id}#{c.ordinal}", doc_id=d.doc_id, title=d.title, url=d.url, lang=d.lang,
             topic=d.topic, kind=d.kind, text=c.text, search_text=c.search_text, lead=d.lead,
             content_hash=c.content_hash,
+            **({"summary": str(d.meta.get("summary") or ""), "facts": tuple(d.meta.get("facts") or ()),  # type: ignore[arg-type]
+                "questions": d.questions} if c.ordinal == 0 else {}),
         )
         for d in docs for c in chunked[d.doc_id]
     ]

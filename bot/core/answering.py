@@ -13,11 +13,12 @@ import logging
 import math
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.core.generation import GroundedWriter, current_sink
 from bot.core.injection import strip_instructions
 from bot.core.ports import QuestionLog, Redactor, Retriever
+from bot.core.shaping import direct_answer
 from bot.core.text import clean, fold, letter_ratio, tokens
 from bot.core.types import Answer, ConversationContext, Passage, QuestionRecord, Retrieval, Source
 
@@ -35,6 +36,7 @@ MESSAGES = {
         "related": "Có thể bạn quan tâm:",
         "more": "(Xem đầy đủ tại nguồn bên dưới.)",
         "sources": "Nguồn:",
+        "portal": "Thông tin từ Cổng Dịch vụ công:",
     },
     "en": {
         "empty": "Please type your question, for example: \"forgot VNeID password\".",
@@ -47,6 +49,7 @@ MESSAGES = {
         "related": "You may also want to read:",
         "more": "(See the full guide at the source below.)",
         "sources": "Sources:",
+        "portal": "Information from the National Public Service Portal:",
     },
 }
 
@@ -64,32 +67,35 @@ class InvalidQuestion(ValueError):
 
 @dataclass(frozen=True)
 class Calibration:
-    """confidence = sigmoid(b0 + b1*dense + b2*coverage + b3*margin); covered when >= threshold."""
+    """confidence = sigmoid(b0 + b1*dense + b2*coverage + b3*margin [+ b4*score + b5*lexical]) — Platt scaling of
+    the retrieval features, with one weight vector per query kind (accented / unaccented / english) when
+    fitted so (`per_kind`), else `weights`; covered when >= threshold."""
 
-    weights: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    weights: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
     threshold: float = 0.5
+    per_kind: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     def confidence(self, r: Retrieval) -> float:
         if not r.passages:
             return 0.0
-        return self.confidence_from(features(r))
+        return self.confidence_from(features(r), r.query.kind)
 
-    def confidence_from(self, f: tuple[float, ...]) -> float:
-        """Confidence from the (dense, coverage, margin) features of a retrieval."""
-        b0, b1, b2, b3 = self.weights
-        dense, coverage, margin = f
-        if not any(self.weights):
+    def confidence_from(self, f: tuple[float, ...], kind: str = "") -> float:
+        """Confidence from the features of a retrieval (see `features`); missing weights count as 0."""
+        w = self.per_kind.get(kind) or self.weights
+        if not any(w):
             # Uncalibrated fallback: term coverage alone.
-            return max(0.0, min(1.0, coverage))
-        z = b0 + b1 * dense + b2 * coverage + b3 * margin
+            return max(0.0, min(1.0, f[1]))
+        z = w[0] + sum(wi * fi for wi, fi in zip(w[1:], f, strict=False))
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def features(r: Retrieval) -> tuple[float, float, float]:
-    """The calibration features of a retrieval: (dense, coverage, margin)."""
+def features(r: Retrieval) -> tuple[float, float, float, float, float]:
+    """The calibration features of a retrieval: (dense, coverage, margin, fused score, lexical)."""
     if not r.passages:
-        return (0.0, 0.0, 0.0)
-    return (r.passages[0].dense, r.coverage, r.margin)
+        return (0.0, 0.0, 0.0, 0.0, 0.0)
+    p = r.passages[0]
+    return (p.dense, r.coverage, r.margin, p.score, p.lexical)
 
 
 def is_follow_up(question: str) -> bool:
@@ -136,6 +142,8 @@ class AnswerService:
         question_log: QuestionLog | None = None,
         redactor: Redactor | None = None,
         writer: GroundedWriter | None = None,
+        clarify_margin: float = 0.0,
+        clarify_words: int = 8,
     ) -> None:
         self._retriever = retriever
         self._cal = calibration
@@ -145,6 +153,8 @@ class AnswerService:
         self._log = question_log
         self._redactor = redactor
         self._writer = writer
+        self._clarify_margin = clarify_margin  # 0 = never ask back
+        self._clarify_words = clarify_words
 
     @property
     def streams(self) -> bool:
@@ -169,9 +179,12 @@ class AnswerService:
 
     def answer(
         self, question: str, *, context: ConversationContext | None = None, channel: str = "cli",
-        keep: bool = True,
+        keep: bool = True, may_clarify: bool = True,
     ) -> Answer:
-        """Answer a question. Invalid input yields a polite, not-covered answer (never raises)."""
+        """Answer a question. Invalid input yields a polite, not-covered answer (never raises).
+
+        With `may_clarify`, a question that fits several guides equally (close scores, and no word of it
+        tells them apart) also carries those guides in `Answer.clarify`, for the caller to ask back."""
         started = time.perf_counter()
         try:
             q = self.check(question)
@@ -190,9 +203,17 @@ class AnswerService:
         confidence = self._cal.confidence(r)
         covered = bool(r.passages) and confidence >= self._cal.threshold
         sources = tuple(self._source(p) for p in r.passages[:5])
+        direct, kind = "", ""
+        clarify: tuple[Source, ...] = ()
         if covered:
             best = self._prefer_language(r.passages, lang)
-            text = self._compose(best, msgs["more"])
+            direct = direct_answer(q, best, lang)
+            kind = "portal" if best.kind in ("faq", "procedure") else ""
+            text = self._compose(best, msgs["more"], direct=direct)
+            if kind == "portal":
+                text = f"{msgs['portal']}\n{text}"
+            if may_clarify:
+                clarify = self.clarify_options(r)
             first = self._source(best)
             sources = (first, *[s for s in sources if s.doc_id != best.doc_id])[:5]
             related = tuple(
@@ -232,6 +253,9 @@ class AnswerService:
             mode=mode,
             fallback_reason=reason,
             llm_tokens=tokens,
+            direct=direct if mode == "extractive" else "",
+            clarify=clarify if covered else (),
+            kind=kind,
         )
         if context is not None:
             context.previous_questions.append(standalone if standalone != q else q)
@@ -243,15 +267,36 @@ class AnswerService:
                 answer = replace(answer, question_id=qid)
         return answer
 
-    def guide(self, doc_id: str, lang: str = "vi") -> Answer | None:
-        """The opening of one guide (a related-topic or menu button), in `lang` when a twin exists."""
+    def guide(self, doc_id: str, lang: str = "vi", *, question: str = "") -> Answer | None:
+        """The opening of one guide (a related-topic, menu or clarifying button), in `lang` when a twin
+        exists; with `question`, its direct answer to that question first."""
         doc_id = self._retriever.twin(doc_id, lang) or doc_id
         p = self._retriever.document(doc_id)
         if p is None:
             return None
         src = self._source(p)
-        return Answer(question="", text=self._compose(p, MESSAGES["en" if lang == "en" else "vi"]["more"]),
-                      confidence=1.0, covered=True, escalate=False, sources=(src,), lang=p.lang, topic=p.topic)
+        direct = direct_answer(question, p, lang) if question else ""
+        text = self._compose(p, MESSAGES["en" if lang == "en" else "vi"]["more"], direct=direct)
+        return Answer(question=question, text=text, confidence=1.0, covered=True, escalate=False, sources=(src,),
+                      lang=p.lang, topic=p.topic, direct=direct)
+
+    def clarify_options(self, r: Retrieval) -> tuple[Source, ...]:
+        """The guides to ask the citizen to choose from, or () when the first one is clearly meant."""
+        # Measured on the train+dev splits (bench/tune_answers.py): short questions whose first guides are
+        # close are the ones that name no service ("quên mật khẩu", "nộp phạt"); longer ones almost never
+        # need asking back, except when no title word tells the first two apart (`confusable`).
+        if self._clarify_margin <= 0 or len(r.passages) < 2:
+            return ()
+        words = len([w for w in r.query.folded_tokens if "_" not in w])
+        top = r.passages[0]
+        close: list[Passage] = [top]
+        for p in r.passages[1:]:
+            if top.score - p.score > self._clarify_margin:
+                break
+            if p.lang == top.lang and not any(self._same_guide(p.doc_id, c.doc_id) for c in close) \
+                    and (words <= self._clarify_words or (p.doc_id in r.confusable and top.score - p.score <= 0.02)):
+                close.append(p)
+        return tuple(self._source(p) for p in close[:3]) if len(close) > 1 else ()
 
     def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
         return self._retriever.titles(topic, lang, limit=limit)
@@ -277,11 +322,17 @@ class AnswerService:
                 return p
         return best
 
-    def _compose(self, p: Passage, more: str) -> str:
+    def _compose(self, p: Passage, more: str, *, direct: str = "") -> str:
+        """The direct answer (or the guide's lead) first, then the passage with its steps."""
         # lines addressed to an AI model (a prompt injection planted in a guide) are not for citizens either
         body = strip_instructions(_strip_heading_lines(p.text))
         lead = strip_instructions(p.lead.strip())
-        if lead and not body.startswith(lead[:40]):
+        direct = strip_instructions(direct) if direct else ""
+        if direct:
+            if lead and body.startswith(lead[:40]):  # the summary says what the lead says: keep the steps
+                body = body[len(lead):].lstrip()
+            body = f"{direct}\n\n{body}" if body else direct
+        elif lead and not body.startswith(lead[:40]):
             body = f"{lead}\n\n{body}"
         return _cut(body, self._max_chars, more)
 

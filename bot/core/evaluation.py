@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,9 +46,26 @@ class Scores:
                 "answered": round(self.answered, 4), "answered_right": round(self.answered_right, 4)}
 
 
+SPLITS = ("train", "dev", "test")
+
+
+def normalise_question(q: str) -> str:
+    """NFC, lower case, punctuation dropped, spaces collapsed: two copies of one question that differ
+    only in case or punctuation fall into the same split."""
+    q = unicodedata.normalize("NFC", q).lower()
+    return " ".join(re.sub(r"[^\w\s]", " ", q).split())
+
+
 def split_of(q: str) -> str:
-    """Deterministic dev/test split by a hash of the question text (half and half)."""
-    return "dev" if hashlib.sha256(q.encode("utf-8")).digest()[0] % 2 == 0 else "test"
+    """Deterministic three-way split by a hash of the normalised question: train 50% (ranking signals and
+    weights are chosen on it), dev 25% (calibration and thresholds), test 25% (reported, never tuned on)."""
+    b = hashlib.sha256(normalise_question(q).encode("utf-8")).digest()[0] % 4
+    return "train" if b < 2 else ("dev" if b == 2 else "test")
+
+
+def in_split(q: str, split: str) -> bool:
+    """`split` is one of SPLITS, "all", or several joined by "+" ("train+dev")."""
+    return split == "all" or split_of(q) in split.split("+")
 
 
 def score(outcomes: Sequence[Outcome]) -> Scores:
@@ -134,3 +153,26 @@ def run(items: Sequence[EvalItem], rank: Callable[[str], tuple[list[str], bool, 
         ranked, covered, feats = rank(it.q)
         out.append(Outcome(item=it, ranked=ranked, covered=covered, features=feats))
     return out
+
+
+def reliability(probs: Sequence[float], labels: Sequence[int], *, bins: int = 10) -> list[dict[str, float | int | str]]:
+    """The reliability table: per equal-width probability bin, its size, mean predicted probability and
+    the observed share of positives (in-domain questions)."""
+    rows: list[dict[str, float | int | str]] = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [(p, y) for p, y in zip(probs, labels, strict=True) if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if members:
+            rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(members),
+                         "mean_p": round(sum(p for p, _ in members) / len(members), 4),
+                         "positive": round(sum(y for _, y in members) / len(members), 4)})
+    return rows
+
+
+def expected_calibration_error(probs: Sequence[float], labels: Sequence[int], *, bins: int = 10) -> float:
+    """ECE: the size-weighted mean gap between predicted probability and observed frequency per bin."""
+    if not probs:
+        return 0.0
+    n = len(probs)
+    return sum(int(r["n"]) / n * abs(float(r["mean_p"]) - float(r["positive"]))
+               for r in reliability(probs, labels, bins=bins))

@@ -68,6 +68,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "topic_safety": "an toàn trên mạng", "topic_local": "hỗ trợ ở xã", "topic_general": "trợ lý",
         "source": "Nguồn",
         "related": "Xem thêm",
+        "clarify": "Bạn hỏi về việc nào? Bấm để chọn, hoặc gõ thêm (ví dụ: \"VNeID\", \"ngân hàng\", \"Zalo\").",
+        "btn_other": "Việc khác",
+        "clarify_other": "Bạn gõ rõ hơn giúp tôi: bạn hỏi về ứng dụng hay giấy tờ nào? Hoặc nhờ tình nguyện viên của xã.",
+        "offer_wrong": ("Xin lỗi, có thể tôi hiểu chưa đúng ý bạn. "
+                        "Bạn xem một trong các hướng dẫn này, hoặc gặp tình nguyện viên:"),
+        "offer_failed": ("Nếu làm theo mà vẫn không được, bạn xem thêm các hướng dẫn này, "
+                         "hoặc nhờ tình nguyện viên của xã giúp trực tiếp:"),
         "choose_number": "Gõ {numbers} để chọn.",
         "or": "hoặc",
     },
@@ -127,6 +134,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "topic_safety": "online safety", "topic_local": "local help", "topic_general": "this assistant",
         "source": "Source",
         "related": "See also",
+        "clarify": "Which one do you mean? Tap to choose, or type a bit more (e.g. \"VNeID\", \"bank\", \"Zalo\").",
+        "btn_other": "Something else",
+        "clarify_other": "Please tell me a bit more: which app or paper is it about? Or ask a volunteer of your commune.",
+        "offer_wrong": "Sorry, I may have misunderstood. Here are other guides, or you can talk to a volunteer:",
+        "offer_failed": "If it still does not work, see these guides, or ask a volunteer of your commune to help you in person:",
         "choose_number": "Type {numbers} to choose.",
         "or": "or",
     },
@@ -140,11 +152,13 @@ def t(lang: str, key: str, **kw: object) -> str:
 
 
 def _merge() -> None:
+    from bot.core.outreach.texts import PD_TEXTS as outreach
     from bot.core.texts_handoff import TEXTS as handoff
     from bot.core.texts_learning import TEXTS as learning
     from bot.core.texts_privacy import TEXTS as privacy
+    from bot.core.voice.texts import TEXTS as voice
 
-    for extra in (handoff, learning, privacy):
+    for extra in (handoff, learning, privacy, voice, outreach):
         for lang, table in extra.items():
             TEXTS[lang].update(table)
 

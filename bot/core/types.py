@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One checked fact of a guide (front matter `facts`): a fee, a deadline, an age, a hotline …"""
+
+    text: str
+    kind: str = "other"  # fee | deadline | age | hotline | limit | menu | legal | other
+    source: str = ""
+    checked_on: str = ""
+
+
+@dataclass(frozen=True)
 class Passage:
     """One retrieved chunk with its document's metadata and scores."""
 
@@ -21,6 +31,8 @@ class Passage:
     dense: float = 0.0
     lexical: float = 0.0
     lead: str = ""  # the document's one-line answer, when it has one
+    summary: str = ""  # the guide's one-sentence summary (front matter), when it has one
+    facts: tuple[Fact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,9 @@ class Retrieval:
     passages: tuple[Passage, ...]
     coverage: float = 0.0  # share of the query's informative terms found in the best document
     margin: float = 0.0  # fused score gap between the first and second document
+    # runners-up whose title the question does not tell apart from the first's ("quên mật khẩu" names
+    # neither VNeID nor the bank): candidates for a clarifying question
+    confusable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,9 @@ class Answer:
     mode: str = "extractive"  # extractive | llm: who wrote `text` (llm answers passed the grounding checks)
     fallback_reason: str = ""  # why a language-model answer was not used (timeout, bad_citation, …); "" otherwise
     llm_tokens: int = 0  # prompt + completion tokens spent on this answer
+    direct: str = ""  # the one or two sentences that answer exactly what was asked (a fee, a deadline …)
+    clarify: tuple[Source, ...] = ()  # guides to choose from when the question fits several (ask back)
+    kind: str = ""  # "portal" when the answer is a portal FAQ / procedure record outside the guides
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from collections import Counter
 
 import numpy as np
 
-from bot.core.text import tokens
-from bot.core.types import Passage, QueryAnalysis, Retrieval
+from bot.core.text import fold, tokens
+from bot.core.types import Fact, Passage, QueryAnalysis, Retrieval
 from bot.retrieval.analyzer import QueryAnalyzer, lexical_tokens
 from bot.retrieval.embedders import Embedder
 from bot.retrieval.index_store import IndexedChunk, LoadedIndex
@@ -23,6 +23,12 @@ from bot.retrieval.index_store import IndexedChunk, LoadedIndex
 log = logging.getLogger(__name__)
 
 LANG_MISMATCH_PENALTY = 0.85
+# Title words that name no service ("… thì làm thế nào?"): they never tell two guides apart.
+_FUNCTION_WORDS = frozenset({
+    "thi", "lam", "the", "nao", "sao", "gi", "la", "co", "khong", "duoc", "o", "dau", "cho", "va",
+    "cua", "khi", "bao", "nhieu", "nhu", "nhe", "hoac", "bi", "toi", "minh", "ban", "can", "nhung", "cac",
+    "mot", "ai", "voi", "tren", "vao", "ra", "de", "neu", "con", "hay", "da", "se", "dang",
+})
 
 
 def dense_query(text: str, limit: int) -> str:
@@ -50,6 +56,7 @@ class HybridRetriever:
         dense_weights: dict[str, float] | None = None,
         mode: str = "hybrid",  # hybrid | dense | lexical (the latter two are evaluation baselines)
         max_dense_chars: int = 0,
+        title_weight: float = 0.0,
     ) -> None:
         import bm25s
         import faiss
@@ -64,6 +71,7 @@ class HybridRetriever:
         self.weights = dense_weights or {"accented": 0.7, "unaccented": 0.45, "english": 0.8}
         self.mode = mode
         self.max_dense_chars = max_dense_chars
+        self.title_weight = title_weight
         self.chunks: list[IndexedChunk] = index.chunks
         self.vectors = index.vectors
         self._faiss = faiss.IndexFlatIP(int(self.vectors.shape[1]) if len(self.vectors) else 1)
@@ -87,6 +95,22 @@ class HybridRetriever:
         for i, c in enumerate(self.chunks):
             self._first_chunk.setdefault(c.doc_id, i)
         self._doc_ids = set(self._first_chunk)
+        # Document-level fields: the guide's head (title, `questions`, tags, summary) as its own BM25 field,
+        # and the title + tag words that name the service (used to tell two close guides apart).
+        self._doc_order = list(self._first_chunk)
+        self._doc_pos = {d: i for i, d in enumerate(self._doc_order)}
+        heads, self._names, self._meta = [], {}, {}
+        for d in self._doc_order:
+            c = self.chunks[self._first_chunk[d]]
+            head = " ".join([c.title, *c.questions, c.summary]) if c.questions or c.summary else c.title
+            heads.append([sys.intern(t) for t in lexical_tokens(tokens(head))])
+            self._names[d] = frozenset(fold(w) for w in tokens(c.title) if len(w) > 1) - _FUNCTION_WORDS - _FUNCTION_WORDS
+            self._meta[d] = (c.summary, tuple(Fact(text=str(f.get("text", "")), kind=str(f.get("kind") or "other"),
+                                                   source=str(f.get("source", "")), checked_on=str(f.get("checked_on", "")))
+                                              for f in c.facts))
+        self._heads = bm25s.BM25()
+        if heads:
+            self._heads.index(heads, show_progress=False)
         self.analyzer.vocabulary = frozenset(self._idf)
 
     @property
@@ -102,8 +126,17 @@ class HybridRetriever:
         if i is None:
             return None
         c = self.chunks[i]
+        summary, facts = self._meta.get(doc_id, ("", ()))
         return Passage(doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, url=c.url, text=c.text,
-                       lang=c.lang, topic=c.topic, kind=c.kind, score=1.0, dense=1.0, lexical=1.0, lead=c.lead)
+                       lang=c.lang, topic=c.topic, kind=c.kind, score=1.0, dense=1.0, lexical=1.0, lead=c.lead,
+                       summary=summary, facts=facts)
+
+    def discriminates(self, q: QueryAnalysis, a: str, b: str) -> bool:
+        """True when the question contains a title word of guide `a` or `b` that the other's title lacks
+        ("quên mật khẩu" does not say VNeID or bank; "quên mật khẩu vneid" does)."""
+        na, nb = self._names.get(a, frozenset()), self._names.get(b, frozenset())
+        words = {t for t in q.folded_tokens if "_" not in t}
+        return bool(words & (na ^ nb))
 
     def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
         out = [(d, self.chunks[i].title) for d, i in self._first_chunk.items()
@@ -152,6 +185,12 @@ class HybridRetriever:
             dn = (dense - dmin) / (dmax - dmin + 1e-9) if dmax > dmin else np.ones_like(dense)
             ln = lexs / (lexs.max() + 1e-9) if lexs.max() > 0 else np.zeros_like(lexs)
             fused = w * dn + (1 - w) * ln
+            if self.title_weight and len(self._doc_order):
+                heads = self._heads.get_scores(list(q.folded_tokens))
+                hmax = float(heads.max())
+                if hmax > 0:
+                    hs = np.array([heads[self._doc_pos[self.chunks[int(i)].doc_id]] for i in idx]) / hmax
+                    fused = (fused + self.title_weight * hs) / (1 + self.title_weight)
         if q.lang == "vi":  # Vietnamese questions get Vietnamese guides; English ones may get either
             lang_ok = np.array([self.chunks[i].lang == "vi" for i in idx])
             fused = np.where(lang_ok, fused, fused * LANG_MISMATCH_PENALTY)
@@ -166,10 +205,15 @@ class HybridRetriever:
                 doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, url=c.url, text=c.text,
                 lang=c.lang, topic=c.topic, kind=c.kind, score=float(max(0.0, min(1.0, fused[j]))),
                 dense=float(dense[j]), lexical=float(lexs[j] / lmax) if lmax > 0 else 0.0, lead=c.lead,
+                summary=self._meta.get(c.doc_id, ("", ()))[0], facts=self._meta.get(c.doc_id, ("", ()))[1],
             )
             if len(best) >= limit:
                 break
         passages = tuple(best.values())
         margin = passages[0].score - passages[1].score if len(passages) > 1 else passages[0].score
-        return Retrieval(query=q, passages=passages, coverage=self._coverage(q, passages[0].doc_id),
-                         margin=float(margin))
+        first = passages[0].doc_id
+        confusable = tuple(p.doc_id for p in passages[1:]
+                           if p.doc_id.removesuffix("-en") != first.removesuffix("-en")
+                           and not self.discriminates(q, first, p.doc_id))
+        return Retrieval(query=q, passages=passages, coverage=self._coverage(q, first),
+                         margin=float(margin), confusable=confusable)

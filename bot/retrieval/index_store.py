@@ -23,7 +23,8 @@ from numpy.typing import NDArray
 
 from bot.retrieval.tones import ToneModel
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # format 1 lacks the document metadata; it loads with empty fields
 NORMALISATION = "nfc+lower; lexical: accent-folded syllables + syllable bigrams; dense: tone-restored text"
 
 
@@ -48,6 +49,11 @@ class IndexedChunk:
     search_text: str  # what is embedded and tokenised (title + headings + text + questions)
     lead: str = ""
     content_hash: str = ""
+    # document-level metadata, on the document's first chunk only (format 2): the guide's one-sentence
+    # summary, its checked facts ({text, kind, source, checked_on}) and its `questions` phrasings
+    summary: str = ""
+    facts: tuple[dict[str, str], ...] = ()
+    questions: tuple[str, ...] = ()
 
 
 @dataclass
@@ -156,7 +162,7 @@ def load_index(index_dir: Path, *, expected_model_id: str | None) -> LoadedIndex
 
     build = current_build(index_dir)
     manifest = json.loads((build / "manifest.json").read_text("utf-8"))
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_VERSIONS:
         raise IndexMismatch(f"index format {manifest.get('format_version')} is not {FORMAT_VERSION}: re-run ingest")
     if expected_model_id is not None and manifest.get("model_id") != expected_model_id:
         raise IndexMismatch(
@@ -166,7 +172,10 @@ def load_index(index_dir: Path, *, expected_model_id: str | None) -> LoadedIndex
     chunks = []
     with (build / "chunks.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
-            chunks.append(IndexedChunk(**json.loads(line)))
+            row = json.loads(line)
+            row["facts"] = tuple(row.get("facts") or ())
+            row["questions"] = tuple(row.get("questions") or ())
+            chunks.append(IndexedChunk(**row))
     index = faiss.read_index(str(build / "vectors.faiss"))
     n = index.ntotal
     vectors = index.reconstruct_n(0, n) if n else np.zeros((0, manifest.get("dim", 1)), np.float32)

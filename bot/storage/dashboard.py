@@ -13,6 +13,8 @@ show the same numbers:
 - `tickets`   per commune: open now, tickets, claimed, closed, median minutes to first response and to close,
               mean rating (SqlTicketDesk.metrics)
 - `learning`  learners and coverage vs. the nearest target per commune × group (the learning report)
+- `scam_weeks` messages checked by the scam checker per week, by verdict; `scam_hosts` the look-alike or
+              reported hosts met most often (issue 20; the weeks that touch the period)
 """
 
 from __future__ import annotations
@@ -181,11 +183,22 @@ class Dashboard:
             ("learners", "Học viên"), ("skilled", "Đạt kỹ năng số cơ bản"), ("coverage_pct", "% độ phủ"),
             ("target_by", "Hạn chỉ tiêu"), ("target_pct", "% chỉ tiêu"), ("gap", "Còn thiếu (người)")), rows)
 
+    def scam(self, since: date, until: date) -> tuple[Table, Table]:
+        from bot.storage.scamreports import SqlScamCheckLog
+
+        data = SqlScamCheckLog(self.sessions, tz=self.tz).report(since, until)
+        return (Table("scam_weeks", "Kiểm tra tin nhắn lạ theo tuần", (
+                    ("week", "Tuần (thứ Hai)"), ("checks", "Lượt kiểm tra"), ("danger", "Nguy hiểm"),
+                    ("suspicious", "Đáng ngờ"), ("no_signs", "Chưa thấy dấu hiệu"), ("official", "Chính thức")),
+                    data["weeks"]),
+                Table("scam_hosts", "Tên miền giả mạo gặp nhiều", (("host", "Tên miền"), ("checks", "Lượt")),
+                      data["hosts"]))
+
     def report(self, since: date, until: date, *, communes: tuple[str, ...] | None = None) -> dict[str, Table]:
         questions = self._questions(since, until)
         messages = self.messages(since, until)
         answers = self.answers(since, until, questions)
         topics, guides = self.topics(since, until, questions)
         tables = [self.summary(messages, answers), messages, answers, topics, guides,
-                  self.tickets(since, until, communes), self.learning_table(communes)]
+                  self.tickets(since, until, communes), self.learning_table(communes), *self.scam(since, until)]
         return {t.name: t for t in tables}

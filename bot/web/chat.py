@@ -65,6 +65,7 @@ class ReplyOut(BaseModel):
     buttons: list[ButtonOut]
     sources: list[SourceOut]
     image: str | None = None  # a picture to show under the text (a certificate); left out when None
+    audio: str | None = None  # an answer read aloud: /voice/clips/<token>.ogg (issue 23); left out when None
     kind: str = "info"  # answer | not_covered | menu | notice | info | warning (the page lays them out by kind)
 
 
@@ -82,7 +83,8 @@ class SessionOut(BaseModel):
 def _out(replies: list, session: ChatSession | None = None) -> ChatOut:  # type: ignore[type-arg]
     return ChatOut(replies=[ReplyOut(text=r.text, buttons=[ButtonOut(title=b.title, action=b.action) for b in r.buttons],
                                      sources=[SourceOut(doc_id=s.doc_id, title=s.title, url=s.url) for s in r.sources],
-                                     image=getattr(r, "image", "") or None, kind=getattr(r, "kind", "info"))
+                                     image=getattr(r, "image", "") or None, audio=getattr(r, "audio", "") or None,
+                                     kind=getattr(r, "kind", "info"))
                             for r in replies],
                    session_id=session.token if session is not None and session.new else None)
 
@@ -303,8 +305,11 @@ log = logging.getLogger(__name__)
 
 @router.get("/api/chat/features")
 async def features(svc: ServicesDep) -> dict[str, bool]:
-    """What the page may use: `stream` when answers can be streamed through POST /api/chat/stream."""
-    return {"stream": bool(getattr(svc.answers, "streams", False))}
+    """What the page may use: `stream` when answers can be streamed through POST /api/chat/stream,
+    `voice_in` when questions can be recorded (POST /api/chat/voice)."""
+    voice = getattr(svc, "voice", None)
+    return {"stream": bool(getattr(svc.answers, "streams", False)),
+            "voice_in": bool(voice is not None and voice.intake is not None)}
 
 
 @router.post("/api/chat/stream")

@@ -17,7 +17,7 @@ from tests.integration.admin_helpers import PW, USERS, admin_app
 ALL = ("admin", "editor", "viewer", "volunteer")
 KB, DASH, ADMIN, VOL = ("admin", "editor"), ("admin", "viewer"), ("admin",), ("admin", "volunteer")
 PUBLIC = re.compile(r"^(/|/openapi\.json|/healthz|/readyz|/metrics|/login|/verify(/.*)?|/certificates/.*|"
-                    r"/webhooks/.*|/api/chat(/.*)?|/api/auth/login|/static)$")
+                    r"/webhooks/.*|/api/chat(/.*)?|/api/check(/image)?|/api/auth/login|/static)$")
 # path -> roles allowed (every method of the path)
 ROLES: dict[str, tuple[str, ...]] = {
     "/api/auth/logout": ALL, "/api/auth/me": ALL,
@@ -38,6 +38,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "/api/admin/users/{user_id}/disabled": ADMIN, "/api/admin/users/{user_id}/password": ADMIN,
     "/api/admin/users/{user_id}/communes": ADMIN, "/api/admin/communes": ADMIN, "/api/admin/settings": ADMIN,
     "/api/admin/audit": ADMIN,
+    "/admin/scam": KB, "/api/admin/scam/reports": KB, "/api/admin/scam/reports/{report_id}": KB,
+    "/api/admin/scam/reports/import": KB, "/api/admin/scam/reports.csv": KB, "/api/tickets/{ticket_id}/scam-confirm": VOL,
 }
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -43,10 +43,17 @@ def front(**over: object) -> dict[str, object]:
     return {k: v for k, v in f.items() if v is not None}
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes shared values out in full: guide front matter may not use YAML aliases (billion laughs)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def write_guide(kb: Path, meta: dict[str, object], body: str = BODY) -> None:
     d = kb / "guides" / str(meta["topic"])
     d.mkdir(parents=True, exist_ok=True)
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    head = yaml.dump(meta, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False)
     (d / f"{meta['id']}.md").write_text(f"---\n{head}---\n{body}", encoding="utf-8")
 
 

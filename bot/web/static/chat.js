@@ -116,6 +116,11 @@
       link.appendChild(img);
       div.appendChild(link);
     }
+    if (reply.audio && /^\/voice\/clips\/[A-Za-z0-9_-]+\.ogg$/.test(reply.audio)) {  /* an answer read aloud */
+      var player = document.createElement("audio");
+      player.controls = true; player.preload = "auto"; player.src = reply.audio; player.className = "voice";
+      div.appendChild(player);
+    }
     fold(div, reply.text, share || 0.75);
     if (reply.buttons && reply.buttons.length) {
       var row = document.createElement("div");
@@ -342,6 +347,51 @@
     });
   }
   input.addEventListener("focus", function () { setTimeout(keepNewest, 300); });
+
+  /* Voice (issue 23): hold-to-talk is hard on old phones, so one press starts and a second press sends.
+     Shown only when the server can listen (GET /api/chat/features) and the browser can record. */
+  var mic = document.getElementById("mic");
+  var recorder = null;
+  var chunks = [];
+  var stopTimer = null;
+  function sendRecording(blob) {
+    retireButtons();
+    turnStart = add("me", "🎤 …");
+    toBottom();
+    fetch("/api/chat/voice", { method: "POST", credentials: "same-origin",
+                               headers: { "Content-Type": (blob.type || "audio/webm").split(";")[0] }, body: blob })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (b) { return [r, b]; }); })
+      .then(function (rb) {
+        if (!rb[0].ok) { add("bot", rb[1].message || "Không gửi được tin nhắn giọng nói."); return; }
+        showTurn(rb[1].replies || []);
+        startPolling();
+      })
+      .catch(function () { add("bot", "Không gửi được tin nhắn giọng nói. Bạn gõ chữ nhé."); });
+  }
+  function stopRecording() {
+    if (stopTimer) { clearTimeout(stopTimer); stopTimer = null; }
+    if (recorder && recorder.state === "recording") { recorder.stop(); }
+  }
+  if (mic && window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    fetch("/api/chat/features", OPTS).then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (f) { if (f && f.voice_in) { mic.hidden = false; } }).catch(function () { /* no voice */ });
+    mic.addEventListener("click", function () {
+      if (recorder && recorder.state === "recording") { stopRecording(); return; }
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        chunks = [];
+        recorder = new MediaRecorder(stream);
+        recorder.ondataavailable = function (e) { if (e.data && e.data.size) { chunks.push(e.data); } };
+        recorder.onstop = function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          mic.setAttribute("aria-pressed", "false"); mic.textContent = "🎤";
+          sendRecording(new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
+        };
+        recorder.start();
+        mic.setAttribute("aria-pressed", "true"); mic.textContent = "■";
+        stopTimer = setTimeout(stopRecording, 55000);  /* the server takes 60 s at most */
+      }).catch(function () { add("bot", "Không dùng được micro. Bạn gõ chữ nhé."); });
+    });
+  }
 
   /* ---- start: the conversation so far from the server, or the greeting ------------------------------ */
   function restore(data) {

@@ -13,9 +13,12 @@
     ["/admin/kb/playground", "Thử câu hỏi", ["admin", "editor"]],
     ["/admin/unanswered", "Câu hỏi chưa trả lời được", ["admin", "editor"]],
     ["/admin/faq", "Đề xuất hỏi đáp", ["admin", "editor"]],
+    ["/admin/scam", "Lừa đảo bị báo cáo", ["admin", "editor"]],
     ["/admin/users", "Người dùng", ["admin"]],
     ["/admin/settings", "Cài đặt trợ lý", ["admin"]],
     ["/admin/audit", "Nhật ký", ["admin"]],
+    ["/admin/announce", "Thông báo", ["admin", "editor"]],
+    ["/admin/classes", "Lớp học cộng đồng", ["admin", "editor", "volunteer"]],
     ["/volunteer", "Hỗ trợ công dân", ["admin", "volunteer"]]
   ];
   var ROLE = { admin: "Quản trị", editor: "Biên tập", viewer: "Theo dõi", volunteer: "Tình nguyện viên" };
@@ -75,7 +78,7 @@
       }));
     });
     if (!spec.rows.length) { body = [BD.el("tr", {}, [BD.el("td", { colspan: spec.columns.length, text: opts.empty || "Chưa có số liệu." })])]; }
-    return BD.el("div", { cls: "scroll" }, [BD.el("table", { id: opts.id || null }, [BD.el("thead", {}, [head]), BD.el("tbody", {}, body)])]);
+    return BD.el("div", { cls: "scroll", tabindex: "0", role: "region", "aria-label": opts.label || "Bảng số liệu (cuộn ngang)" }, [BD.el("table", { id: opts.id || null }, [BD.el("thead", {}, [head]), BD.el("tbody", {}, body)])]);
   };
 
   // Poll a knowledge-base job until it ends; onTick(job) each time.
