@@ -17,7 +17,7 @@ from tests.integration.admin_helpers import PW, USERS, admin_app
 ALL = ("admin", "editor", "viewer", "volunteer")
 KB, DASH, ADMIN, VOL = ("admin", "editor"), ("admin", "viewer"), ("admin",), ("admin", "volunteer")
 PUBLIC = re.compile(r"^(/|/openapi\.json|/healthz|/readyz|/metrics|/login|/verify(/.*)?|/certificates/.*|"
-                    r"/webhooks/.*|/api/chat(/.*)?|/api/check(/image)?|/api/auth/login|/static)$")
+                    r"/webhooks/.*|/api/chat(/.*)?|/api/check(/image)?|/api/auth/login|/static|/manifest\.webmanifest)$")
 # path -> roles allowed (every method of the path)
 ROLES: dict[str, tuple[str, ...]] = {
     "/api/auth/logout": ALL, "/api/auth/me": ALL,
