@@ -500,6 +500,7 @@ class Services:
     personal_data: Any = None  # bot.storage.personal_data.SqlPersonalData (export, erasure, retention)
     limiter: Any = None  # bot.ratelimit.RateLimiter (per citizen, per IP)
     chat_sessions: Any = None  # bot.storage.chat_sessions.SqlChatSessions (web-chat sessions the server issued)
+    chat_history: Any = None  # bot.storage.chat_history.SqlChatHistory (the conversation shown after a reload)
     embedder: Any = None
     learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
     learning_service: Any = None  # bot.core.learning.LearningService
@@ -697,6 +698,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     svc.personal_data, svc.limiter = personal, limiter
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
     svc.chat_sessions = build_chat_sessions(settings, sessions)
+    from bot.storage.chat_history import SqlChatHistory
+
+    svc.chat_history = SqlChatHistory(sessions)
     svc.jobs.append(("web-chat-sessions", settings.privacy.purge_every_s, svc.chat_sessions.purge_expired))
     svc.jobs.append(("privacy-vacuum", 300.0, personal.vacuum))  # PostgreSQL only; after an erasure or purge
     svc.learning, svc.learning_service = learning_store, learning_service

@@ -21,7 +21,7 @@ PUBLIC = re.compile(r"^(/|/openapi\.json|/healthz|/readyz|/metrics|/login|/verif
                     # a ticket's file (the ticket's staff or the citizen's own chat session, else 404) and an
                     # answer read aloud (an unguessable, short-lived token): their own checks are tested in
                     # test_helpdesk.py and test_voice.py
-                    r"/api/files/\{file_id\}|/voice/clips/\{token\}\.ogg)$")
+                    r"/api/files/\{file_id\}|/voice/clips/\{token\}\.ogg|/manifest\.webmanifest)$")
 # path -> roles allowed (every method of the path)
 ROLES: dict[str, tuple[str, ...]] = {
     "/api/auth/logout": ALL, "/api/auth/me": ALL,

@@ -45,7 +45,12 @@
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
       if (k === "text") { e.textContent = attrs[k]; }
-      else if (k === "cls") { e.className = attrs[k]; }
+      else if (k === "cls") {
+        e.className = attrs[k];
+        if (attrs[k] === "scroll") {  /* a table that scrolls sideways: reachable by keyboard (axe) */
+          e.tabIndex = 0;
+        }
+      }
       else if (k.indexOf("on") === 0) { e.addEventListener(k.slice(2), attrs[k]); }
       else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) { e.setAttribute(k, attrs[k] === true ? "" : attrs[k]); }
     });
@@ -103,7 +108,9 @@
       if (nav) {
         MENU.forEach(function (m) {
           if (m[2].indexOf(d.user.role) >= 0) {
-            nav.appendChild(BD.el("a", { href: m[0], text: m[1], cls: location.pathname === m[0] ? "here" : "" }));
+            var a = BD.el("a", { href: m[0], text: m[1], cls: location.pathname === m[0] ? "here" : "" });
+            if (location.pathname === m[0]) { a.setAttribute("aria-current", "page"); }
+            nav.appendChild(a);
           }
         });
       }
