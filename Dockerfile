@@ -48,6 +48,10 @@ RUN mkdir -p /src/var/index && \
 
 # ---- runtime: slim, non-root ----------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
+# Tesseract + Vietnamese data: screenshots of scam messages (issue 20, docs/SCAMCHECK.md); bookworm's versions
+RUN apt-get update && \
+    apt-get install -y --no-install-recommends tesseract-ocr=5.3.0-2 tesseract-ocr-vie=1:4.1.0-2 && \
+    rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 binhdan && \
     useradd --system --uid 10001 --gid binhdan --home-dir /app --shell /usr/sbin/nologin binhdan
 COPY --from=build /opt/venv /opt/venv

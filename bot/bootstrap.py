@@ -19,7 +19,7 @@ from bot.core.generation import GroundedWriter
 from bot.core.privacy import RegexRedactor
 from bot.core.scamcheck import ScamChecker
 from bot.core.scamcheck.chat import ScamChat
-from bot.infra.scamlists import load_scam_lists
+from bot.infra.scamlists import build_checker
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.embedders import Embedder, make_embedder
 from bot.retrieval.hybrid import HybridRetriever
@@ -103,12 +103,14 @@ def build_desk(settings: Settings, sessions: sessionmaker[Session] | None = None
         commune_name=communes.name, clock=clock)
 
 
-def build_scam_checker(settings: Settings) -> ScamChecker:
-    """The scam checker with the official lists of knowledge/ and the guide ids it may point to."""
+def build_scam_checker(settings: Settings, reports: Any = None) -> ScamChecker:
+    """The scam checker with the official lists of knowledge/, the reported items of `reports`
+    (bot.storage.scamreports.SqlScamReports; none for the CLI) and the guide ids it may point to."""
     k = settings.knowledge
-    lists = load_scam_lists(settings.path(k.official_domains), settings.path(k.official_hotlines))
-    guide_ids = {p.stem for base in k.paths if settings.path(base).is_dir() for p in settings.path(base).rglob("*.md")}
-    return ScamChecker(lists, guide_ids=guide_ids)
+    domains, phones = reports.lists() if reports is not None else ((), frozenset())
+    return build_checker(domains=settings.path(k.official_domains), hotlines=settings.path(k.official_hotlines),
+                         guide_dirs=[settings.path(base) for base in k.paths], reported_domains=domains,
+                         reported_phones=phones)
 
 
 def scam_checker_of(services: Services) -> ScamChecker:
@@ -116,6 +118,86 @@ def scam_checker_of(services: Services) -> ScamChecker:
     if services.scam_checker is None:
         services.scam_checker = build_scam_checker(services.settings)
     return services.scam_checker
+
+
+class ReportedLists:
+    """Keeps a checker's reported domains/numbers equal to the table: `refresh()` (a periodic job of every
+    process, every `scamcheck.reload_s`, and at once after a change in this process) reloads them when the
+    table's version changed."""
+
+    def __init__(self, checker: ScamChecker, reports: Any) -> None:
+        self.checker, self.reports = checker, reports
+        self.version: tuple[int, int] | None = None
+
+    def refresh(self, *, force: bool = False) -> bool:
+        from dataclasses import replace
+
+        version = self.reports.version()
+        if version == self.version and not force:
+            return False
+        domains, phones = self.reports.lists()
+        self.checker.set_lists(replace(self.checker.lists, reported_domains=domains, reported_phones=phones))
+        self.version = version
+        return True
+
+
+def build_check_log(settings: Settings, sessions: sessionmaker[Session]) -> Any:
+    """The anonymous statistics of checks, or None when `scamcheck.statistics` is off."""
+    from zoneinfo import ZoneInfo
+
+    from bot.storage.scamreports import SqlScamCheckLog
+
+    return SqlScamCheckLog(sessions, tz=ZoneInfo(settings.handoff.timezone)) if settings.scamcheck.statistics else None
+
+
+def record_check(check_log: Any) -> Callable[[str, str, tuple[str, ...]], None] | None:
+    """`ScamChat`'s recorder: a failed write is logged, never shown to the citizen."""
+    if check_log is None:
+        return None
+
+    def record(channel: str, verdict: str, hosts: tuple[str, ...]) -> None:
+        try:
+            check_log.record(channel, verdict, hosts)
+        except Exception as exc:  # statistics must not break a reply
+            log.warning("scam check statistics not written: %s", exc.__class__.__name__)
+
+    return record
+
+
+def build_ocr(settings: Settings) -> Any:
+    from bot.infra.ocr import TesseractOcr
+
+    c = settings.scamcheck
+    return TesseractOcr(lang=c.ocr_lang, max_bytes=int(c.max_image_mb * 1024 * 1024),
+                        max_pixels=int(c.max_megapixels * 1_000_000), timeout_s=c.ocr_timeout_s)
+
+
+def build_image_reader(settings: Settings, ocr: Any) -> Callable[[Any], tuple[str, str]]:
+    """msg -> (text, status): download the picture of a Telegram or Zalo message and read it (blocking)."""
+    from bot.channels.files import DownloadError, download
+
+    max_bytes = int(settings.scamcheck.max_image_mb * 1024 * 1024)
+
+    def read(msg: Any) -> tuple[str, str]:
+        ref = str(msg.meta.get("image") or "")
+        try:
+            if msg.channel == "telegram" and ref.startswith("tg:") and settings.telegram.token:
+                from bot.channels.telegram import download_file
+
+                data = download_file(settings.telegram.token, ref[3:], api_base_url=settings.telegram.api_base_url,
+                                     max_bytes=max_bytes)
+            elif msg.channel == "zalo" and ref.startswith(("https://", "http://")):
+                data = download(ref, max_bytes=max_bytes)
+            else:
+                return "", "unavailable"
+        except DownloadError as exc:
+            log.warning("%s picture not downloaded: %s", msg.channel, exc.reason)
+            return "", exc.reason
+        result = ocr.read(data)
+        del data  # the picture is not kept
+        return result.text, result.status
+
+    return read
 
 
 def build_lexicon(settings: Settings) -> Lexicon:
@@ -418,6 +500,7 @@ class Services:
     personal_data: Any = None  # bot.storage.personal_data.SqlPersonalData (export, erasure, retention)
     limiter: Any = None  # bot.ratelimit.RateLimiter (per citizen, per IP)
     chat_sessions: Any = None  # bot.storage.chat_sessions.SqlChatSessions (web-chat sessions the server issued)
+    chat_history: Any = None  # bot.storage.chat_history.SqlChatHistory (the conversation shown after a reload)
     embedder: Any = None
     learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
     learning_service: Any = None  # bot.core.learning.LearningService
@@ -430,6 +513,13 @@ class Services:
     kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
     scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
+    helpdesk: Any = None  # bot.bootstrap_helpdesk.Helpdesk: queue, hours, CSAT, snippets, files (issue 22)
+    scam_reports: Any = None  # bot.storage.scamreports.SqlScamReports (reported domains / numbers)
+    scam_reported: Any = None  # ReportedLists: reloads the checker's reported items when the table changes
+    scam_check_log: Any = None  # bot.storage.scamreports.SqlScamCheckLog (anonymous statistics), or None
+    ocr: Any = None  # bot.infra.ocr.TesseractOcr (screenshots), or None when scamcheck.ocr is off
+    voice: Any = None  # issue 23: VoiceRuntime (bot/voice/service.py) when voice.enabled and installed
+    outreach: Any = None  # issue 21: bot.storage.outreach.SqlOutreach (announcements, classes)
 
     def reload_index(self, *, force: bool = False) -> bool:
         """Switch this process to the live index build if it changed (blocking: seconds for a large
@@ -472,6 +562,64 @@ def build_chat_sessions(settings: Settings, sessions: sessionmaker[Session] | No
     return SqlChatSessions(sessions or build_sessions(settings), idle_days=settings.server.chat_session_idle_days)
 
 
+def build_voice(settings: Settings) -> Any:
+    """Voice notes in and answers read aloud (issue 23), or None when `voice.enabled` is false or what it
+    needs is not installed (then voice notes get the "text only" reply and no "Nghe" button is shown)."""
+    v = settings.voice
+    if not v.enabled:
+        return None
+    from bot.voice.status import probe
+
+    cache = settings.path(v.cache_dir)
+    status = probe(model_dir=v.model_dir, cache_dir=cache)
+    if not status.can_listen and not status.can_speak:
+        for problem in status.problems:
+            log.warning("voice: %s", problem)
+        return None
+    from bot.channels.files import download
+    from bot.channels.telegram import fetch_file
+    from bot.core.voice.flow import Quality, VoiceChat
+    from bot.voice.clips import ClipStore
+    from bot.voice.pool import BoundedPool
+    from bot.voice.recognizer import DEFAULT_PROMPT, WhisperRecognizer
+    from bot.voice.service import Limits, VoiceIntake, VoiceOut, VoiceRuntime
+    from bot.voice.weights import model_dir
+
+    intake = None
+    if status.can_listen:
+        def recognizer_dir() -> str:
+            return str(model_dir(configured=v.model_dir, cache_dir=str(cache)))
+
+        tg = settings.telegram
+        fetchers = {
+            "tg": lambda ref, n: fetch_file(tg.token, ref, api_base_url=tg.api_base_url, max_bytes=n),
+            "https": lambda ref, n: download(f"https:{ref}", max_bytes=n),
+            "http": lambda ref, n: download(f"http:{ref}", max_bytes=n),
+        }
+        intake = VoiceIntake(
+            recognizer=WhisperRecognizer(recognizer_dir, threads=v.threads, workers=v.workers, beam_size=v.beam_size,
+                                         prompt=v.prompt or DEFAULT_PROMPT),
+            pool=BoundedPool(workers=v.workers, queue_size=v.queue_size, nice=v.nice), fetchers=fetchers,
+            deliver=lambda m: None, limits=Limits(max_bytes=v.max_bytes, max_seconds=v.max_seconds,
+                                                  timeout_s=v.timeout_s),
+            quality=Quality(min_avg_logprob=v.min_avg_logprob, max_no_speech_prob=v.max_no_speech_prob),
+            kept=ClipStore(cache / "kept", ttl_s=v.retention_s) if v.retention_s > 0 else None)
+    out = VoiceOut(ClipStore(cache / "clips", ttl_s=v.clip_ttl_s), voice=v.tts_voice,
+                   words_per_minute=v.tts_words_per_minute) if status.can_speak else None
+    chat = VoiceChat(max_seconds=int(v.max_seconds), speech_chars=v.speech_chars, offer_listen=out is not None)
+    return VoiceRuntime(chat=chat, intake=intake, out=out)
+
+
+def voice_clip_link(settings: Settings, reply: Any) -> str:
+    """Zalo: the text that carries a clip's link ("" without a public URL: the text is sent instead)."""
+    from bot.core.texts import t
+
+    base = settings.server.public_url.rstrip("/")
+    if not base or not reply.audio:
+        return ""
+    return t(reply.lang, "vc_clip_link", minutes=max(1, int(settings.voice.clip_ttl_s // 60)), url=base + reply.audio)
+
+
 def build_rate_limiter(settings: Settings) -> Any:
     from bot.ratelimit import RateLimiter
 
@@ -495,19 +643,34 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     accounts, desk, communes = build_accounts(settings, sessions), build_desk(settings, sessions), build_communes(settings)
     personal, limiter = build_personal_data(settings, sessions), build_rate_limiter(settings)
     learning_service, learning_store = build_learning(settings, sessions, communes)
+    from bot.storage.scamreports import SqlScamReports
+
+    scam_reports, check_log = SqlScamReports(sessions), build_check_log(settings, sessions)
     scam_checker = build_scam_checker(settings)
+    reported = ReportedLists(scam_checker, scam_reports)
+    try:
+        reported.refresh()
+    except Exception as exc:  # the checker still works with the official lists
+        log.error("reported scam items not read: %s", exc)
+    ocr = build_ocr(settings) if settings.scamcheck.ocr else None
+    outreach = build_outreach(settings, sessions, learning=learning_store) if settings.outreach.enabled else None
     conversation = ConversationService(answers, handoff=desk, communes=communes, rights=build_rights(settings, personal),
-                                       scam=ScamChat(scam_checker),
+                                       scam=ScamChat(scam_checker, record=record_check(check_log)),
+                                       outreach=outreach_chat(settings, outreach, communes),
                                        learning=learning_service)
     store = MessageStore(sessions)
+    voice = build_voice(settings)
+    if voice is not None:
+        conversation.voice = voice.chat
     senders: list[Any] = []
     telegram = zalo = None
     if settings.telegram.token:
         from bot.channels.telegram import TelegramSender
 
         telegram = TelegramSender(settings.telegram.token, api_base_url=settings.telegram.api_base_url,
-                                  images=lambda link: certificate_png(settings, learning_store, link))
-        senders.append(telegram)
+                                  images=lambda link: certificate_png(settings, learning_store, link),
+                                  voices=voice.out.clip if voice is not None and voice.out is not None else None)
+        senders.append(throttled(settings, telegram))
     z = settings.zalo
     if z.enabled:
         from bot.channels.zalo import ZaloSender
@@ -515,29 +678,90 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
         zalo = ZaloSender(app_id=z.app_id, app_secret=z.app_secret, access_token=z.access_token,
                           refresh_token=z.refresh_token, api_base_url=z.api_base_url,
                           oauth_base_url=z.oauth_base_url, store=TokenStore(sessions), token_factory=Token,
-                          refresh_margin_s=z.refresh_margin_s)
-        senders.append(zalo)
+                          refresh_margin_s=z.refresh_margin_s,
+                          clip_link=(lambda r: voice_clip_link(settings, r)) if voice is not None else None)
+        senders.append(throttled(settings, zalo))
     svc = Services(settings=settings, sessions=sessions, answers=answers, conversation=conversation,
                    processor=MessageProcessor(store, conversation, inbox_lease_s=settings.server.inbox_lease_s,
                                               side_chats=[VolunteerChat(accounts, desk)] if telegram else [],
                                               privacy=personal, limiter=limiter,
                                               user_per_minute=settings.server.rate_limit_user_per_minute,
-                                              max_text_chars=settings.server.max_text_chars),
+                                              max_text_chars=settings.server.max_text_chars,
+                                              images=build_image_reader(settings, ocr) if ocr else None, voice=voice),
                    store=store, senders=senders, telegram=telegram, zalo=zalo, index_info=index.manifest, live=live,
                    scam_checker=scam_checker)
+    svc.scam_reports, svc.scam_reported, svc.scam_check_log, svc.ocr = scam_reports, reported, check_log, ocr
+    svc.jobs.append(("scam-lists", settings.scamcheck.reload_s, reported.refresh))
     live.on_reload.append(lambda manifest: setattr(svc, "index_info", manifest))
     svc.accounts, svc.desk, svc.communes, svc.embedder = accounts, desk, communes, embedder
     svc.jobs.append(("tickets", settings.handoff.sweep_every_s, desk.sweep))
     svc.personal_data, svc.limiter = personal, limiter
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
     svc.chat_sessions = build_chat_sessions(settings, sessions)
+    from bot.storage.chat_history import SqlChatHistory
+
+    svc.chat_history = SqlChatHistory(sessions)
     svc.jobs.append(("web-chat-sessions", settings.privacy.purge_every_s, svc.chat_sessions.purge_expired))
+    svc.jobs.append(("privacy-vacuum", 300.0, personal.vacuum))  # PostgreSQL only; after an erasure or purge
     svc.learning, svc.learning_service = learning_store, learning_service
+    if voice is not None:
+        voice.deliver = lambda m: svc.processor.accept(m, check_rate=False)  # the transcript, like typed text
+        svc.voice = voice
+        svc.jobs.append(("voice-clips", 60.0, voice.purge))
     build_admin(svc)
+    if outreach is not None:
+        svc.outreach = outreach
+        svc.jobs.append(("outreach", settings.outreach.dispatch_every_s, outreach.run_once))
+    from bot.bootstrap_helpdesk import build_helpdesk
+
+    build_helpdesk(svc)  # issue 22
     if settings.learning.reminders:
         reminders = build_reminders(settings, sessions=sessions, learning=(learning_service, learning_store))
         svc.jobs.append(("learning-reminders", settings.learning.remind_every_s, reminders.run_once))
     return svc
+
+
+# ---- outreach (issue 21; docs/OUTREACH.md) ----------------------------------------------------------------
+def build_outreach(settings: Settings, sessions: sessionmaker[Session] | None = None, *, learning: Any = None,
+                   clock: Callable[[], Any] | None = None) -> Any:
+    """Announcements and classes over the outbox: bot.storage.outreach.SqlOutreach."""
+    from zoneinfo import ZoneInfo
+
+    from bot.core.outreach.model import parse_quiet
+    from bot.storage.outreach import SqlOutreach
+
+    sessions = sessions or build_sessions(settings)
+    if learning is None:
+        learning = build_learning(settings, sessions, build_communes(settings))[1]
+    o = settings.outreach
+    windows = push_windows(settings)
+    rates = {"telegram": o.telegram_per_s, "zalo": o.zalo_per_s}
+    return SqlOutreach(sessions, tz=ZoneInfo(o.timezone), rates={k: v for k, v in rates.items() if k in windows},
+                       windows=windows, per_chat_s=o.per_chat_s, horizon_s=o.horizon_s, learning=learning, clock=clock,
+                       quiet=parse_quiet(o.quiet_hours))
+
+
+def outreach_chat(settings: Settings, store: Any, communes: CommuneDirectory) -> Any:
+    from zoneinfo import ZoneInfo
+
+    from bot.core.outreach.chat import OutreachChat
+
+    return OutreachChat(store, communes=communes, tz=ZoneInfo(settings.outreach.timezone)) if store is not None else None
+
+
+def throttled(settings: Settings, sender: Any) -> Any:
+    """The channel's sender behind the per-process throttle (bot/channels/throttle.py)."""
+    from bot.channels.throttle import ThrottledSender
+
+    o = settings.outreach
+    rate = o.telegram_per_s if sender.channel == "telegram" else o.zalo_per_s
+    return ThrottledSender(sender, rate=rate, per_chat_s=o.per_chat_s)
+
+
+def official_domains(settings: Settings) -> list[str]:
+    from ingest.kbcheck import load_official_domains
+
+    return list(load_official_domains(settings.path(settings.knowledge.official_domains)))
 
 
 # ---- admin console (issue 7; docs/ADMIN.md) ------------------------------------------------------------

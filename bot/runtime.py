@@ -18,14 +18,15 @@ from bot.channels.base import Sender, SendError
 from bot.core.conversation import ConversationService
 from bot.core.learning import Learner, LearningService, reminder_due
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
+from bot.core.privacy import redact, redact_continuation
 from bot.core.texts import t
 from bot.metrics import MESSAGE_SECONDS, MESSAGES, SENDS
-from bot.storage.messaging import InboxItem, MessageStore
+from bot.storage.messaging import InboxItem, MessageStore, OutboxItem
 
 log = logging.getLogger(__name__)
 
 
+_REDACT_WHEN_DONE = "redact_when_done"  # inbox meta: the text is a volunteer's, redacted once processed
 _OWN_ACTION = re.compile(r"fb:(?:up|down):[0-9]{1,18}")  # our feedback buttons carry a question id
 
 
@@ -59,14 +60,26 @@ class SideChat(Protocol):
     def handle(self, msg: InboundMessage) -> list[Reply]: ...
 
 
+class VoiceHooks(Protocol):
+    """Voice notes in and answers read aloud (bot.voice.service, issue 23)."""
+
+    def submit(self, msg: InboundMessage) -> str: ...
+
+    def speak(self, reply: Reply) -> Reply: ...
+
+
 class MessageProcessor:
     """Takes stored inbound messages through the conversation engine into the outbox."""
 
     def __init__(self, store: MessageStore, conversation: ConversationService,
                  *, side_chats: Sequence[SideChat] = (), inbox_lease_s: float = 120.0,
                  privacy: PrivacyRecorder | None = None, limiter: Limits | None = None,
-                 user_per_minute: int = 0, max_text_chars: int = 4000) -> None:
+                 user_per_minute: int = 0, max_text_chars: int = 4000,
+                 images: Callable[[InboundMessage], tuple[str, str]] | None = None,
+                 voice: VoiceHooks | None = None) -> None:
         self.store = store
+        self.images = images  # a picture's text and status (ok | unreadable | too_large …): screenshots, issue 20
+        self.voice = voice
         self.conversation = conversation
         self.side_chats = tuple(side_chats)
         self.inbox_lease_s = inbox_lease_s
@@ -89,7 +102,27 @@ class MessageProcessor:
         if check_rate and not self.allowed(msg.channel, msg.user_ref)[0]:
             self._slow_down(msg)
             return None
-        return self.store.store_inbound(redacted(msg, max_text_chars=self.max_text_chars))
+        return self.store.store_inbound(self._redacted(msg))
+
+    def _redacted(self, msg: InboundMessage) -> InboundMessage:
+        """The one redaction of an inbound message, where it enters. A message that starts with digits
+        may finish a number the person's previous message began ("sdt em 0912 345" / "678"): the previous
+        message's stored (already redacted) text is read and both are corrected; no raw digits are kept."""
+        if msg.text and any(c.handles(msg) for c in self.side_chats):
+            # a volunteer's own words to a citizen: kept as typed only until processed (see `process`),
+            # so the citizen receives what the volunteer wrote; redacted at rest once done
+            return replace(msg, text=msg.text[:self.max_text_chars], meta={**msg.meta, _REDACT_WHEN_DONE: "1"})
+        out = redacted(msg, max_text_chars=self.max_text_chars)
+        if not out.text or not out.text.lstrip()[:1].isdigit():
+            return out
+        prev = self.store.previous_text(out.channel, out.user_ref, within_s=600.0)
+        if prev is None:
+            return out
+        prev_id, prev_text = prev
+        new_prev, new_text = redact_continuation(prev_text, out.text)
+        if new_prev != prev_text:
+            self.store.replace_text(prev_id, new_prev)
+        return replace(out, text=new_text) if new_text != out.text else out
 
     def _slow_down(self, msg: InboundMessage) -> None:
         MESSAGES.labels(channel=msg.channel, outcome="rate_limited").inc()
@@ -107,7 +140,12 @@ class MessageProcessor:
             state = self.store.load_state(item.message.channel, item.message.user_ref)
             before = (state.consent, state.consent_at, state.last_question_id)
             side = next((c for c in self.side_chats if c.handles(item.message)), None)
-            replies = side.handle(item.message) if side is not None else self.conversation.handle(item.message, state)
+            message = item.message
+            if side is None:
+                message = self._hand_voice(self._read_image(message))
+            replies = side.handle(item.message) if side is not None else self.conversation.handle(message, state)
+            if self.voice is not None and any(r.kind == "voice" for r in replies):
+                replies = [self.voice.speak(r) if r.kind == "voice" else r for r in replies]
             if state.consent == "declined":  # the promise of the notice: the questions' text is not kept
                 state.previous_questions, state.turns = [], []
             if self.store.complete(item, state, replies, deliver_now=deliver_now) is None:
@@ -119,10 +157,44 @@ class MessageProcessor:
             log.exception("processing inbox message %s failed", item.id)
             MESSAGES.labels(channel=channel, outcome="error").inc()
             self.store.fail_inbound(item, redact(f"{exc.__class__.__name__}: {exc}"))
+            self._redact_at_rest(item)
             raise
+        self._redact_at_rest(item)
         MESSAGES.labels(channel=channel, outcome="done").inc()
         MESSAGE_SECONDS.labels(channel=channel).observe(time.perf_counter() - started)
         return replies
+
+    def _redact_at_rest(self, item: InboxItem) -> None:
+        if item.message.meta.get(_REDACT_WHEN_DONE) and item.message.text:
+            self.store.replace_text(item.id, redact(item.message.text))
+
+    def _read_image(self, msg: InboundMessage) -> InboundMessage:
+        """A picture becomes its text (OCR), redacted like any text, with `meta["ocr"]` saying how it went and
+        the caption moved to `meta["caption"]`. The picture itself is never stored (read in memory only)."""
+        if msg.kind != "image" or "ocr" in msg.meta:
+            return msg
+        text, status = "", "unavailable"
+        if self.images is not None:
+            try:
+                text, status = self.images(msg)
+            except Exception as exc:  # a broken download or OCR must not lose the message
+                log.warning("reading a %s picture failed: %s", msg.channel, exc.__class__.__name__)
+                text, status = "", "failed"
+        return replace(msg, text=redact(text)[:self.max_text_chars] if text else "",
+                       meta={**msg.meta, "ocr": status, "caption": msg.text[:300]})
+
+    def _hand_voice(self, msg: InboundMessage) -> InboundMessage:
+        """A voice note as it arrived goes to the recogniser's queue (never transcribed here: text traffic
+        must not wait for it); the engine is told how that went (`meta["heard"]`)."""
+        if msg.kind != "voice" or "heard" in msg.meta:
+            return msg
+        status = "unavailable"
+        if self.voice is not None:
+            try:
+                status = self.voice.submit(msg)
+            except Exception as exc:
+                log.warning("queueing a %s voice note failed: %s", msg.channel, exc.__class__.__name__)
+        return replace(msg, meta={**msg.meta, "heard": status})
 
     def _record_privacy(self, item: InboxItem, state: ConversationState, before: tuple[str, str, int]) -> None:
         """The consent choice (with the notice version and time), the question-to-message link for /xoa,
@@ -152,7 +224,7 @@ class MessageProcessor:
         Claiming at insert keeps the inbox worker from taking it meanwhile (it would answer through the
         outbox and the request would come back empty) and saves a transaction. A repeated message id gets
         what was answered; None when that message cannot be found."""
-        item = self.store.store_claimed(redacted(msg, max_text_chars=self.max_text_chars), lease_s=self.inbox_lease_s)
+        item = self.store.store_claimed(self._redacted(msg), lease_s=self.inbox_lease_s)
         if item is not None:
             return self.process(item, deliver_now=True)
         inbox_id = self.store.find_inbound(msg.channel, msg.platform_msg_id, user_ref=msg.user_ref)
@@ -304,53 +376,91 @@ class InboxWorker(_Loop):
 
 
 class OutboxWorker(_Loop):
-    """Sends queued replies with retries: exponential backoff with jitter, honouring `retry_after`."""
+    """Sends queued replies with retries: exponential backoff with jitter, honouring `retry_after`.
+
+    Duplicate sends after a crash (issue 25, finding 9): a claimed row is `sending`; just before its
+    request goes out it becomes `inflight` (one short commit), and `mark_sent` records the platform's
+    message id as soon as the response is back. While the worker lives a heartbeat extends the leases it
+    holds, so the lease can be short (`server.outbox_lease_s`). After a crash, `sending` rows are resent
+    with no risk; an `inflight` row is the one request whose fate is unknown (Telegram and Zalo have no
+    idempotency key for sends). The sender's `resend_in_flight` decides: True (default, at-least-once: at
+    most one duplicate per crashed worker) or False (at-most-once: that one reply is marked failed)."""
 
     name = "outbox worker"
 
     def __init__(self, store: MessageStore, senders: Sequence[Sender], *, idle_s: float = 0.5,
-                 max_attempts: int = 8, lease_s: float = 60.0) -> None:
+                 max_attempts: int = 8, lease_s: float = 15.0) -> None:
         super().__init__(idle_s=idle_s)
         self.store = store
         self.senders = {s.channel: s for s in senders}
         self.max_attempts = max_attempts
         self.lease_s = lease_s
 
+    async def _heartbeat(self, held: set[int]) -> None:
+        while True:
+            await asyncio.sleep(self.lease_s / 3)
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.store.heartbeat, sorted(held), lease_s=self.lease_s)
+
     async def run_once(self) -> int:
         if not self.senders:
             return 0
         items = await asyncio.to_thread(self.store.claim_outbox, channels=tuple(self.senders), lease_s=self.lease_s)
+        if not items:
+            return 0
+        held = {item.id for item in items}
         blocked: set[tuple[str, str]] = set()
-        for item in items:
-            sender = self.senders[item.channel]
-            if (item.channel, item.user_ref) in blocked:  # keep this person's replies in order
-                await asyncio.to_thread(self.store.release, item.id)
-                continue
-            window = getattr(sender, "window_s", None)
-            if window:  # e.g. Zalo: no free-form message after 7 days without contact; do not try blindly
-                last = await asyncio.to_thread(self.store.last_inbound_at, item.channel, item.user_ref)
-                if last is None or (datetime.now(UTC) - last).total_seconds() > window:
-                    await asyncio.to_thread(self.store.mark_retry, item.id,
-                                            "outside the platform's interaction window: not sent", 0, give_up=True)
-                    log.warning("reply %s to %s not sent: outside the interaction window", item.id, item.channel)
-                    continue
-            try:
-                msg_id = await sender.send(item.user_ref, item.reply, item.meta)
-            except SendError as exc:
-                give_up = exc.retry_after is None or item.attempts >= self.max_attempts
-                delay = exc.retry_after if exc.retry_after is not None else 0.0
-                delay = max(delay, min(300.0, 2.0 ** item.attempts) * (0.5 + random.random() / 2))
-                blocked.add((item.channel, item.user_ref))
-                log.warning("send %s to %s failed (attempt %s): %s", item.id, item.channel, item.attempts, exc)
-                SENDS.labels(channel=item.channel, outcome="failed" if give_up else "retry").inc()
-                await asyncio.to_thread(self.store.mark_retry, item.id, str(exc), delay, give_up=give_up)
-                continue
-            except Exception as exc:
-                blocked.add((item.channel, item.user_ref))
-                log.exception("send %s crashed", item.id)
-                await asyncio.to_thread(self.store.mark_retry, item.id, repr(exc), 30.0,
-                                        give_up=item.attempts >= self.max_attempts)
-                continue
-            await asyncio.to_thread(self.store.mark_sent, item.id, msg_id)
-            SENDS.labels(channel=item.channel, outcome="sent").inc()
+        beat = asyncio.create_task(self._heartbeat(held))
+        try:
+            for item in items:
+                await self._deliver(item, blocked)
+                held.discard(item.id)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
         return len(items)
+
+    async def _deliver(self, item: OutboxItem, blocked: set[tuple[str, str]]) -> None:
+        sender = self.senders[item.channel]
+        if (item.channel, item.user_ref) in blocked:  # keep this person's replies in order
+            await asyncio.to_thread(self.store.release, item.id)
+            return
+        if item.was_in_flight:
+            SENDS.labels(channel=item.channel, outcome="in_flight_at_crash").inc()
+            if not getattr(sender, "resend_in_flight", True):
+                await asyncio.to_thread(self.store.mark_retry, item.id, "in flight when its worker died: "
+                                        "not resent (at-most-once channel)", 0, give_up=True)
+                log.warning("reply %s to %s was in flight at a crash: not resent", item.id, item.channel)
+                return
+            log.warning("reply %s to %s was in flight at a crash: resent (may arrive twice)", item.id, item.channel)
+        window = getattr(sender, "window_s", None)
+        if window:  # e.g. Zalo: no free-form message after 7 days without contact; do not try blindly
+            last = await asyncio.to_thread(self.store.last_inbound_at, item.channel, item.user_ref)
+            if last is None or (datetime.now(UTC) - last).total_seconds() > window:
+                await asyncio.to_thread(self.store.mark_retry, item.id,
+                                        "outside the platform's interaction window: not sent", 0, give_up=True)
+                log.warning("reply %s to %s not sent: outside the interaction window", item.id, item.channel)
+                return
+        if not await asyncio.to_thread(self.store.mark_in_flight, item.id, lease_s=self.lease_s):
+            log.warning("reply %s: claim lost before sending (another worker has it)", item.id)
+            return
+        try:
+            msg_id = await sender.send(item.user_ref, item.reply, item.meta)
+        except SendError as exc:
+            give_up = exc.retry_after is None or item.attempts >= self.max_attempts
+            delay = exc.retry_after if exc.retry_after is not None else 0.0
+            delay = max(delay, min(300.0, 2.0 ** item.attempts) * (0.5 + random.random() / 2))
+            blocked.add((item.channel, item.user_ref))
+            log.warning("send %s to %s failed (attempt %s): %s", item.id, item.channel, item.attempts, exc)
+            SENDS.labels(channel=item.channel, outcome="failed" if give_up else "retry").inc()
+            await asyncio.to_thread(self.store.mark_retry, item.id, str(exc), delay, give_up=give_up)
+            return
+        except Exception as exc:
+            blocked.add((item.channel, item.user_ref))
+            log.exception("send %s crashed", item.id)
+            await asyncio.to_thread(self.store.mark_retry, item.id, repr(exc), 30.0,
+                                    give_up=item.attempts >= self.max_attempts)
+            return
+        await asyncio.to_thread(self.store.mark_sent, item.id, msg_id)
+        SENDS.labels(channel=item.channel, outcome="sent").inc()

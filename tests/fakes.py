@@ -14,7 +14,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 
 def free_port() -> int:
@@ -84,11 +84,25 @@ class FakeTelegram:
         self.fail_sends = False
         self.rate_limit_next = 0
         self.send_delay_s = 0.0  # hold every sendMessage this long (a slow platform)
+        self.ack_delay_s = 0.0  # record a sendMessage at once, answer it this long after (the in-flight window)
+        self.sent_at: list[float] = []  # time.monotonic() of each entry of `sent`
         self.sent_ids: list[int] = []  # message_id answered for each entry of `sent`
         self.answered_callbacks: list[str] = []
         self.photos: list[dict[str, Any]] = []  # sendPhoto calls: chat_id, caption, reply_markup, png (bytes)
+        self.documents: list[dict[str, Any]] = []  # sendDocument calls: chat_id, caption, data (bytes)
+        self.actions: list[dict[str, Any]] = []  # sendChatAction calls: chat_id, action
+        self.files: dict[str, bytes] = {}  # file_id -> bytes, served by getFile + /file/bot<token>/<path>
+        self.downloads: list[str] = []
         self.app = FastAPI()
         self._next_id = 1000
+
+        @self.app.get("/file/bot{token}/{path:path}")
+        async def file(token: str, path: str) -> Response:
+            file_id = path.rsplit("/", 1)[-1].split(".", 1)[0]
+            if token != self.token or file_id not in self.files:
+                return Response(status_code=404)
+            self.downloads.append(file_id)
+            return Response(self.files[file_id], media_type="image/png")
 
         @self.app.post("/bot{token}/{method}")
         async def method(token: str, method: str, request: Request) -> JSONResponse:
@@ -112,9 +126,26 @@ class FakeTelegram:
                     if ready or time.time() >= deadline:
                         return self._ok(ready)
                     await asyncio.sleep(0.05)
+            if method == "getFile":
+                fid = str(p.get("file_id") or "")
+                if fid not in self.files:
+                    return JSONResponse({"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}, 400)
+                return self._ok({"file_id": fid, "file_unique_id": fid, "file_size": len(self.files[fid]),
+                                 "file_path": f"photos/{fid}.png"})
             if method == "answerCallbackQuery":
                 self.answered_callbacks.append(str(p.get("callback_query_id")))
                 return self._ok(True)
+            if method == "sendChatAction":
+                self.actions.append(p)
+                return self._ok(True)
+            if method == "sendDocument":
+                form = await request.form()
+                doc = form.get("document")
+                data = await doc.read() if hasattr(doc, "read") else b""
+                self._next_id += 1
+                self.documents.append({**{k: v for k, v in p.items() if k != "document"}, "data": data})
+                return self._ok({"message_id": self._next_id, "date": int(time.time()),
+                                 "chat": {"id": int(p["chat_id"]), "type": "private"}, "document": {}})
             if method == "sendPhoto":  # multipart upload: the file part is read as bytes
                 form = await request.form()
                 photo = form.get("photo")
@@ -133,9 +164,13 @@ class FakeTelegram:
                     return JSONResponse({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                                          "parameters": {"retry_after": 1}}, 429)
                 self._next_id += 1
+                msg_id = self._next_id
                 self.sent.append(p)
-                self.sent_ids.append(self._next_id)
-                return self._ok({"message_id": self._next_id, "date": int(time.time()),
+                self.sent_ids.append(msg_id)
+                self.sent_at.append(time.monotonic())
+                if self.ack_delay_s:  # delivered; the answer is still on its way when a worker dies
+                    await asyncio.sleep(self.ack_delay_s)
+                return self._ok({"message_id": msg_id, "date": int(time.time()),
                                  "chat": {"id": int(p["chat_id"]), "type": "private"}, "text": p.get("text", "")})
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
 
@@ -154,6 +189,27 @@ def tg_text_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
         "from": {"id": chat_id, "is_bot": False, "first_name": "An"}}}
 
 
+def tg_photo_update(update_id: int, chat_id: int, file_id: str, *, caption: str = "",
+                    forwarded: bool = False) -> dict[str, Any]:
+    msg: dict[str, Any] = {
+        "message_id": update_id, "date": int(time.time()),
+        "photo": [{"file_id": file_id + "-small", "file_unique_id": "s", "width": 90, "height": 160},
+                  {"file_id": file_id, "file_unique_id": "b", "width": 720, "height": 1280}],
+        "chat": {"id": chat_id, "type": "private", "first_name": "An"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "An"}}
+    if caption:
+        msg["caption"] = caption
+    if forwarded:
+        msg["forward_origin"] = {"type": "hidden_user", "sender_user_name": "Ai đó", "date": int(time.time())}
+    return {"update_id": update_id, "message": msg}
+
+
+def tg_forwarded_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
+    u = tg_text_update(update_id, chat_id, text)
+    u["message"]["forward_origin"] = {"type": "hidden_user", "sender_user_name": "Ngân hàng", "date": int(time.time())}
+    return u
+
+
 def tg_callback_update(update_id: int, chat_id: int, data: str) -> dict[str, Any]:
     return {"update_id": update_id, "callback_query": {
         "id": f"cq{update_id}", "data": data, "chat_instance": "1",
@@ -170,8 +226,16 @@ class FakeZalo:
         self.app_secret = app_secret
         self.sent: list[dict[str, Any]] = []
         self.refreshes = 0
+        self.images: dict[str, bytes] = {}  # name -> bytes, served at /images/<name> (the CDN of user_send_image)
+        self.error_next: list[int] = []  # error codes the next sends answer (HTTP 200), e.g. -32 rate limit
         self.app = FastAPI()
         self._n = 0
+
+        @self.app.get("/images/{name}")
+        async def image(name: str) -> Response:
+            if name not in self.images:
+                return Response(status_code=404)
+            return Response(self.images[name], media_type="image/jpeg")
 
         @self.app.post("/v3.0/oa/message/cs")
         async def send(request: Request) -> JSONResponse:
@@ -179,6 +243,8 @@ class FakeZalo:
             if token not in self.valid_access:
                 return JSONResponse({"error": -216, "message": "Access token is invalid"})  # HTTP 200!
             body = await request.json()
+            if self.error_next:
+                return JSONResponse({"error": self.error_next.pop(0), "message": "Rate limit exceeded"})
             self.sent.append(body)
             self._n += 1
             return JSONResponse({"error": 0, "message": "Success",
@@ -203,6 +269,16 @@ class FakeZalo:
 def zalo_event(msg_id: str, user_id: str, text: str, *, app_id: str = "app-1", event: str = "user_send_text") -> bytes:
     body = {"app_id": app_id, "user_id_by_app": "u-app", "event_name": event, "sender": {"id": user_id},
             "recipient": {"id": "oa-1"}, "message": {"text": text, "msg_id": msg_id},
+            "timestamp": str(int(time.time() * 1000))}
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def zalo_attachment_event(msg_id: str, user_id: str, event: str, payload: dict[str, Any], *, text: str = "",
+                          app_id: str = "app-1") -> bytes:
+    """`user_send_image` / `user_send_link`: the message carries an attachment with its payload (url …)."""
+    body = {"app_id": app_id, "user_id_by_app": "u-app", "event_name": event, "sender": {"id": user_id},
+            "recipient": {"id": "oa-1"}, "message": {"text": text, "msg_id": msg_id, "attachments": [
+                {"type": "image" if event == "user_send_image" else "link", "payload": payload}]},
             "timestamp": str(int(time.time() * 1000))}
     return json.dumps(body, ensure_ascii=False).encode()
 

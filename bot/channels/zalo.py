@@ -15,7 +15,9 @@ import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -95,6 +97,12 @@ def parse_event(data: dict[str, Any]) -> InboundMessage | None:
     if not uid or not msg_id:
         return None
     meta = {"reply_to": msg_id}
+    if event == "user_send_audio":  # a voice message: the runtime queues it for the recogniser (issue 23)
+        urls = [str((att.get("payload") or {}).get("url") or "") for att in (message.get("attachments") or [])
+                if isinstance(att, dict)]
+        if urls and urls[0].startswith(("https://", "http://")):
+            return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when,
+                                  kind="voice", meta={**meta, "audio": urls[0][:2000]})
     if event in USER_TEXT_EVENTS:
         text = str(message.get("text") or "")
         if text.startswith("#a:"):  # a tap on one of our oa.query.hide buttons
@@ -108,6 +116,13 @@ def parse_event(data: dict[str, Any]) -> InboundMessage | None:
         kind = "command" if text.startswith("/") else "text"
         return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when, kind=kind,
                               text=text, meta=meta)
+    if event == "user_send_image":  # a screenshot: the runtime downloads and reads it (issue 20)
+        urls = [str((att.get("payload") or {}).get("url") or "") for att in (message.get("attachments") or [])
+                if isinstance(att, dict)]
+        if urls and urls[0].startswith(("https://", "http://")):
+            return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when,
+                                  kind="image", text=str(message.get("text") or "")[:1000],
+                                  meta={**meta, "image": urls[0][:2000]})
     return InboundMessage(channel="zalo", user_ref=uid, platform_msg_id=msg_id, received_at=when,
                           kind="unsupported", meta=meta)
 
@@ -129,8 +144,12 @@ class ZaloSender:
     def __init__(self, *, app_id: str, app_secret: str, access_token: str, refresh_token: str,
                  api_base_url: str = "https://openapi.zalo.me",
                  oauth_base_url: str = "https://oauth.zaloapp.com", store: TokenPersistence,
-                 token_factory: Any, refresh_margin_s: float = 3600.0, timeout_s: float = 15.0) -> None:
+                 token_factory: Any, refresh_margin_s: float = 3600.0, timeout_s: float = 15.0,
+                 clip_link: Callable[[Reply], str] | None = None) -> None:
         self.app_id, self.app_secret = app_id, app_secret
+        # The OA API sends pictures and documents, not audio: an answer read aloud goes as a link to its
+        # short-lived clip (issue 23); "" when there is no public URL, and then the text is sent.
+        self.clip_link = clip_link
         self.api = api_base_url.rstrip("/")
         self.oauth = oauth_base_url.rstrip("/")
         self.store = store
@@ -219,6 +238,9 @@ class ZaloSender:
         raise SendError("zalo: access token rejected after refresh")
 
     async def send(self, user_ref: str, reply: Reply, meta: dict[str, object]) -> str:
+        if reply.audio:
+            link = self.clip_link(reply) if self.clip_link is not None else ""
+            reply = replace(reply, text=link or reply.text, audio="")
         src = source_line(reply)
         text = reply.text + (f"\n\n{src}" if src else "")
         if len(reply.buttons) > MAX_BUTTONS:  # Zalo shows 5 buttons: number the rest in the text

@@ -14,9 +14,12 @@ from datetime import UTC, datetime
 from bot.core.answering import AnswerService
 from bot.core.communes import CommuneDirectory
 from bot.core.handoff import URGENT_GUIDES, OpenedTicket, TicketSummary, opening_phrase, urgency, wait_phrase
+from bot.core.helpdesk.chat import HelpdeskChat
 from bot.core.learning import ACTION_NAMES as LEARNING_ACTIONS
 from bot.core.learning import LearningService
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
+from bot.core.outreach.chat import ACTIONS as OUTREACH_ACTIONS
+from bot.core.outreach.chat import OutreachChat
 from bot.core.ports import HandoffDesk
 from bot.core.privacy import redact
 from bot.core.rights import ERASE_COMMANDS, EXPORT_COMMANDS, RightsService
@@ -26,6 +29,7 @@ from bot.core.shaping import correction
 from bot.core.text import fold, tokens
 from bot.core.texts import NOTICE_VERSION, TEXTS, t
 from bot.core.types import Answer, ConversationContext
+from bot.core.voice.flow import VoiceChat
 
 TOPICS = {"vneid": "vneid", "dvc": "dichvucong", "pay": "payments", "safety": "safety", "local": "local"}
 _HUMAN = re.compile(
@@ -55,8 +59,12 @@ class ConversationService:
     def __init__(self, answers: AnswerService, *, handoff: HandoffDesk | None = None,
                  learning: LearningService | None = None, menu_guides: int = 5,
                  communes: CommuneDirectory | None = None, rights: RightsService | None = None,
-                 scam: ScamChat | None = None) -> None:
+                 scam: ScamChat | None = None, voice: VoiceChat | None = None,
+                 outreach: OutreachChat | None = None, helpdesk: HelpdeskChat | None = None) -> None:
         self.answers = answers
+        self.helpdesk = helpdesk  # queue place, hours, satisfaction, pictures (issue 22)
+        self.voice = voice  # voice notes in, answers read aloud (issue 23); None: voice notes are "unsupported"
+        self.outreach = outreach  # announcements and community classes (issue 21)
         self.scam = scam  # the scam checker in the chat (issue 20)
         self.rights = rights  # /dulieu and /xoa (issue 8)
         self.handoff = handoff
@@ -79,7 +87,11 @@ class ConversationService:
             replies = self._commune_answer(msg, text, st)
         elif kind == "follow":
             replies = self._welcome(st, with_menu=True)
-        elif kind == "unsupported":
+        elif kind == "image" and self.scam is not None and (checked := self.scam.image(msg, st, self._scam_urgent)):
+            replies = checked  # a screenshot of a message to check (issue 20)
+        elif kind == "voice" and self.voice is not None:
+            replies = self.voice.received(msg, st, Button(t(st.lang, "btn_volunteer"), "volunteer"))
+        elif kind in ("unsupported", "image", "voice"):
             replies = [Reply(t(st.lang, "unsupported"), self._menu_buttons(st), kind="info")]
         elif kind == "command":
             replies = self._command(msg, parse_command(text) or Command("help"), st)
@@ -87,6 +99,8 @@ class ConversationService:
             replies = self._action(msg, action, st)
         else:
             replies = self._text(msg, text, st)
+        if self.voice is not None:
+            replies = self.voice.decorate(replies, st)
         st.options = [b.action for b in replies[-1].buttons] if replies and replies[-1].buttons else []
         return replies
 
@@ -220,8 +234,16 @@ class ConversationService:
     def _text(self, msg: InboundMessage, text: str, st: ConversationState) -> list[Reply]:
         if not text:
             return [self._menu(st)]
+        if self.helpdesk is not None:  # a comment after a score, "còn bao lâu?" (issue 22)
+            taken = self.helpdesk.text(msg, text, st)
+            if taken is not None:
+                return taken
         if self.learning is not None:  # a commune, name or learner code the lesson flow waits for
             taken = self.learning.text(msg, st, text)
+            if taken is not None:
+                return taken
+        if self.outreach is not None:  # the commune for /nhantin or /lophoc, "dừng", "lớp học gần tôi"
+            taken = self.outreach.text(msg, text, st)
             if taken is not None:
                 return taken
         if self.scam is not None and st.scam_wait:  # /kiemtra: this message is the one to check
@@ -251,9 +273,13 @@ class ConversationService:
             return None
         ticket_id, status = active
         st.state = "with_volunteer" if status == "claimed" else "waiting_volunteer"
-        if kind != "text" or not text:
+        if kind == "image" and self.helpdesk is not None:  # a screenshot for the volunteer (issue 22)
+            return self.helpdesk.picture(msg, ticket_id, claimed=status == "claimed", lang=st.lang)
+        heard = kind == "voice" and msg.meta.get("heard") in ("ok", "low")  # a transcript goes to the ticket too
+        if (kind != "text" and not heard) or not text:
             return None
-        self.handoff.from_citizen(ticket_id, redact(text), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
+        relayed = t("vi", "vc_context", text=text) if heard else text
+        self.handoff.from_citizen(ticket_id, redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
         if status == "claimed":
             return []  # a person is answering: the bot keeps quiet
         return None  # still waiting: the bot answers too, and the volunteer will see the message
@@ -323,6 +349,10 @@ class ConversationService:
         where = t(lang, "tk_where_commune", name=name) if name else t(lang, "tk_where_province")
         key = "tk_urgent_opened" if opened.priority == "urgent" else "tk_opened"
         parts = [t(lang, key, id=opened.id, where=where)]
+        extra = self.helpdesk.after_open(msg, lang) if self.helpdesk is not None else None
+        if extra is not None:  # place in the queue, estimate or the team's next hours (issue 22)
+            parts += [*extra[0], t(lang, "tk_next")]
+            return [Reply("\n".join(parts), (*extra[1], cancel, Button(t(lang, "btn_menu"), "menu")), kind="ticket")]
         if opened.next_open is not None:
             parts.append(opening_phrase(lang, opened.next_open))
         else:
@@ -354,17 +384,22 @@ class ConversationService:
                 replies.append(self._notice(st))
         return replies
 
-    def _scam_urgent(self, msg: InboundMessage, st: ConversationState) -> list[Reply]:
-        """Money or a code already went out (said with a checked message): an urgent ticket at once."""
+    def _scam_urgent(self, msg: InboundMessage, st: ConversationState, context: str = "scam check") -> list[Reply]:
+        """Money or a code already went out (said with a checked message): an urgent ticket at once. The
+        context names the message's unofficial hosts, so that a volunteer can confirm them as a scam."""
         if st.state in ("waiting_volunteer", "with_volunteer"):
             return []
-        return self._open_ticket(msg, st, reason="urgent", priority="urgent", context="scam check")
+        return self._open_ticket(msg, st, reason="urgent", priority="urgent", context=context[:500])
 
     def _command(self, msg: InboundMessage, cmd: Command, st: ConversationState) -> list[Reply]:
         if cmd.name in SCAM_COMMANDS and self.scam is not None:
             if cmd.arg:
                 return self.scam.verdict(msg, cmd.arg, st, self._scam_urgent)
             return self.scam.start(st)
+        if self.outreach is not None:
+            done = self.outreach.command(msg, cmd.name, st)
+            if done is not None:
+                return done
         if cmd.name == "start":
             if re.fullmatch(r"[0-9]{3,6}", cmd.arg):  # a commune code from a poster's QR deep link
                 st.commune = cmd.arg
@@ -420,14 +455,24 @@ class ConversationService:
                 return done
             pending = self.scam.take_pending(st)
             return self._ask(msg, pending, st) if pending else [self._menu(st)]
+        if name == "voice" and self.voice is not None:
+            done = self.voice.action(
+                msg, arg, st, ask=lambda text: self._text(msg, text, st),
+                volunteer=lambda context: self._volunteer(msg, st, reason="voice", context=context))
+            if done is not None:
+                return done
         if name in LEARNING_ACTIONS:
             return self._learning(msg, action, st)
+        if name in OUTREACH_ACTIONS and self.outreach is not None:
+            return self.outreach.action(msg, action, st, self._action)
         if name == "volunteer":
             return self._volunteer(msg, st, reason="button")
         if name == "commune" and arg:
             return self._commune_chosen(msg, arg, st)
         if name == "tk":
             return self._ticket_action(msg, arg, st)
+        if name == "hx" and self.helpdesk is not None:
+            return self.helpdesk.action(msg, arg, st) or [self._menu(st)]
         if name == "rights" and self.rights is not None:
             return self.rights.action(msg, arg, st) or [self._menu(st)]
         if name == "fb" and arg:
@@ -460,6 +505,8 @@ class ConversationService:
             return [Reply(t(lang, "tk_cancelled" if done else "tk_nothing_to_cancel"), self._menu_buttons(st))]
         if verb == "rate":
             tid, _, value = rest.partition(":")
+            if self.helpdesk is not None:  # recorded once, then an optional comment (issue 22)
+                return self.helpdesk.rate(msg, tid, value, st) or [self._menu(st)]
             if tid.isdigit() and value.isdigit() and self.handoff is not None:
                 self.handoff.rate(int(tid), msg.channel, msg.user_ref, int(value))
             return [Reply(t(lang, "tk_rated"), self._menu_buttons(st), kind="info")]

@@ -165,6 +165,7 @@ REASONS = {
     "not_helpful": "công dân bấm \"Chưa đúng\"",
     "urgent": "KHẨN: bị lừa / mất tiền / lộ OTP",
     "lesson_help": "cần giúp khi học bài",
+    "voice": "trợ lý nghe không rõ tin nhắn giọng nói",
 }
 
 

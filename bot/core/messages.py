@@ -12,7 +12,8 @@ from bot.core.types import Source
 class InboundMessage:
     """One event from a citizen, already verified and parsed by its channel adapter.
 
-    `kind`: text | action (a button's payload) | command (/start …) | follow | unsupported (image,
+    `kind`: text | action (a button's payload) | command (/start …) | follow | voice (a voice note:
+    `meta["audio"]` says where it is, `meta["heard"]` what the recogniser made of it) | unsupported (image,
     sticker, file, location …). `user_ref` is the platform's chat/user id used to reply.
     """
 
@@ -47,6 +48,7 @@ class Reply:
     kind: str = "info"  # answer | not_covered | menu | notice | info | warning
     lang: str = "vi"
     image: str = ""  # a picture to send with the text (a certificate: its /certificates/<code>.png link)
+    audio: str = ""  # a voice reply's clip (issue 23): its /voice/clips/<token>.ogg path, set by the runtime
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -56,6 +58,7 @@ class Reply:
             "buttons": [{"title": b.title, "action": b.action} for b in self.buttons],
             "sources": [{"doc_id": s.doc_id, "title": s.title, "url": s.url} for s in self.sources],
             **({"image": self.image} if self.image else {}),
+            **({"audio": self.audio} if self.audio else {}),
         }
 
     @classmethod
@@ -68,6 +71,7 @@ class Reply:
             kind=str(d.get("kind", "info")),
             lang=str(d.get("lang", "vi")),
             image=str(d.get("image") or ""),
+            audio=str(d.get("audio") or ""),
             buttons=tuple(Button(str(b["title"]), str(b["action"])) for b in buttons),
             sources=tuple(Source(doc_id=str(s["doc_id"]), title=str(s["title"]), url=str(s["url"]), score=0.0,
                                  snippet="") for s in sources),
@@ -107,6 +111,14 @@ class ConversationState:
     # scam checker (issue 20): /kiemtra waits for the message; "shall I check it?" keeps the REDACTED text
     scam_wait: bool = False
     scam_pending: str = ""
+    hx_wait: str = ""  # hand-off extras (issue 22): "comment:<ticket>" after a satisfaction score
+    # voice (issue 23): the transcript waiting for "Đúng" (redacted), the last answer for "Nghe", the preference
+    voice_pending: str = ""
+    voice_last: str = ""
+    voice_always: bool = False
+    # outreach (issue 21): the commune question of /nhantin or /lophoc ("sub" | "cls"), the topics chosen
+    outreach_wait: str = ""
+    outreach_topics: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

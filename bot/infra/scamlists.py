@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.core.scamcheck import ScamLists
+from bot.core.scamcheck import ScamChecker, ScamLists
+from bot.core.scamcheck.extract import normalise_phone
 
 log = logging.getLogger(__name__)
 
@@ -44,4 +45,13 @@ def load_scam_lists(domains: Path, hotlines: Path, *, reported_domains: Iterable
                     reported_phones: Iterable[str] = ()) -> ScamLists:
     return ScamLists(official_domains=read_domains(domains), official_phones=read_hotlines(hotlines),
                      reported_domains=tuple(reported_domains),
-                     reported_phones=frozenset(re.sub(r"\D", "", p) for p in reported_phones))
+                     reported_phones=frozenset(normalise_phone(p) for p in reported_phones))
+
+
+def build_checker(*, domains: Path, hotlines: Path, guide_dirs: Iterable[Path], reported_domains: Iterable[str] = (),
+                  reported_phones: Iterable[str] = ()) -> ScamChecker:
+    """The checker over the lists of knowledge/ (and reported items), pointing to the guides found in
+    `guide_dirs`. Light on purpose: `binhdan check-message` starts with this and the core only."""
+    lists = load_scam_lists(domains, hotlines, reported_domains=reported_domains, reported_phones=reported_phones)
+    guide_ids = {p.stem for base in guide_dirs if base.is_dir() for p in base.rglob("*.md")}
+    return ScamChecker(lists, guide_ids=guide_ids)

@@ -5,12 +5,16 @@ table is a list of plain dicts with the columns it declares, so the JSON, the ch
 show the same numbers:
 
 - `messages`  messages received per day and channel (the inbox; kept `privacy.retention_days`)
-- `answers`   questions per day: answered, not covered, marked helpful / not helpful
+- `answers`   questions per day: answered (and not marked wrong), marked wrong, not covered, helpful / not helpful.
+              An answer marked wrong — "Chưa đúng" from the citizen (`not_helpful`) or a volunteer's or
+              admin's verdict (`wrong`) — is not counted as answered (issue 26), and is shown on its own
 - `summary`   the period's totals and shares
 - `topics`    questions per topic; `guides` the guides most often given as the answer
 - `tickets`   per commune: open now, tickets, claimed, closed, median minutes to first response and to close,
               mean rating (SqlTicketDesk.metrics)
 - `learning`  learners and coverage vs. the nearest target per commune × group (the learning report)
+- `scam_weeks` messages checked by the scam checker per week, by verdict; `scam_hosts` the look-alike or
+              reported hosts met most often (issue 20; the weeks that touch the period)
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.storage.tables import DocumentRow, InboxRow, QuestionRow, TicketRow
 
 ACTIVE = ("open", "claimed")
+WRONG = frozenset({"not_helpful", "wrong"})  # feedback values that mean "this answer was not right"
+ANSWER_KEYS = ("questions", "answered", "marked_wrong", "not_covered", "helpful", "not_helpful")
 
 
 @dataclass(frozen=True)
@@ -92,14 +98,15 @@ class Dashboard:
         for at, covered, feedback, _, _ in qs:
             c = per[self._day(at)]
             c["questions"] += 1
-            c["answered" if covered else "not_covered"] += 1
+            c[("marked_wrong" if feedback in WRONG else "answered") if covered else "not_covered"] += 1
             if feedback in ("helpful", "not_helpful"):
                 c[feedback] += 1
-        keys = ("questions", "answered", "not_covered", "helpful", "not_helpful")
-        rows: list[dict[str, object]] = [{"day": d.isoformat(), **{k: per[d][k] for k in keys}} for d in sorted(per)]
+        rows: list[dict[str, object]] = [{"day": d.isoformat(), **{k: per[d][k] for k in ANSWER_KEYS}}
+                                         for d in sorted(per)]
         return Table("answers", "Câu hỏi theo ngày", (
             ("day", "Ngày"), ("questions", "Câu hỏi"), ("answered", "Trả lời được"),
-            ("not_covered", "Chưa có câu trả lời"), ("helpful", "Bấm “Hữu ích”"), ("not_helpful", "Bấm “Chưa đúng”")), rows)
+            ("marked_wrong", "Trả lời nhưng bị báo “Chưa đúng”"), ("not_covered", "Chưa có câu trả lời"),
+            ("helpful", "Bấm “Hữu ích”"), ("not_helpful", "Bấm “Chưa đúng”")), rows)
 
     def topics(self, since: date, until: date, questions: list[Any] | None = None, *, limit: int = 10) -> tuple[Table, Table]:
         qs = self._questions(since, until) if questions is None else questions
@@ -123,14 +130,15 @@ class Dashboard:
 
     def summary(self, messages: Table, answers: Table) -> Table:
         total = {k: sum(int(r[k]) for r in answers.rows)  # type: ignore[call-overload]
-                 for k in ("questions", "answered", "not_covered", "helpful", "not_helpful")}
+                 for k in ANSWER_KEYS}
         msgs = sum(int(r["messages"]) for r in messages.rows)  # type: ignore[call-overload]
         row: dict[str, object] = {"messages": msgs, **total,
                                   "answered_pct": _pct(total["answered"], total["questions"]),
                                   "helpful_pct": _pct(total["helpful"], total["helpful"] + total["not_helpful"])}
         return Table("summary", "Tổng quan", (
             ("messages", "Tin nhắn"), ("questions", "Câu hỏi"), ("answered", "Trả lời được"),
-            ("not_covered", "Chưa có câu trả lời"), ("answered_pct", "% trả lời được"), ("helpful", "Hữu ích"),
+            ("marked_wrong", "Bị báo “Chưa đúng”"), ("not_covered", "Chưa có câu trả lời"),
+            ("answered_pct", "% trả lời được (trừ câu bị báo sai)"), ("helpful", "Hữu ích"),
             ("not_helpful", "Chưa đúng"), ("helpful_pct", "% hữu ích")), [row])
 
     def open_tickets(self, communes: tuple[str, ...] | None = None) -> dict[str, int]:
@@ -175,11 +183,22 @@ class Dashboard:
             ("learners", "Học viên"), ("skilled", "Đạt kỹ năng số cơ bản"), ("coverage_pct", "% độ phủ"),
             ("target_by", "Hạn chỉ tiêu"), ("target_pct", "% chỉ tiêu"), ("gap", "Còn thiếu (người)")), rows)
 
+    def scam(self, since: date, until: date) -> tuple[Table, Table]:
+        from bot.storage.scamreports import SqlScamCheckLog
+
+        data = SqlScamCheckLog(self.sessions, tz=self.tz).report(since, until)
+        return (Table("scam_weeks", "Kiểm tra tin nhắn lạ theo tuần", (
+                    ("week", "Tuần (thứ Hai)"), ("checks", "Lượt kiểm tra"), ("danger", "Nguy hiểm"),
+                    ("suspicious", "Đáng ngờ"), ("no_signs", "Chưa thấy dấu hiệu"), ("official", "Chính thức")),
+                    data["weeks"]),
+                Table("scam_hosts", "Tên miền giả mạo gặp nhiều", (("host", "Tên miền"), ("checks", "Lượt")),
+                      data["hosts"]))
+
     def report(self, since: date, until: date, *, communes: tuple[str, ...] | None = None) -> dict[str, Table]:
         questions = self._questions(since, until)
         messages = self.messages(since, until)
         answers = self.answers(since, until, questions)
         topics, guides = self.topics(since, until, questions)
         tables = [self.summary(messages, answers), messages, answers, topics, guides,
-                  self.tickets(since, until, communes), self.learning_table(communes)]
+                  self.tickets(since, until, communes), self.learning_table(communes), *self.scam(since, until)]
         return {t.name: t for t in tables}

@@ -25,10 +25,45 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # deleted or overwritten rows are zeroed in the file (and its WAL frames), not left in free pages
+            # until reused: erased text must not be recoverable from the file (docs/security, finding 8)
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def scrub_deleted(engine: Engine, *, attempts: int = 5) -> bool:
+    """After an erasure: make deleted text unrecoverable from the database files where the engine can.
+
+    SQLite: `secure_delete` (set on every connection) has zeroed the freed cells in the pages written;
+    `wal_checkpoint(TRUNCATE)` copies the WAL into the main file and truncates the WAL, so the frames that
+    still held the text before the deletion are gone too. A checkpoint is blocked while another
+    connection reads an older snapshot; it is retried a few times. Returns True when it completed.
+    PostgreSQL: nothing here (VACUUM cannot run inside a transaction and is scheduled apart:
+    `vacuum_tables`)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    import time
+
+    for i in range(attempts):
+        with engine.connect() as conn:
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        if busy is None or int(busy[0]) == 0:
+            return True
+        time.sleep(0.05 * (i + 1))
+    return False
+
+
+def vacuum_tables(engine: Engine, tables: tuple[str, ...]) -> None:
+    """PostgreSQL: `VACUUM` the given tables (autocommit: VACUUM refuses to run in a transaction), so the
+    dead tuples of erased rows are removed now instead of whenever autovacuum reaches them."""
+    if engine.dialect.name != "postgresql" or not tables:
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for name in tables:
+            conn.exec_driver_sql(f'VACUUM "{name}"')
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

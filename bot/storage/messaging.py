@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.messages import ConversationState, InboundMessage, Reply
+from bot.core.privacy import redact
 from bot.storage.locks import lock_key
 from bot.storage.tables import (
     ChannelTokenRow,
@@ -29,6 +30,17 @@ from bot.storage.tables import (
 )
 
 OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
+# payload flag: the reply holds words typed by a person (a volunteer), kept as typed only until delivered
+REDACT_AFTER_SEND = "redact_after_send"
+
+
+def _delivered_payload(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The payload as it is kept once delivered (or given up): a flagged reply's text redacted."""
+    if not payload or not payload.get(REDACT_AFTER_SEND):
+        return None
+    reply = dict(payload.get("reply") or {})
+    reply["text"] = redact(str(reply.get("text", "")))
+    return {k: v for k, v in payload.items() if k != REDACT_AFTER_SEND} | {"reply": reply}
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,9 @@ class OutboxItem:
     reply: Reply
     attempts: int
     meta: dict[str, object]
+    # the row was being sent (request on its way to the platform) when its worker died: it may or may not
+    # have been delivered. The outbox worker decides by the channel's policy (at-least-once by default)
+    was_in_flight: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +202,24 @@ class MessageStore:
                 inbox.status = "failed" if item.attempts >= max_attempts else "pending"
                 inbox.error, inbox.locked_until = error[:2000], None
 
+    def previous_text(self, channel: str, user_ref: str, *, within_s: float) -> tuple[int, str] | None:
+        """The (redacted) text of the person's latest message if it came in the last `within_s` seconds."""
+        with self.sessions() as s:
+            row = s.execute(select(InboxRow.id, InboxRow.text, InboxRow.received_at)
+                            .where(InboxRow.channel == channel, InboxRow.user_ref == user_ref[:128])
+                            .order_by(InboxRow.id.desc()).limit(1)).first()
+        if row is None or not row.text:
+            return None
+        at = _aware(row.received_at)
+        if at is None or (utcnow() - at).total_seconds() > within_s:
+            return None
+        return int(row.id), str(row.text)
+
+    def replace_text(self, inbox_id: int, text: str) -> None:
+        """Correct a stored message's text (a number it began was completed by the next message)."""
+        with self.sessions.begin() as s:
+            s.execute(update(InboxRow).where(InboxRow.id == inbox_id).values(text=text))
+
     def last_inbound_at(self, channel: str, user_ref: str) -> datetime | None:
         with self.sessions() as s:
             return _aware(s.scalar(select(func.max(InboxRow.received_at)).where(
@@ -217,10 +250,10 @@ class MessageStore:
             due = (
                 OutboxRow.channel.in_(channels),
                 or_(and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
-                    and_(OutboxRow.status == "sending", OutboxRow.next_attempt_at <= now)),
+                    and_(OutboxRow.status.in_(("sending", "inflight")), OutboxRow.next_attempt_at <= now)),
                 # per-recipient order: never overtake an earlier reply that is still unsent
                 ~exists().where(earlier.channel == OutboxRow.channel, earlier.user_ref == OutboxRow.user_ref,
-                                earlier.id < OutboxRow.id, earlier.status.in_(("pending", "sending")),
+                                earlier.id < OutboxRow.id, earlier.status.in_(("pending", "sending", "inflight")),
                                 earlier.next_attempt_at > now),
             )
             ranked = select(OutboxRow.id, func.row_number().over(
@@ -232,20 +265,43 @@ class MessageStore:
                 q = q.with_for_update(skip_locked=True)
             out = []
             for r in s.scalars(q):
+                in_flight = r.status == "inflight"
                 r.status, r.attempts = "sending", r.attempts + 1
                 r.next_attempt_at = now + timedelta(seconds=lease_s)  # the lease
                 payload = r.payload or {}
                 reply = payload.get("reply") or {}
                 meta = payload.get("meta") or {}
                 assert isinstance(reply, dict) and isinstance(meta, dict)
-                out.append(OutboxItem(r.id, r.channel, r.user_ref, Reply.from_dict(reply), r.attempts, meta))
+                out.append(OutboxItem(r.id, r.channel, r.user_ref, Reply.from_dict(reply), r.attempts, meta,
+                                      was_in_flight=in_flight))
             return out
+
+    def mark_in_flight(self, outbox_id: int, *, lease_s: float) -> bool:
+        """Just before the request goes to the platform: the row is `inflight` (a claimed row that was
+        never started is `sending`, and is resent after a crash without any risk of a duplicate). False
+        when the claim is no longer ours (the lease expired and another worker took it): do not send."""
+        with self.sessions.begin() as s:
+            done = s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id, OutboxRow.status == "sending")
+                             .values(status="inflight", next_attempt_at=utcnow() + timedelta(seconds=lease_s)))
+            return bool(getattr(done, "rowcount", 0))
+
+    def heartbeat(self, outbox_ids: list[int], *, lease_s: float) -> int:
+        """Extend the lease of rows this worker still holds (a live worker is never overtaken, so the
+        lease can be short and a dead worker's rows come back soon)."""
+        if not outbox_ids:
+            return 0
+        with self.sessions.begin() as s:
+            done = s.execute(update(OutboxRow).where(OutboxRow.id.in_(outbox_ids),
+                                                     OutboxRow.status.in_(("sending", "inflight")))
+                             .values(next_attempt_at=utcnow() + timedelta(seconds=lease_s)))
+            return int(getattr(done, "rowcount", 0) or 0)
 
     def mark_sent(self, outbox_id: int, platform_msg_id: str = "") -> None:
         with self.sessions.begin() as s:
             r = s.get(OutboxRow, outbox_id)
             if r is not None:
                 r.status, r.sent_at, r.platform_msg_id, r.error = "sent", utcnow(), platform_msg_id[:128], ""
+                r.payload = _delivered_payload(r.payload) or r.payload
 
     def mark_retry(self, outbox_id: int, error: str, delay_s: float, *, give_up: bool = False) -> None:
         with self.sessions.begin() as s:
@@ -254,6 +310,7 @@ class MessageStore:
                 r.error = error[:2000]
                 if give_up:
                     r.status = "failed"
+                    r.payload = _delivered_payload(r.payload) or r.payload
                 else:
                     r.status, r.next_attempt_at = "pending", utcnow() + timedelta(seconds=delay_s)
 
@@ -261,18 +318,13 @@ class MessageStore:
         """Give a claimed row back untouched (an earlier reply to the same person failed)."""
         with self.sessions.begin() as s:
             r = s.get(OutboxRow, outbox_id)
-            if r is not None and r.status == "sending":
+            if r is not None and r.status in ("sending", "inflight"):
                 r.status, r.attempts, r.next_attempt_at = "pending", max(0, r.attempts - 1), utcnow()
 
     def enqueue(self, channel: str, user_ref: str, reply: Reply) -> int:
         """A reply not caused by an inbound message (e.g. a volunteer's answer)."""
         with self.sessions.begin() as s:
-            row = OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                            payload={"reply": reply.as_dict(), "meta": {}}, status="pending", attempts=0,
-                            next_attempt_at=utcnow(), created_at=utcnow(), platform_msg_id="", error="")
-            s.add(row)
-            s.flush()
-            return int(row.id)
+            return enqueue_in(s, channel, user_ref, reply)
 
     def take_web_updates(self, user_ref: str) -> list[Reply]:
         """Pending replies for a web-chat session, marked sent as they are handed over."""
@@ -283,9 +335,11 @@ class MessageStore:
             if self._pg:
                 q = q.with_for_update(skip_locked=True)
             rows = list(s.scalars(q))
+            out = [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]  # as typed
             for r in rows:
                 r.status, r.sent_at = "sent", utcnow()
-            return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
+                r.payload = _delivered_payload(r.payload) or r.payload
+            return out
 
     def queue_depth(self) -> dict[str, int]:
         """Rows per queue and status, e.g. {"inbox_pending": 3, "outbox_sending": 1} (for /metrics)."""
@@ -294,7 +348,7 @@ class MessageStore:
         out: dict[str, int] = {}
         queues: list[tuple[str, Any, tuple[str, ...]]] = [
             ("inbox", InboxRow, ("pending", "processing", "failed")),
-            ("outbox", OutboxRow, ("pending", "sending", "failed")),
+            ("outbox", OutboxRow, ("pending", "sending", "inflight", "failed")),
             ("tickets", TicketRow, ("open", "claimed")),
         ]
         with self.sessions() as s:
@@ -312,6 +366,30 @@ class MessageStore:
             rows = s.scalars(select(OutboxRow).where(OutboxRow.inbox_id == inbox_id).order_by(OutboxRow.seq))
             return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
 
+
+
+def enqueue_in(s: Session, channel: str, user_ref: str, reply: Reply, *, meta: dict[str, object] | None = None,
+               due: datetime | None = None) -> int:
+    """The outbox writer for a reply not caused by an inbound message, inside the caller's transaction (an
+    announcement is queued in the same transaction that marks its recipient handed over). `due`: not sent
+    before then (send pacing)."""
+    now = utcnow()
+    row = OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
+                    payload={"reply": reply.as_dict(), "meta": dict(meta or {})}, status="pending", attempts=0,
+                    next_attempt_at=due or now, created_at=now, platform_msg_id="", error="")
+    s.add(row)
+    s.flush()
+    return int(row.id)
+
+
+def cancel_pending(s: Session, ids: list[int]) -> int:
+    """Withdraw outbox rows not yet taken by a sender (an opt-out, a cancelled announcement); returns how many.
+    A row already being sent ("sending") is left to finish."""
+    if not ids:
+        return 0
+    done = s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.status == "pending")
+                     .values(status="cancelled", error="withdrawn before sending"))
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 class TokenStore:

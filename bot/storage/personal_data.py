@@ -41,6 +41,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.audit import audit, subject_pseudonym
+from bot.storage.db import scrub_deleted, vacuum_tables
 from bot.storage.tables import ConsentRow, ConversationRow, InboxRow, OutboxRow, QuestionRow, utcnow
 
 log = logging.getLogger(__name__)
@@ -86,9 +87,34 @@ class SqlPersonalData:
     """Implements the core's `PersonalData` port over every registered handler, plus the retention purge
     and the consent records."""
 
+    # tables whose rows hold citizens' text: VACUUMed on PostgreSQL after an erasure or a purge
+    TEXT_TABLES = ("inbox", "outbox", "conversations", "questions", "consent_records", "tickets",
+                   "ticket_messages", "faq_proposals", "learners", "learner_links", "learning_statements")
+
     def __init__(self, sessions: sessionmaker[Session], *, retention_days: int = 90) -> None:
         self.sessions = sessions
         self.retention_days = retention_days
+        self.vacuum_due = False  # an erasure or purge happened since the last `vacuum` (PostgreSQL)
+
+    def _scrub(self) -> None:
+        """Deleted text must not outlive the erasure in the database files (SQLite: checkpoint the WAL;
+        secure_delete zeroed the freed cells). PostgreSQL: the next `vacuum` job removes dead tuples."""
+        engine = self.sessions.kw.get("bind")
+        if engine is None:
+            return
+        self.vacuum_due = True
+        if not scrub_deleted(engine):
+            log.warning("WAL checkpoint after erasure blocked by a reader; the next one will complete it")
+
+    def vacuum(self) -> dict[str, int]:
+        """Periodic job: VACUUM the text tables on PostgreSQL once after any erasure or purge (plain
+        VACUUM, not FULL: no exclusive lock; see docs/security/sec-c.md for what it does and does not do)."""
+        engine = self.sessions.kw.get("bind")
+        if not self.vacuum_due or engine is None or engine.dialect.name != "postgresql":
+            return {}
+        self.vacuum_due = False
+        vacuum_tables(engine, self.TEXT_TABLES)
+        return {"vacuumed_tables": len(self.TEXT_TABLES)}
 
     def export(self, channel: str, user_ref: str) -> dict[str, list[dict[str, object]]]:
         out: dict[str, list[dict[str, object]]] = {}
@@ -110,6 +136,7 @@ class SqlPersonalData:
                 counts[h.name] = int(h.erase(s, channel, user_ref) or 0)
             audit(s, actor or f"citizen:{who}", "privacy.erase", who, {"rows": counts})
         log.info("personal data erased for %s: %s", who, counts)
+        self._scrub()
         return counts
 
     def purge(self, *, days: int | None = None, now: datetime | None = None) -> dict[str, int]:
@@ -123,6 +150,8 @@ class SqlPersonalData:
                     counts[h.name] = int(h.purge(s, before) or 0)
             if any(counts.values()):
                 audit(s, "system:retention", "privacy.purge", "", {"days": days, "rows": counts})
+        if any(counts.values()):
+            self._scrub()
         return {k: v for k, v in counts.items() if v}
 
     def record_consent(self, channel: str, user_ref: str, choice: str, notice_version: str,

@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.handoff import Conflict, Forbidden, NotFound, OpenedTicket, ServiceHours, TicketError, TicketSummary
 from bot.core.messages import Button, Reply
+from bot.core.privacy import redact
 from bot.core.text import fold, tokens
 from bot.core.texts import t
 from bot.storage.accounts import User
+from bot.storage.messaging import REDACT_AFTER_SEND
 from bot.storage.personal_data import register
 from bot.storage.tables import (
     FaqProposalRow,
@@ -164,20 +166,26 @@ class SqlTicketDesk:
         self.volunteer_channels = volunteer_channels  # "telegram" when volunteers can be notified there
         self.commune_name = commune_name or (lambda code: code)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.after_claim: list[Callable[[], object]] = []  # e.g. tell waiting citizens their new place (issue 22)
 
     # ---- helpers ---------------------------------------------------------------------------------
     def _event(self, s: Session, ticket_id: int, event: str, actor: int | None = None, detail: str = "") -> None:
         s.add(TicketEventRow(ticket_id=ticket_id, event=event, actor_id=actor, at=self.clock(), detail=detail[:500]))
 
-    def _send(self, s: Session, channel: str, user_ref: str, reply: Reply) -> None:
+    def _send(self, s: Session, channel: str, user_ref: str, reply: Reply, *, raw: bool = False) -> None:
+        """Queue a message. `raw`: it carries a volunteer's own words, kept as typed only until delivered
+        (the outbox redacts it when it is marked sent or given up: bot.storage.messaging.REDACT_AFTER_SEND)."""
         now = self.clock()
+        payload: dict[str, object] = {"reply": reply.as_dict(), "meta": {}}
+        if raw:
+            payload[REDACT_AFTER_SEND] = True
         s.add(OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                        payload={"reply": reply.as_dict(), "meta": {}}, status="pending", attempts=0,
+                        payload=payload, status="pending", attempts=0,
                         next_attempt_at=now, created_at=now, platform_msg_id="", error=""))
 
-    def _to_citizen(self, s: Session, r: TicketRow, reply: Reply) -> None:
+    def _to_citizen(self, s: Session, r: TicketRow, reply: Reply, *, raw: bool = False) -> None:
         if r.user_ref:
-            self._send(s, r.channel, r.user_ref, reply)
+            self._send(s, r.channel, r.user_ref, reply, raw=raw)
 
     def _volunteers_for(self, s: Session, r: TicketRow, *, pool: bool) -> list[UserRow]:
         """Available, enabled, Telegram-linked volunteers who should hear about the ticket."""
@@ -372,7 +380,10 @@ class SqlTicketDesk:
             self._event(s, r.id, "claimed", actor=user.id)
             self._to_citizen(s, r, Reply(t(r.lang, "tk_claimed", name=user.display_name),
                                          (Button(t(r.lang, "btn_tk_cancel"), "tk:cancel"),), kind="volunteer"))
-            return self._view(s, r)
+            view = self._view(s, r)
+        for hook in self.after_claim:
+            hook()
+        return view
 
     def _own_claimed(self, s: Session, user: User, ticket_id: int) -> TicketRow:
         r = s.get(TicketRow, ticket_id)
@@ -396,14 +407,16 @@ class SqlTicketDesk:
         try:
             with self.sessions.begin() as s:
                 r = self._own_claimed(s, user, ticket_id)
-                s.add(TicketMessageRow(ticket_id=r.id, sender="volunteer", author_id=user.id, text=text,
+                # at rest redacted like a citizen's words; the citizen still receives what was typed
+                s.add(TicketMessageRow(ticket_id=r.id, sender="volunteer", author_id=user.id, text=redact(text),
                                        source_msg_id=source_msg_id or f"v{user.id}-{now.timestamp()}",
                                        created_at=now))
                 s.flush()
                 if r.first_response_at is None:
                     r.first_response_at = now
                     self._event(s, r.id, "first_response", actor=user.id)
-                self._to_citizen(s, r, Reply(f"👤 {user.display_name}: {text}", kind="volunteer", lang=r.lang))
+                self._to_citizen(s, r, Reply(f"👤 {user.display_name}: {text}", kind="volunteer", lang=r.lang),
+                                 raw=True)
         except IntegrityError:
             return
 
@@ -412,7 +425,7 @@ class SqlTicketDesk:
         now = self.clock()
         with self.sessions.begin() as s:
             r = self._own_claimed(s, user, ticket_id)
-            r.status, r.closed_at, r.close_reason, r.close_note = "closed", now, reason, note.strip()[:2000]
+            r.status, r.closed_at, r.close_reason, r.close_note = "closed", now, reason, redact(note.strip())[:2000]
             self._event(s, r.id, "closed", actor=user.id, detail=reason)
             self._rating_prompt(s, r)
             if faq is not None:
@@ -434,7 +447,7 @@ class SqlTicketDesk:
             if res.rowcount != 1:  # type: ignore[attr-defined]
                 raise Conflict("the ticket changed meanwhile; reload it")
             s.refresh(r)
-            self._event(s, r.id, "released", actor=user.id, detail=note.strip())
+            self._event(s, r.id, "released", actor=user.id, detail=redact(note.strip()))
             self._to_citizen(s, r, Reply(t(r.lang, "tk_released", name=user.display_name),
                                          (Button(t(r.lang, "btn_tk_cancel"), "tk:cancel"),), kind="volunteer"))
             self._notify_volunteers(s, r, pool=True, headline=f"{'🔴 KHẨN — ' if r.priority == 'urgent' else ''}"
@@ -447,7 +460,7 @@ class SqlTicketDesk:
 
     # ---- FAQ proposals ---------------------------------------------------------------------------
     def _propose(self, s: Session, question: str, answer: str, *, ticket_id: int | None, user_id: int | None) -> int:
-        question, answer = question.strip(), answer.strip()
+        question, answer = redact(question.strip()), redact(answer.strip())
         if not question or not answer:
             raise TicketError("a FAQ proposal needs both a question and an answer")
         if len(question) > 500 or len(answer) > 4000:

@@ -50,7 +50,7 @@ PAGES = {"/admin": ("admin/dashboard.html", DASH), "/admin/kb": ("admin/kb.html"
          "/admin/kb/edit": ("admin/kb-edit.html", KB), "/admin/kb/playground": ("admin/playground.html", KB),
          "/admin/unanswered": ("admin/unanswered.html", KB), "/admin/faq": ("admin/faq.html", KB),
          "/admin/users": ("admin/users.html", ADMIN), "/admin/settings": ("admin/settings.html", ADMIN),
-         "/admin/audit": ("admin/audit.html", ADMIN)}
+         "/admin/audit": ("admin/audit.html", ADMIN), "/admin/scam": ("admin/scam.html", KB)}
 
 
 def _page_route(path: str, file: str, roles: tuple[str, ...]) -> None:

@@ -15,7 +15,22 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
-from bot.web import admin, admin_kb, auth, chat, check, health, learning, metrics, pages, tickets, webhooks
+from bot.web import (
+    admin,
+    admin_kb,
+    admin_scam,
+    auth,
+    chat,
+    check,
+    health,
+    helpdesk,
+    learning,
+    metrics,
+    pages,
+    tickets,
+    voice,
+    webhooks,
+)
 from bot.web.asgi import BodyLimit
 from bot.web.security import OperatorOnly, SecurityHeaders, security_headers
 from bot.workers import Background, serving_settings
@@ -48,7 +63,20 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     max_body = settings.server.max_body_bytes
     max_upload = int(settings.admin.max_upload_mb * 1024 * 1024)  # admin console uploads (admin_kb.py)
 
+    sc = settings.scamcheck
+    max_import, max_image = int(sc.max_import_mb * 1024 * 1024), int(sc.max_image_mb * 1024 * 1024) + 1024
+
+    max_file = int(settings.helpdesk.max_file_mb * 1024 * 1024) + 65536  # ticket attachments (issue 22)
+
     def body_limit(path: str) -> int:
+        if path.startswith("/api/tickets/") and path.endswith("/files"):
+            return max_file
+        if path.startswith("/api/admin/scam/"):
+            return max_import  # a CSV of reported items (admin_scam.py)
+        if path == "/api/check/image":
+            return max_image  # a screenshot to check (check.py)
+        if path == "/api/chat/voice":  # a recorded question (issue 23)
+            return max(max_body, settings.voice.max_bytes)
         return max_upload if path.startswith(("/api/admin/kb/", "/api/admin/unanswered")) else max_body
 
     app.add_middleware(BodyLimit, limit_for=body_limit)  # pure ASGI (bot/web/asgi.py): no task per request
@@ -68,13 +96,17 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     metrics.install(app)
     app.include_router(webhooks.router)
     app.include_router(chat.router)
+    app.include_router(voice.router)
     app.include_router(check.router)
     app.include_router(auth.router)
     app.include_router(tickets.router)
+    app.include_router(helpdesk.router)
     app.include_router(learning.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(admin_kb.router)
+    app.include_router(admin_scam.router)
+    app.include_router(__import__("bot.web.outreach", fromlist=["router"]).router)  # issue 21
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

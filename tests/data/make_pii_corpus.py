@@ -8,6 +8,12 @@ procedure codes, years, quantities, hotlines — must be kept):
     {"text": "...", "personal": [{"kind": "cccd", "value": "..."}], "ordinary": ["1.000028", ...]}
 
     python tests/data/make_pii_corpus.py            # rewrites the file (deterministic: seed 2026)
+
+The first 400 records are the original corpus (issue 8). Issue 25 appends `EXTRA_NEGATIVE` records
+(ordinary citizen questions with numbers: dates, fees, hotlines, procedure and commune codes, plates,
+versions; many unaccented or in teencode — none may be redacted, none may get a warning) and
+`EXTRA_POSITIVE` records for the gaps found by the review (full-width, Arabic-Indic and invisibly split
+digits, spaced or dotted OTPs, codes and account numbers without a keyword).
 """
 
 from __future__ import annotations
@@ -95,6 +101,91 @@ DECREES = ["13/2023/NĐ-CP", "59/2022/NĐ-CP", "70/2024/NĐ-CP"]
 WORDS = ["hoa", "lan", "mai", "bich", "tuanh", "sonla", "binh", "thuy"]
 
 
+# Ordinary citizen questions: nothing personal in them (the second review found "làm" read as "là" + a
+# password). Slots as in NO_PII plus {plate} {version} {commune} {ccode} {fee_k} {proc} {emergency}.
+EXTRA_NEGATIVE = [
+    "quên mật khẩu làm sao",
+    "quen mat khau vneid thi lam sao",
+    "quên mật khẩu VNeID thì làm thế nào?",
+    "quen mk vneid lam the nao a",
+    "mk vneid bi khoa thi lam sao, em nhap sai {qty} lan",
+    "mật khẩu phải có bao nhiêu ký tự?",
+    "mat khau la gi vay, em {qty} tuoi chua biet",
+    "mật khẩu là ngày sinh được không?",
+    "doi mat khau dich vu cong o dau, phien ban app {version}",
+    "Lệ phí cấp đổi căn cước là {fee} đồng đúng không?",
+    "phi lam cccd {fee_k} ha ad",
+    "thu tuc {proc} nop o dau, le phi bao nhieu",
+    "Thủ tục {proc} có làm trực tuyến được không?",
+    "Tổng đài {hotline} có mất phí không?",
+    "goi {emergency} hay {hotline} khi bi lua dao",
+    "ngay {date} em nop ho so, bao lau co ket qua",
+    "Đăng ký khai sinh cho con sinh năm {year} cần giấy tờ gì?",
+    "app vneid phien ban {version} bi loi khong dang nhap duoc",
+    "Xe biển số {plate} bị phạt nguội, tra cứu ở đâu?",
+    "xe bien so {plate} co bi phat ko ad",
+    "{commune} (mã {ccode}) có điểm hỗ trợ cài VNeID không?",
+    "ma xa {ccode} la xa nao vay",
+    "lai suat {pct}% mot nam co cao ko",
+    "chuyen khoan {amount} dong co mat phi khong",
+    "rut {fee_k} o cay atm mat phi ko",
+    "lúc {time} sáng mai bộ phận một cửa có làm việc không?",
+    "e k bik cai vneid, a chi giup e vs, e {qty} tuoi",
+    "ko nhan dc otp thi lam s, cho {qty} phut r",
+    "otp co hieu luc {qty} phut ha",
+    "mã OTP gồm mấy số vậy?",
+    "Mức 2 cần những gì, nộp trước ngày {date} được không?",
+    "nghi dinh {decree} quy dinh gi ve dinh danh dien tu",
+    "BHYT hết hạn ngày {date}, gia hạn online được không?",
+    "Trẻ em dưới 14 tuổi làm căn cước được không? Cháu sinh năm {year}",
+    "số điện thoại của công an xã là bao nhiêu?",
+    "sdt dang ky vneid doi sang so moi dc ko",
+    "co 2 cai tk ngan hang thi lien ket cai nao voi vneid",
+    "tài khoản bị trừ {fee} đ phí SMS mỗi tháng là sao",
+    "so tk cua toi bi khoa tu ngay {date}, lam sao mo",
+    "thoi han cccd {qty} tuoi la bao lau",
+    "nam {year} em lam cccd, nam {year2} co phai doi ko",
+    "giờ làm việc {time} - 17h00 phải không?",
+    "dien thoai samsung a{qty} cai vneid dc ko, android {version}",
+    "Mã tỉnh Tuyên Quang trên căn cước là 008 phải không?",
+    "Hỗ trợ {fee} đồng/tháng cho người cao tuổi nhận qua tài khoản nào?",
+    "mình ở {commune}, muốn gặp tổ công nghệ số cộng đồng",
+    "thông tư 59/2021/TT-BCA còn hiệu lực không, ngày {date}",
+    "Tỷ lệ {pct}% người dân đã có VNeID mức 2 ở xã phải không?",
+    "nop phat {amount} dong qua dich vu cong dc ko",
+    "hom qua {time} em goi {hotline} ma ko ai nghe",
+    "Đổi giấy phép lái xe hết {fee} đồng, mất {qty} ngày làm việc?",
+    "cài VNeID bản {version} trên iPhone được không?",
+    "Mã hồ sơ {dossier} đã xử lý xong chưa?",
+    "ma buu chinh tuyen quang la {postal} a",
+    "ad oi mk dich vu cong quen r, lam lai the nao",
+    "Tôi quên mật khẩu, làm sao lấy lại?",
+    "quen mat khau thi lam gi",
+    "mat khau thi lam sao de nho",
+    "pass vneid quen mat roi lam the nao",
+    "Số tiền {amount} đồng nộp thuế đất năm {year} ở đâu?",
+]
+
+# The gaps of the first redactor. Slots: {phone_fw} {cccd_ar} {phone_zw} {cccd_shy} {otp_sp} {otp_dot}
+# {otp6} {acct_bare} plus the original ones.
+EXTRA_POSITIVE = [
+    "số điện thoại của tôi là {phone_fw}, đăng ký VNeID được không?",
+    "cccd {cccd_ar} bi loi khi dang ky muc 2",
+    "sdt cua em {phone_zw} nhe, goi lai giup em",
+    "Căn cước {cccd_shy} của tôi hết hạn ngày {date}",
+    "ma otp la {otp_sp} co nen dua cho ho khong",
+    "Mã OTP: {otp_dot}, người ta bảo đọc lại",
+    "ho bao toi doc so {otp6} cho ho de nhan qua",
+    "{otp6}",
+    "Tôi vừa nhận {otp6} qua tin nhắn, có ai hỏi thì đưa không?",
+    "chuyen vao {acct_bare} giup em {amount} dong",
+    "nhan tien ho tro qua {acct_bare} duoc ko",
+    "mật khẩu là {pw} mà không vào được, làm sao?",
+    "mk: {pw} dung chua ad",
+    "quen mat khau, mat khau cu la {pw}",
+]
+
+
 def _digits(rng: random.Random, n: int) -> str:
     return "".join(rng.choice("0123456789") for _ in range(n))
 
@@ -173,6 +264,39 @@ def bhxh(rng: random.Random) -> str:
     return rng.choice(["08", "01", "22", "80"]) + _digits(rng, 8)
 
 
+FULL_WIDTH = {ord(c): 0xFF10 + int(c) for c in "0123456789"}
+ARABIC_INDIC = {ord(c): 0x0660 + int(c) for c in "0123456789"}
+
+
+def _split(n: str, sep: str, rng: random.Random) -> str:
+    cut = sorted(rng.sample(range(1, len(n)), 2))
+    return n[:cut[0]] + sep + n[cut[0]:cut[1]] + sep + n[cut[1]:]
+
+
+def gap(rng: random.Random, slot: str) -> str:
+    """A personal item written to slip past a plain regular expression."""
+    if slot == "phone_fw":
+        return (rng.choice(MOBILE) + _digits(rng, 7)).translate(FULL_WIDTH)
+    if slot == "cccd_ar":
+        return (rng.choice(PROVINCES) + _digits(rng, 9)).translate(ARABIC_INDIC)
+    if slot == "phone_zw":
+        return _split(rng.choice(MOBILE) + _digits(rng, 7), rng.choice(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]), rng)
+    if slot == "cccd_shy":
+        return _split(rng.choice(PROVINCES) + _digits(rng, 9), "\u00ad", rng)
+    if slot == "otp_sp":
+        return " ".join(_digits(rng, 6))
+    if slot == "otp_dot":
+        n = _digits(rng, 6)
+        return rng.choice([".", "-", " "]).join([n[:2], n[2:4], n[4:]])
+    if slot == "otp6":
+        n = _digits(rng, 6)
+        return n if not n.endswith("000") and not n.startswith(("1900", "1800")) else "4" + n[1:5] + "7"
+    if slot == "acct_bare":
+        n = str(rng.randint(1, 9)) + _digits(rng, rng.choice([9, 12, 13]))
+        return n if not n.endswith("000") else n[:-1] + "7"
+    raise KeyError(slot)
+
+
 def ordinary(rng: random.Random, slot: str) -> str:
     if slot == "fee":
         return rng.choice(["15.000", "20.000", "30.000", "50.000", "70.000", "100.000", "1.500.000"])
@@ -201,12 +325,40 @@ def ordinary(rng: random.Random, slot: str) -> str:
         return rng.choice(["1", "2"])
     if slot == "month":
         return f"{rng.randint(1, 12):02d}/{rng.randint(26, 31)}"
+    if slot == "year2":
+        return str(rng.randint(2025, 2035))
+    if slot == "plate":
+        return f"{rng.choice(['22', '23', '29', '30'])}{rng.choice('ABCDFGH')}{rng.choice(['', '1', '2'])}-" \
+               f"{_digits(rng, 3)}.{_digits(rng, 2)}"
+    if slot == "version":
+        return rng.choice(["2.1.5", "2.0.12", "17.4", "8.0", "1.9.3", "3.2", "12"])
+    if slot == "commune":
+        return rng.choice(COMMUNES)[1]
+    if slot == "ccode":
+        return rng.choice(COMMUNES)[0]
+    if slot == "fee_k":
+        return rng.choice(["50k", "100k", "20k", "500k", "1tr", "200 nghìn"])
+    if slot == "proc":
+        return rng.choice(["1.001234.000.00.00.H12", "2.000986.000.00.00.H60", "1.010843.000.00.00.H60", *PROCEDURE_CODES])
+    if slot == "emergency":
+        return rng.choice(["111", "113", "114", "115"])
+    if slot == "dossier":
+        return f"H60.22-{rng.randint(240101, 251231)}-{_digits(rng, 4)}"
+    if slot == "postal":
+        return rng.choice(["22000", "20000", "22100"])
     raise KeyError(slot)
 
 
 PERSONAL = {"cccd": cccd, "cmnd": cmnd, "phone": phone, "phone2": phone, "otp": otp, "pw": password,
             "pw2": password, "card": card, "acct": account, "email": email, "bhxh": bhxh}
 ORDINARY_KEEP = {"fee", "amount", "date", "code", "year", "hotline", "time", "decree", "month"}
+
+
+COMMUNES = [("00691", "Phường Hà Giang 2"), ("00700", "Xã Ngọc Đường"), ("00706", "Xã Phú Linh"),
+            ("00694", "Phường Hà Giang 1")]
+GAPS = {"phone_fw", "cccd_ar", "phone_zw", "cccd_shy", "otp_sp", "otp_dot", "otp6", "acct_bare"}
+GAP_KIND = {"phone_fw": "phone", "cccd_ar": "cccd", "phone_zw": "phone", "cccd_shy": "cccd", "otp_sp": "otp",
+            "otp_dot": "otp", "otp6": "otp", "acct_bare": "acct"}
 
 
 def fold(text: str) -> str:
@@ -239,7 +391,38 @@ def generate(n: int = 400, seed: int = 2026) -> list[dict[str, object]]:
             text = fold(text)
             ordinary_items = [fold(o) for o in ordinary_items]
         records.append({"text": text, "personal": personal, "ordinary": ordinary_items})
+    records += _extra(rng, EXTRA_NEGATIVE, 220, start=len(records))
+    records += _extra(rng, EXTRA_POSITIVE, 100, start=len(records))
     return records
+
+
+def _extra(rng: random.Random, templates: list[str], n: int, *, start: int) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for i in range(n):
+        template = templates[i % len(templates)]
+        values: dict[str, str] = {}
+        personal: list[dict[str, str]] = []
+        ordinary_items: list[str] = []
+        for slot in re.findall(r"\{(\w+)\}", template):
+            if slot in values:
+                continue
+            if slot in GAPS:
+                values[slot] = gap(rng, slot)
+                personal.append({"kind": GAP_KIND[slot], "value": values[slot]})
+            elif slot in PERSONAL:
+                values[slot] = PERSONAL[slot](rng)
+                personal.append({"kind": slot.rstrip("2"), "value": values[slot]})
+            else:
+                values[slot] = ordinary(rng, slot)
+                if slot not in ("qty", "pct", "level") or len(values[slot]) >= 3:
+                    ordinary_items.append(values[slot])
+        text = template.format(**values)
+        if (start + i) % 3 == 1 and not any(c in text for c in "\u00ad"):  # a third typed without tone marks
+            text = fold(text)
+            ordinary_items = [fold(o) for o in ordinary_items]
+            personal = [{**p, "value": fold(p["value"])} for p in personal]
+        out.append({"text": text, "personal": personal, "ordinary": ordinary_items})
+    return out
 
 
 def main() -> None:

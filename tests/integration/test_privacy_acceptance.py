@@ -36,12 +36,13 @@ def fake_tg() -> Iterator[FakeTelegram]:
 
 
 def _patterns(value: str) -> list[re.Pattern[str]]:
-    """The raw item, and its digits without separators, each as a whole token."""
+    """The raw item, and its digits without separators, each as a whole token (not the fraction of a
+    decimal such as a score 0.0346 in a JSON column: short OTPs of the corpus would match by chance)."""
     forms = {value}
     digits = re.sub(r"\D", "", value)
     if len(digits) >= 8 and re.fullmatch(r"[0-9 .+()\-]+", value):
         forms.add(digits)
-    return [re.compile(r"(?<![0-9A-Za-z])" + re.escape(f) + r"(?![0-9A-Za-z])") for f in forms]
+    return [re.compile(r"(?<![0-9A-Za-z])(?<![0-9]\.)" + re.escape(f) + r"(?![0-9A-Za-z])") for f in forms]
 
 
 def find_leaks(haystack: str, items: list[str]) -> list[str]:
@@ -92,7 +93,7 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
         web = httpx.Client(base_url=srv.url, timeout=30)
         tg_headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         for i, r in enumerate(corpus):
-            session, chat_id = f"pii-web-{i // 2:04d}", 880_000 + i // 2
+            session, chat_id = f"pii-web-s{i // 2:04d}", 880_000 + i // 2
             if i % 2 == 0:  # half the people agree to the notice first (their questions are logged too)
                 web.post("/api/chat", json={"action": "consent:yes"}, headers=headers(session_for(srv.url, session)))
                 web.post("/webhooks/telegram", json=tg_callback_update(9_000_000_000 + i, chat_id, "consent:yes"),
@@ -117,7 +118,7 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
         assert len(fake_tg.sent) >= len(corpus)
 
         # ---- /xoa then /dulieu on the web chat and on Telegram ----------------------------------------
-        victim, victim_items = "pii-web-0000", [p["value"] for r in corpus[:2] for p in r["personal"]]  # type: ignore[attr-defined]
+        victim, victim_items = "pii-web-s0000", [p["value"] for r in corpus[:2] for p in r["personal"]]  # type: ignore[attr-defined]
         victim_token = session_for(srv.url, victim)
         victim_ref, vh = ref(victim_token), headers(victim_token)
         before = web.get("/api/chat/export", headers=vh).json()["data"]
@@ -155,9 +156,12 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
         srv.stop()
 
     # ---- nothing raw anywhere --------------------------------------------------------------------------
-    db_dump = dump_database(db_url)
+    # ids are numbers too: a logged question's id in an inbox row's meta may equal a short corpus OTP
+    db_dump = re.sub(r'"question_id": [0-9]+', '"question_id": N', dump_database(db_url))
     assert "[CCCD]" in db_dump and "[SĐT]" in db_dump  # the corpus did go in (redacted)
-    assert find_leaks(db_dump, items) == []
+    leaks = find_leaks(db_dump, items)
+    assert leaks == [], [line[:300] for line in db_dump.splitlines()
+                         if any(p.search(line) for item in leaks for p in _patterns(item))][:5]
     logs = log_path.read_text(encoding="utf-8", errors="replace")
     assert "DEBUG" in logs or "INFO" in logs
     assert find_leaks(logs, items) == []

@@ -24,7 +24,8 @@ def test_telegram_updates() -> None:
     assert s and s.kind == "command" and s.text == "/start 02264"
     c = parse_update(load("telegram_callback.json"))
     assert c and c.kind == "action" and c.action == "topic:vneid" and c.meta["callback_query_id"] == "4382bfdwdsb323b2d9"
-    assert parse_update(load("telegram_photo.json")).kind == "unsupported"  # type: ignore[union-attr]
+    photo = parse_update(load("telegram_photo.json"))
+    assert photo and photo.kind == "image" and photo.meta["image"] == "tg:AgAD"  # a screenshot to read (issue 20)
     assert parse_update(load("telegram_group.json")) is None
     assert parse_update({"update_id": 1, "edited_message": {}}) is None
     assert parse_update({"no": "id"}) is None
@@ -50,7 +51,7 @@ def test_zalo_events_and_signature() -> None:
     f = parse_event(load("zalo_follow.json"))
     assert f and f.kind == "follow" and f.user_ref == "24684588352919792"
     img = parse_event(load("zalo_user_send_image.json"))
-    assert img and img.kind == "unsupported"
+    assert img and img.kind == "image" and img.meta["image"].startswith("https://")  # read by OCR (issue 20)
     assert parse_event(load("zalo_oa_send_text.json")) is None  # our own echo
 
 

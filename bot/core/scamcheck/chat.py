@@ -7,6 +7,12 @@ texts it sees were already redacted by the runtime (phone and account numbers ar
 the only text it keeps in the conversation state is that redacted text, while it asks "shall I check
 this?". When the citizen says money or a code already went out, `urgent` (the engine's urgent ticket)
 is called at once. Pure: no framework, no storage.
+
+Screenshots (`kind == "image"`): the runtime has already read the picture's text (OCR) into `msg.text`
+(redacted), with `meta["ocr"]` = ok | unreadable and the photo's caption in `meta["caption"]`. The text is
+checked when the citizen is in /kiemtra mode, when the caption asks for a check, or when the text itself
+reads like a message (links, numbers, a suspicious verdict). `record(channel, verdict, hosts)` keeps the
+anonymous statistics (the hosts are only look-alike or reported ones).
 """
 
 from __future__ import annotations
@@ -49,7 +55,9 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 _QUESTION = re.compile(r"\?\s*$|\b(?:co phai|phai khong|co that|lam sao|lam gi|the nao|co nen|co sao|la gi|"
                        r"co lua|lua dao khong|ai biet)\b")
-Urgent = Callable[[InboundMessage, ConversationState], list[Reply]]
+_ASK_CHECK = re.compile(r"\b(?:kiem ?tra|lua dao|lua|that hay gia|that khong|gia mao|co phai|check|scam|xem giup)\b")
+Urgent = Callable[[InboundMessage, ConversationState, str], list[Reply]]  # (…, context for the ticket)
+CheckRecorder = Callable[[str, str, tuple[str, ...]], None]  # (channel, verdict, look-alike/reported hosts)
 
 
 def tx(lang: str, key: str) -> str:
@@ -57,8 +65,9 @@ def tx(lang: str, key: str) -> str:
 
 
 class ScamChat:
-    def __init__(self, checker: ScamChecker) -> None:
+    def __init__(self, checker: ScamChecker, *, record: CheckRecorder | None = None) -> None:
         self.checker = checker
+        self.record = record
 
     def menu_button(self, lang: str) -> Button:
         return Button(tx(lang, "btn"), "scam:start")
@@ -103,9 +112,31 @@ class ScamChat:
         return [Reply(tx(st.lang, "ask"), (Button(tx(st.lang, "btn_yes"), "scam:yes"),
                                            Button(tx(st.lang, "btn_no"), "scam:no")), kind="question")]
 
+    def image(self, msg: InboundMessage, st: ConversationState, urgent: Urgent) -> list[Reply] | None:
+        """A photo whose text the runtime read; None when it is not a message to check (the engine says
+        that it cannot look at pictures)."""
+        caption = fold_text(msg.meta.get("caption", ""))
+        asked = st.scam_wait or msg.forwarded or bool(_ASK_CHECK.search(caption))
+        text = msg.text.strip()
+        if msg.meta.get("ocr") != "ok" or not text:
+            if not asked:
+                return None
+            st.scam_wait = False
+            return [Reply(tx(st.lang, "unreadable"), (Button(tx(st.lang, "btn_again"), "scam:start"),
+                                                       Button(tx(st.lang, "btn_human"), "volunteer")), kind="info")]
+        if asked:
+            st.scam_wait = False
+            return self.verdict(msg, text, st, urgent, ocr=True)
+        result = self.checker.check(text, lang=st.lang)
+        if result.urls or result.phones or result.verdict in (DANGER, SUSPICIOUS):
+            return self.verdict(msg, text, st, urgent, result=result, ocr=True)
+        return None
+
     def verdict(self, msg: InboundMessage, text: str, st: ConversationState, urgent: Urgent, *,
                 result: CheckResult | None = None, ocr: bool = False) -> list[Reply]:
         r = result or self.checker.check(text, lang=st.lang)
+        if self.record is not None:
+            self.record(msg.channel, r.verdict, r.lookalike_hosts)
         lang = st.lang
         parts = [r.headline]
         if ocr:
@@ -122,7 +153,7 @@ class ScamChat:
         replies = [Reply("\n\n".join(parts), tuple(buttons), kind=kind, lang=lang)]
         if r.urgent:
             replies.append(Reply(r.urgent_advice, kind="warning", lang=lang))
-            replies += urgent(msg, st)
+            replies += urgent(msg, st, "scam check" + (": " + " ".join(r.suspect_hosts[:5]) if r.suspect_hosts else ""))
         return replies
 
 

@@ -58,6 +58,7 @@ class CheckResult:
     urgent_advice: str = ""
     guide_id: str = ""
     lookalike_hosts: tuple[str, ...] = ()  # kept for statistics (never the citizen's other text)
+    suspect_hosts: tuple[str, ...] = ()  # every host that is not official: what a volunteer may report
 
     def as_dict(self) -> dict[str, object]:
         return {"verdict": self.verdict, "reasons": [{"code": r.code, "text": r.text} for r in self.reasons],
@@ -94,6 +95,11 @@ class ScamChecker:
         self.lists = lists
         self.judge = DomainJudge(lists.official_domains, lists.reported_domains)
         self.guide_ids = frozenset(guide_ids)
+
+    def set_lists(self, lists: ScamLists) -> None:
+        """Use new lists from now on (the reported items changed); checks under way finish with either."""
+        self.judge = DomainJudge(lists.official_domains, lists.reported_domains)
+        self.lists = lists
 
     def _link_reasons(self, findings: list[LinkFinding], login_asked: bool, lang: str) -> list[Reason]:
         out: list[Reason] = []
@@ -177,6 +183,7 @@ class ScamChecker:
             advice=ADVICE[verdict][lang_i], headline=VERDICTS[verdict][lang_i], urgent=urgent,
             urgent_advice=URGENT[lang_i] if urgent else "", guide_id=self._guide({r.code for r in reasons}, verdict),
             lookalike_hosts=tuple(f.link.host for f in findings if f.lookalike or f.reported or f.mixed_script),
+            suspect_hosts=tuple(dict.fromkeys(f.link.host for f in findings if not f.official)),
         )
 
     @staticmethod

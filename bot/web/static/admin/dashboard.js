@@ -19,6 +19,7 @@
     var t = d.tables, sum = t.summary.rows[0] || {};
     var open = t.tickets.rows.reduce(function (a, r) { return a + (r.open || 0); }, 0);
     var tiles = [["Tin nhắn", sum.messages], ["Câu hỏi", sum.questions], ["Trả lời được", sum.answered_pct === null ? null : sum.answered_pct + "%"],
+                 ["Bị báo “Chưa đúng”", sum.marked_wrong],
                  ["Hữu ích", sum.helpful_pct === null ? null : sum.helpful_pct + "%"], ["Phiếu đang mở", open]];
     var box = $("tiles"); box.textContent = "";
     tiles.forEach(function (x) { box.appendChild(BD.el("div", { cls: "tile" }, [x[0], BD.el("b", { text: BD.num(x[1]) })])); });
@@ -33,6 +34,7 @@
     var aDays = t.answers.rows.map(function (r) { return r.day; });
     draw("chart-answers", { type: "bar", data: { labels: aDays, datasets: [
       { label: "Trả lời được", backgroundColor: COLORS[2], data: t.answers.rows.map(function (r) { return r.answered; }) },
+      { label: "Bị báo “Chưa đúng”", backgroundColor: COLORS[3], data: t.answers.rows.map(function (r) { return r.marked_wrong; }) },
       { label: "Chưa có câu trả lời", backgroundColor: COLORS[1], data: t.answers.rows.map(function (r) { return r.not_covered; }) }
     ] }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } } });
 
@@ -56,8 +58,16 @@
       learning: { columns: t.learning.columns, rows: t.learning.rows.map(function (r) { return Object.assign({}, r, { group: BD.GROUP[r.group] || r.group }); }) },
       messages: { columns: t.messages.columns, rows: t.messages.rows.map(function (r) { return Object.assign({}, r, { channel: CHANNEL[r.channel] || r.channel }); }) }
     };
-    ["messages", "answers", "topics", "guides", "tickets", "learning"].forEach(function (name) {
-      var box = $("t-" + name); box.textContent = ""; box.appendChild(BD.table(shown[name] || t[name], { id: "table-" + name }));
+    if (t.scam_weeks) {
+      draw("chart-scam", { type: "bar", data: { labels: t.scam_weeks.rows.map(function (r) { return r.week; }), datasets: [
+        { label: "Nguy hiểm", backgroundColor: COLORS[3], data: t.scam_weeks.rows.map(function (r) { return r.danger; }) },
+        { label: "Đáng ngờ", backgroundColor: COLORS[4], data: t.scam_weeks.rows.map(function (r) { return r.suspicious; }) },
+        { label: "Chưa thấy dấu hiệu", backgroundColor: COLORS[0], data: t.scam_weeks.rows.map(function (r) { return r.no_signs; }) },
+        { label: "Chính thức", backgroundColor: COLORS[2], data: t.scam_weeks.rows.map(function (r) { return r.official; }) }] },
+        options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } } });
+    }
+    ["messages", "answers", "topics", "guides", "tickets", "learning", "scam_weeks", "scam_hosts"].forEach(function (name) {
+      var box = $("t-" + name); if (!box || !t[name]) { return; } box.textContent = ""; box.appendChild(BD.table(shown[name] || t[name], { id: "table-" + name }));
     });
     document.querySelectorAll("a.csv").forEach(function (a) {
       a.href = "/api/admin/dashboard/" + a.dataset.table + ".csv?since=" + d.since + "&until=" + d.until;
