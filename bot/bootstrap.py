@@ -500,6 +500,7 @@ class Services:
     personal_data: Any = None  # bot.storage.personal_data.SqlPersonalData (export, erasure, retention)
     limiter: Any = None  # bot.ratelimit.RateLimiter (per citizen, per IP)
     chat_sessions: Any = None  # bot.storage.chat_sessions.SqlChatSessions (web-chat sessions the server issued)
+    chat_history: Any = None  # bot.storage.chat_history.SqlChatHistory (the conversation shown after a reload)
     embedder: Any = None
     learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
     learning_service: Any = None  # bot.core.learning.LearningService
@@ -512,11 +513,13 @@ class Services:
     kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
     scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
+    helpdesk: Any = None  # bot.bootstrap_helpdesk.Helpdesk: queue, hours, CSAT, snippets, files (issue 22)
     scam_reports: Any = None  # bot.storage.scamreports.SqlScamReports (reported domains / numbers)
     scam_reported: Any = None  # ReportedLists: reloads the checker's reported items when the table changes
     scam_check_log: Any = None  # bot.storage.scamreports.SqlScamCheckLog (anonymous statistics), or None
     ocr: Any = None  # bot.infra.ocr.TesseractOcr (screenshots), or None when scamcheck.ocr is off
     voice: Any = None  # issue 23: VoiceRuntime (bot/voice/service.py) when voice.enabled and installed
+    outreach: Any = None  # issue 21: bot.storage.outreach.SqlOutreach (announcements, classes)
 
     def reload_index(self, *, force: bool = False) -> bool:
         """Switch this process to the live index build if it changed (blocking: seconds for a large
@@ -650,8 +653,10 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     except Exception as exc:  # the checker still works with the official lists
         log.error("reported scam items not read: %s", exc)
     ocr = build_ocr(settings) if settings.scamcheck.ocr else None
+    outreach = build_outreach(settings, sessions, learning=learning_store) if settings.outreach.enabled else None
     conversation = ConversationService(answers, handoff=desk, communes=communes, rights=build_rights(settings, personal),
                                        scam=ScamChat(scam_checker, record=record_check(check_log)),
+                                       outreach=outreach_chat(settings, outreach, communes),
                                        learning=learning_service)
     store = MessageStore(sessions)
     voice = build_voice(settings)
@@ -665,7 +670,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
         telegram = TelegramSender(settings.telegram.token, api_base_url=settings.telegram.api_base_url,
                                   images=lambda link: certificate_png(settings, learning_store, link),
                                   voices=voice.out.clip if voice is not None and voice.out is not None else None)
-        senders.append(telegram)
+        senders.append(throttled(settings, telegram))
     z = settings.zalo
     if z.enabled:
         from bot.channels.zalo import ZaloSender
@@ -675,7 +680,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                           oauth_base_url=z.oauth_base_url, store=TokenStore(sessions), token_factory=Token,
                           refresh_margin_s=z.refresh_margin_s,
                           clip_link=(lambda r: voice_clip_link(settings, r)) if voice is not None else None)
-        senders.append(zalo)
+        senders.append(throttled(settings, zalo))
     svc = Services(settings=settings, sessions=sessions, answers=answers, conversation=conversation,
                    processor=MessageProcessor(store, conversation, inbox_lease_s=settings.server.inbox_lease_s,
                                               side_chats=[VolunteerChat(accounts, desk)] if telegram else [],
@@ -693,6 +698,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     svc.personal_data, svc.limiter = personal, limiter
     svc.jobs.append(("privacy-retention", settings.privacy.purge_every_s, personal.purge))
     svc.chat_sessions = build_chat_sessions(settings, sessions)
+    from bot.storage.chat_history import SqlChatHistory
+
+    svc.chat_history = SqlChatHistory(sessions)
     svc.jobs.append(("web-chat-sessions", settings.privacy.purge_every_s, svc.chat_sessions.purge_expired))
     svc.jobs.append(("privacy-vacuum", 300.0, personal.vacuum))  # PostgreSQL only; after an erasure or purge
     svc.learning, svc.learning_service = learning_store, learning_service
@@ -701,10 +709,59 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
         svc.voice = voice
         svc.jobs.append(("voice-clips", 60.0, voice.purge))
     build_admin(svc)
+    if outreach is not None:
+        svc.outreach = outreach
+        svc.jobs.append(("outreach", settings.outreach.dispatch_every_s, outreach.run_once))
+    from bot.bootstrap_helpdesk import build_helpdesk
+
+    build_helpdesk(svc)  # issue 22
     if settings.learning.reminders:
         reminders = build_reminders(settings, sessions=sessions, learning=(learning_service, learning_store))
         svc.jobs.append(("learning-reminders", settings.learning.remind_every_s, reminders.run_once))
     return svc
+
+
+# ---- outreach (issue 21; docs/OUTREACH.md) ----------------------------------------------------------------
+def build_outreach(settings: Settings, sessions: sessionmaker[Session] | None = None, *, learning: Any = None,
+                   clock: Callable[[], Any] | None = None) -> Any:
+    """Announcements and classes over the outbox: bot.storage.outreach.SqlOutreach."""
+    from zoneinfo import ZoneInfo
+
+    from bot.core.outreach.model import parse_quiet
+    from bot.storage.outreach import SqlOutreach
+
+    sessions = sessions or build_sessions(settings)
+    if learning is None:
+        learning = build_learning(settings, sessions, build_communes(settings))[1]
+    o = settings.outreach
+    windows = push_windows(settings)
+    rates = {"telegram": o.telegram_per_s, "zalo": o.zalo_per_s}
+    return SqlOutreach(sessions, tz=ZoneInfo(o.timezone), rates={k: v for k, v in rates.items() if k in windows},
+                       windows=windows, per_chat_s=o.per_chat_s, horizon_s=o.horizon_s, learning=learning, clock=clock,
+                       quiet=parse_quiet(o.quiet_hours))
+
+
+def outreach_chat(settings: Settings, store: Any, communes: CommuneDirectory) -> Any:
+    from zoneinfo import ZoneInfo
+
+    from bot.core.outreach.chat import OutreachChat
+
+    return OutreachChat(store, communes=communes, tz=ZoneInfo(settings.outreach.timezone)) if store is not None else None
+
+
+def throttled(settings: Settings, sender: Any) -> Any:
+    """The channel's sender behind the per-process throttle (bot/channels/throttle.py)."""
+    from bot.channels.throttle import ThrottledSender
+
+    o = settings.outreach
+    rate = o.telegram_per_s if sender.channel == "telegram" else o.zalo_per_s
+    return ThrottledSender(sender, rate=rate, per_chat_s=o.per_chat_s)
+
+
+def official_domains(settings: Settings) -> list[str]:
+    from ingest.kbcheck import load_official_domains
+
+    return list(load_official_domains(settings.path(settings.knowledge.official_domains)))
 
 
 # ---- admin console (issue 7; docs/ADMIN.md) ------------------------------------------------------------

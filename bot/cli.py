@@ -26,6 +26,7 @@ learners_app = typer.Typer(no_args_is_help=True, help="Learning: population deno
 app.add_typer(learners_app, name="learners")
 models_app = typer.Typer(no_args_is_help=True, help="The embedding model: prepare its runtime ahead of the first start")
 app.add_typer(models_app, name="models")
+__import__("bot.cli_outreach", fromlist=["register"]).register(app)  # announce, classes (issue 21)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory (default: index.dir)")]
 

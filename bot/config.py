@@ -218,6 +218,17 @@ class HandoffSettings(_Section):
         return _time_zone(v)
 
 
+class HelpdeskSettings(_Section):
+    """Hand-off extras (issue 22; docs/VOLUNTEERS.md): hotline, attachments, typing indicator."""
+
+    hotline: str = ""  # the province hotline offered outside duty hours; empty: not offered
+    file_store: Literal["local"] = "local"  # an S3-compatible store would be a second value (not installed)
+    files_dir: Path = Path("var/files")  # pictures and PDFs of tickets (never served as static files)
+    max_file_mb: float = Field(default=5, gt=0, le=20)
+    max_megapixels: float = Field(default=25, gt=0, le=100)
+    typing_debounce_s: float = Field(default=4, ge=1)
+
+
 class PrivacySettings(_Section):
     """Personal data (issue 8): how long conversation text is kept, how often the purge runs."""
 
@@ -367,6 +378,37 @@ class VoiceSettings(_Section):
     tts_words_per_minute: int = Field(default=145, ge=80, le=300)
     speech_chars: int = Field(default=1500, ge=100, le=5000)  # longest answer read aloud
     clip_ttl_s: float = Field(default=900, gt=0, le=86400)  # answer clips (web player, Zalo link) live this long
+class OutreachSettings(_Section):
+    """Announcements and community classes (issue 21; docs/OUTREACH.md)."""
+
+    enabled: bool = True
+    timezone: str = "Asia/Ho_Chi_Minh"  # quiet hours 22:00–06:00 and class times are local to it
+    quiet_hours: str = "22:00-06:00"  # nothing is sent then (the issue's rule; "00:00-00:00" = none, tests only)
+    dispatch_every_s: float = Field(default=2.0, gt=0)
+    telegram_per_s: float = Field(default=25.0, gt=0, le=30)  # Telegram: about 30 messages/s in bulk
+    zalo_per_s: float = Field(default=50.0, gt=0, le=66)  # Zalo OA: 4,000 requests/min per app
+    per_chat_s: float = Field(default=1.0, ge=1.0)  # Telegram: about 1 message/s in one chat
+    horizon_s: float = Field(default=10.0, gt=0)  # how far ahead sends are handed to the outbox
+    class_lookahead_days: int = Field(default=60, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(v)
+        return v
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+        from datetime import time
+
+        a, sep, b = v.replace(" ", "").partition("-")
+        time.fromisoformat(a), time.fromisoformat(b)  # raises ValueError: "HH:MM-HH:MM"
+        if not sep:
+            raise ValueError("write HH:MM-HH:MM")
+        return v
 
 
 class Settings(_Section):
@@ -381,6 +423,7 @@ class Settings(_Section):
     llm: LlmSettings = LlmSettings()
     server: ServerSettings = ServerSettings()
     handoff: HandoffSettings = HandoffSettings()
+    helpdesk: HelpdeskSettings = HelpdeskSettings()
     auth: AuthSettings = AuthSettings()
     privacy: PrivacySettings = PrivacySettings()
     learning: LearningSettings = LearningSettings()
@@ -389,6 +432,7 @@ class Settings(_Section):
     telegram: TelegramSettings = TelegramSettings()
     zalo: ZaloSettings = ZaloSettings()
     voice: VoiceSettings = VoiceSettings()
+    outreach: OutreachSettings = OutreachSettings()
     base_dir: Path = Path(".")
 
     def path(self, p: Path) -> Path:

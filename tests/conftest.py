@@ -76,7 +76,9 @@ def make_settings(tmp_path: Path, *, db_url: str | None = None, embedder: str = 
         # tests play many citizens from one address; tests of the per-address session limit set it again
         "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0",
         # the calibration in config.yaml is fitted for the e5 model; the fake embedder uses coverage alone
-        **({"BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
+        # ... and the clarifying-question margin is tuned on e5 scores too: the fake embedder never asks back
+        **({"BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5",
+            "BINHDAN_ANSWER__CLARIFY_MARGIN": "0"}
            if embedder == "fake" else {}),
         **extra,
     }

@@ -89,6 +89,8 @@ class FakeTelegram:
         self.sent_ids: list[int] = []  # message_id answered for each entry of `sent`
         self.answered_callbacks: list[str] = []
         self.photos: list[dict[str, Any]] = []  # sendPhoto calls: chat_id, caption, reply_markup, png (bytes)
+        self.documents: list[dict[str, Any]] = []  # sendDocument calls: chat_id, caption, data (bytes)
+        self.actions: list[dict[str, Any]] = []  # sendChatAction calls: chat_id, action
         self.files: dict[str, bytes] = {}  # file_id -> bytes, served by getFile + /file/bot<token>/<path>
         self.downloads: list[str] = []
         self.app = FastAPI()
@@ -133,6 +135,17 @@ class FakeTelegram:
             if method == "answerCallbackQuery":
                 self.answered_callbacks.append(str(p.get("callback_query_id")))
                 return self._ok(True)
+            if method == "sendChatAction":
+                self.actions.append(p)
+                return self._ok(True)
+            if method == "sendDocument":
+                form = await request.form()
+                doc = form.get("document")
+                data = await doc.read() if hasattr(doc, "read") else b""
+                self._next_id += 1
+                self.documents.append({**{k: v for k, v in p.items() if k != "document"}, "data": data})
+                return self._ok({"message_id": self._next_id, "date": int(time.time()),
+                                 "chat": {"id": int(p["chat_id"]), "type": "private"}, "document": {}})
             if method == "sendPhoto":  # multipart upload: the file part is read as bytes
                 form = await request.form()
                 photo = form.get("photo")
@@ -214,6 +227,7 @@ class FakeZalo:
         self.sent: list[dict[str, Any]] = []
         self.refreshes = 0
         self.images: dict[str, bytes] = {}  # name -> bytes, served at /images/<name> (the CDN of user_send_image)
+        self.error_next: list[int] = []  # error codes the next sends answer (HTTP 200), e.g. -32 rate limit
         self.app = FastAPI()
         self._n = 0
 
@@ -229,6 +243,8 @@ class FakeZalo:
             if token not in self.valid_access:
                 return JSONResponse({"error": -216, "message": "Access token is invalid"})  # HTTP 200!
             body = await request.json()
+            if self.error_next:
+                return JSONResponse({"error": self.error_next.pop(0), "message": "Rate limit exceeded"})
             self.sent.append(body)
             self._n += 1
             return JSONResponse({"error": 0, "message": "Success",

@@ -122,6 +122,7 @@ class TelegramSender:
 
     def __init__(self, token: str, *, api_base_url: str = "https://api.telegram.org",
                  images: Callable[[str], bytes | None] | None = None,
+                 files: Callable[[str], tuple[bytes, str] | None] | None = None,
                  voices: Callable[[str], bytes | None] | None = None) -> None:
         from telegram import Bot
         from telegram.request import HTTPXRequest
@@ -130,6 +131,7 @@ class TelegramSender:
         self.bot = Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
                        request=HTTPXRequest(connection_pool_size=8, read_timeout=30, connect_timeout=10))
         self.images = images  # a reply's `image` link -> PNG bytes (certificates), sent with sendPhoto
+        self.files = files  # "file:<id>" -> (bytes, mime): a volunteer's picture or PDF (issue 22)
         self.voices = voices  # a reply's `audio` path -> OGG/Opus bytes (answers read aloud), sent with sendVoice
 
     async def start(self) -> None:
@@ -157,6 +159,8 @@ class TelegramSender:
                 with contextlib.suppress(BadRequest):  # too old to answer: harmless
                     await self.bot.answer_callback_query(cq)
             chat_id = int(user_ref) if user_ref.lstrip("-").isdigit() else user_ref
+            if reply.image.startswith("file:") and self.files is not None:
+                return await self._send_file(chat_id, reply)
             voice = await asyncio.to_thread(self.voices, reply.audio) if reply.audio and self.voices else None
             if voice is not None:  # an answer read aloud: a voice note, its buttons under it
                 sent = await self.bot.send_voice(chat_id=chat_id, voice=voice, filename="tra-loi.ogg",
@@ -195,6 +199,29 @@ class TelegramSender:
             raise SendError(f"telegram network error: {exc}", retry_after=5.0) from exc
         except TelegramError as exc:
             raise SendError(f"telegram error: {exc}") from exc
+
+    async def _send_file(self, chat_id: int | str, reply: Reply) -> str:
+        """A volunteer's picture (sendPhoto) or PDF (sendDocument), the text as caption."""
+        found = await asyncio.to_thread(self.files, reply.image[5:]) if self.files else None
+        if found is None:
+            raise SendError("the file is gone (erased or expired)")
+        data, mime = found
+        caption = reply.text[:MAX_CAPTION]
+        if mime.startswith("image/"):
+            ext = "jpg" if mime == "image/jpeg" else "png"
+            sent = await self.bot.send_photo(chat_id=chat_id, photo=data, filename=f"anh.{ext}", caption=caption)
+        else:
+            sent = await self.bot.send_document(chat_id=chat_id, document=data, filename="huong-dan.pdf",
+                                                caption=caption)
+        return str(sent.message_id)
+
+    async def typing(self, user_ref: str) -> None:
+        """Show "typing…" in the citizen's chat (about 5 s, or until the next message). Best effort."""
+        from telegram.error import TelegramError
+
+        chat_id = int(user_ref) if user_ref.lstrip("-").isdigit() else user_ref
+        with contextlib.suppress(TelegramError):
+            await self.bot.send_chat_action(chat_id=chat_id, action="typing")
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=["message", "callback_query"])

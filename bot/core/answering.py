@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from bot.core.followup import contrast, names_new_subject
 from bot.core.generation import GroundedWriter, current_sink
 from bot.core.injection import strip_instructions
 from bot.core.ports import QuestionLog, Redactor, Retriever
@@ -68,9 +69,9 @@ class InvalidQuestion(ValueError):
 
 @dataclass(frozen=True)
 class Calibration:
-    """confidence = sigmoid(b0 + b1*dense + b2*coverage + b3*margin [+ b4*score + b5*lexical]) — Platt scaling of
-    the retrieval features, with one weight vector per query kind (accented / unaccented / english) when
-    fitted so (`per_kind`), else `weights`; covered when >= threshold."""
+    """confidence = sigmoid(b0 + b·features) — Platt scaling of the retrieval features (see `features`), with one
+    weight vector per query kind (accented / unaccented / english) when configured so (`per_kind`), else
+    `weights`; covered when >= threshold."""
 
     weights: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
     threshold: float = 0.5
@@ -92,11 +93,14 @@ class Calibration:
 
 
 def features(r: Retrieval) -> tuple[float, float, float, float, float]:
-    """The calibration features of a retrieval: (dense, coverage, margin, fused score, lexical)."""
+    """The calibration features of a retrieval: (dense similarity of the best passage, coverage of the question's
+    words by the best document, their coverage by its title + `questions` + summary, their share found in any
+    guide's head (a domain prior), log(1 + raw BM25 of the best passage)). The fused score, its margin and the
+    normalised lexical score were dropped (issue 19): normalised per query, they say little about being in-domain."""
     if not r.passages:
         return (0.0, 0.0, 0.0, 0.0, 0.0)
     p = r.passages[0]
-    return (p.dense, r.coverage, r.margin, p.score, p.lexical)
+    return (p.dense, r.coverage, r.head_coverage, r.known, math.log1p(max(0.0, r.bm25)))
 
 
 def is_follow_up(question: str) -> bool:
@@ -203,12 +207,18 @@ class AnswerService:
             return Answer(question=question, text=str(exc), confidence=0.0, covered=False, escalate=False)
         standalone = q
         history = list(context.previous_questions) if context else []
-        if history and is_follow_up(q):
-            standalone = f"{history[-1]} {q}"
+        limit = max(5, self._related + 2)
+        r: Retrieval | None = None
+        in_context = bool(history) and is_follow_up(q)
+        if in_context:
+            standalone, r = self._in_context(q, history[-1], limit)
         deadline = time.monotonic() + (self._writer.time_budget_s if self._writer is not None else 0.0)
         if self._writer is not None and self._writer.wants_rewrite(q, history):
-            standalone = self._writer.rewrite(q, history, deadline=deadline) or standalone
-        r = self._retriever.retrieve(standalone, limit=max(5, self._related + 2))
+            rewritten = self._writer.rewrite(q, history, deadline=deadline)
+            if rewritten and rewritten != standalone:
+                standalone, r = rewritten, None
+        if r is None:
+            r = self._retriever.retrieve(standalone, limit=limit)
         lang = r.query.lang
         msgs = MESSAGES["en" if lang == "en" else "vi"]
         confidence = self._cal.confidence(r)
@@ -223,7 +233,7 @@ class AnswerService:
             text = self._compose(best, msgs["more"], direct=direct)
             if kind == "portal":
                 text = f"{msgs['portal']}\n{text}"
-            if may_clarify:
+            if may_clarify and not in_context:  # a follow-up's context already says which service is meant
                 clarify = self.clarify_options(r)
             first = self._source(best)
             sources = (first, *[s for s in sources if s.doc_id != best.doc_id])[:5]
@@ -277,6 +287,19 @@ class AnswerService:
             if qid:
                 answer = replace(answer, question_id=qid)
         return answer
+
+    def _in_context(self, q: str, previous: str, limit: int) -> tuple[str, Retrieval | None]:
+        """The standalone form of a follow-up (bot/core/followup.py): when it names a new subject, the follow-up
+        itself if it is covered on its own; else the previous question with the contrasted slot substituted;
+        else the two joined. Returns the question and, when already run, its retrieval."""
+        if names_new_subject(q):
+            alone = self._retriever.retrieve(q, limit=limit)
+            if alone.passages and self._cal.confidence(alone) >= self._cal.threshold:
+                return q, alone
+        sub = contrast(previous, q)
+        if sub:
+            return sub, None
+        return f"{previous} {q}", None
 
     def guide(self, doc_id: str, lang: str = "vi", *, question: str = "") -> Answer | None:
         """The opening of one guide (a related-topic, menu or clarifying button), in `lang` when a twin

@@ -14,9 +14,12 @@ from datetime import UTC, datetime
 from bot.core.answering import AnswerService
 from bot.core.communes import CommuneDirectory
 from bot.core.handoff import URGENT_GUIDES, OpenedTicket, TicketSummary, opening_phrase, urgency, wait_phrase
+from bot.core.helpdesk.chat import HelpdeskChat
 from bot.core.learning import ACTION_NAMES as LEARNING_ACTIONS
 from bot.core.learning import LearningService
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
+from bot.core.outreach.chat import ACTIONS as OUTREACH_ACTIONS
+from bot.core.outreach.chat import OutreachChat
 from bot.core.ports import HandoffDesk
 from bot.core.privacy import redact
 from bot.core.rights import ERASE_COMMANDS, EXPORT_COMMANDS, RightsService
@@ -56,9 +59,12 @@ class ConversationService:
     def __init__(self, answers: AnswerService, *, handoff: HandoffDesk | None = None,
                  learning: LearningService | None = None, menu_guides: int = 5,
                  communes: CommuneDirectory | None = None, rights: RightsService | None = None,
-                 scam: ScamChat | None = None, voice: VoiceChat | None = None) -> None:
+                 scam: ScamChat | None = None, voice: VoiceChat | None = None,
+                 outreach: OutreachChat | None = None, helpdesk: HelpdeskChat | None = None) -> None:
         self.answers = answers
+        self.helpdesk = helpdesk  # queue place, hours, satisfaction, pictures (issue 22)
         self.voice = voice  # voice notes in, answers read aloud (issue 23); None: voice notes are "unsupported"
+        self.outreach = outreach  # announcements and community classes (issue 21)
         self.scam = scam  # the scam checker in the chat (issue 20)
         self.rights = rights  # /dulieu and /xoa (issue 8)
         self.handoff = handoff
@@ -228,8 +234,16 @@ class ConversationService:
     def _text(self, msg: InboundMessage, text: str, st: ConversationState) -> list[Reply]:
         if not text:
             return [self._menu(st)]
+        if self.helpdesk is not None:  # a comment after a score, "còn bao lâu?" (issue 22)
+            taken = self.helpdesk.text(msg, text, st)
+            if taken is not None:
+                return taken
         if self.learning is not None:  # a commune, name or learner code the lesson flow waits for
             taken = self.learning.text(msg, st, text)
+            if taken is not None:
+                return taken
+        if self.outreach is not None:  # the commune for /nhantin or /lophoc, "dừng", "lớp học gần tôi"
+            taken = self.outreach.text(msg, text, st)
             if taken is not None:
                 return taken
         if self.scam is not None and st.scam_wait:  # /kiemtra: this message is the one to check
@@ -259,6 +273,8 @@ class ConversationService:
             return None
         ticket_id, status = active
         st.state = "with_volunteer" if status == "claimed" else "waiting_volunteer"
+        if kind == "image" and self.helpdesk is not None:  # a screenshot for the volunteer (issue 22)
+            return self.helpdesk.picture(msg, ticket_id, claimed=status == "claimed", lang=st.lang)
         heard = kind == "voice" and msg.meta.get("heard") in ("ok", "low")  # a transcript goes to the ticket too
         if (kind != "text" and not heard) or not text:
             return None
@@ -333,6 +349,10 @@ class ConversationService:
         where = t(lang, "tk_where_commune", name=name) if name else t(lang, "tk_where_province")
         key = "tk_urgent_opened" if opened.priority == "urgent" else "tk_opened"
         parts = [t(lang, key, id=opened.id, where=where)]
+        extra = self.helpdesk.after_open(msg, lang) if self.helpdesk is not None else None
+        if extra is not None:  # place in the queue, estimate or the team's next hours (issue 22)
+            parts += [*extra[0], t(lang, "tk_next")]
+            return [Reply("\n".join(parts), (*extra[1], cancel, Button(t(lang, "btn_menu"), "menu")), kind="ticket")]
         if opened.next_open is not None:
             parts.append(opening_phrase(lang, opened.next_open))
         else:
@@ -376,6 +396,10 @@ class ConversationService:
             if cmd.arg:
                 return self.scam.verdict(msg, cmd.arg, st, self._scam_urgent)
             return self.scam.start(st)
+        if self.outreach is not None:
+            done = self.outreach.command(msg, cmd.name, st)
+            if done is not None:
+                return done
         if cmd.name == "start":
             if re.fullmatch(r"[0-9]{3,6}", cmd.arg):  # a commune code from a poster's QR deep link
                 st.commune = cmd.arg
@@ -439,12 +463,16 @@ class ConversationService:
                 return done
         if name in LEARNING_ACTIONS:
             return self._learning(msg, action, st)
+        if name in OUTREACH_ACTIONS and self.outreach is not None:
+            return self.outreach.action(msg, action, st, self._action)
         if name == "volunteer":
             return self._volunteer(msg, st, reason="button")
         if name == "commune" and arg:
             return self._commune_chosen(msg, arg, st)
         if name == "tk":
             return self._ticket_action(msg, arg, st)
+        if name == "hx" and self.helpdesk is not None:
+            return self.helpdesk.action(msg, arg, st) or [self._menu(st)]
         if name == "rights" and self.rights is not None:
             return self.rights.action(msg, arg, st) or [self._menu(st)]
         if name == "fb" and arg:
@@ -477,6 +505,8 @@ class ConversationService:
             return [Reply(t(lang, "tk_cancelled" if done else "tk_nothing_to_cancel"), self._menu_buttons(st))]
         if verb == "rate":
             tid, _, value = rest.partition(":")
+            if self.helpdesk is not None:  # recorded once, then an optional comment (issue 22)
+                return self.helpdesk.rate(msg, tid, value, st) or [self._menu(st)]
             if tid.isdigit() and value.isdigit() and self.handoff is not None:
                 self.handoff.rate(int(tid), msg.channel, msg.user_ref, int(value))
             return [Reply(t(lang, "tk_rated"), self._menu_buttons(st), kind="info")]

@@ -39,9 +39,9 @@ AGE_BANDS = ("duoi_18", "18_35", "36_59", "60_plus")
 ACTION_NAMES = ("learn", "quiz", "prof")
 
 ADL = "http://adlnet.gov/expapi/verbs/"
-VERBS = {v: ADL + v for v in ("experienced", "answered", "passed", "failed", "completed")}
+VERBS = {v: ADL + v for v in ("experienced", "answered", "passed", "failed", "completed", "attended")}
 VERBS_VI = {"experienced": "đã xem", "answered": "đã trả lời", "passed": "đã đạt", "failed": "chưa đạt",
-            "completed": "đã hoàn thành"}
+            "completed": "đã hoàn thành", "attended": "đã tham dự"}  # attended: a community class (issue 21)
 ACTIVITY_TYPES = {
     "course": "http://adlnet.gov/expapi/activities/course",
     "module": "http://adlnet.gov/expapi/activities/module",
@@ -49,6 +49,7 @@ ACTIVITY_TYPES = {
     "quiz": "http://adlnet.gov/expapi/activities/assessment",
     "item": "http://adlnet.gov/expapi/activities/cmi.interaction",
     "card": "http://id.tincanapi.com/activitytype/slide",
+    "meeting": "http://adlnet.gov/expapi/activities/meeting",  # a community class (issue 21)
 }
 COURSE = "course"  # the certificate scope of the whole curriculum
 

@@ -111,10 +111,14 @@ class ConversationState:
     # scam checker (issue 20): /kiemtra waits for the message; "shall I check it?" keeps the REDACTED text
     scam_wait: bool = False
     scam_pending: str = ""
+    hx_wait: str = ""  # hand-off extras (issue 22): "comment:<ticket>" after a satisfaction score
     # voice (issue 23): the transcript waiting for "Đúng" (redacted), the last answer for "Nghe", the preference
     voice_pending: str = ""
     voice_last: str = ""
     voice_always: bool = False
+    # outreach (issue 21): the commune question of /nhantin or /lophoc ("sub" | "cls"), the topics chosen
+    outreach_wait: str = ""
+    outreach_topics: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

@@ -152,12 +152,13 @@ def t(lang: str, key: str, **kw: object) -> str:
 
 
 def _merge() -> None:
+    from bot.core.outreach.texts import PD_TEXTS as outreach
     from bot.core.texts_handoff import TEXTS as handoff
     from bot.core.texts_learning import TEXTS as learning
     from bot.core.texts_privacy import TEXTS as privacy
     from bot.core.voice.texts import TEXTS as voice
 
-    for extra in (handoff, learning, privacy, voice):
+    for extra in (handoff, learning, privacy, voice, outreach):
         for lang, table in extra.items():
             TEXTS[lang].update(table)
 

@@ -27,7 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "tk_claimed": "Tình nguyện viên {name} đã nhận hỗ trợ bạn. Bạn nhắn ở đây, {name} sẽ trả lời.",
         "tk_closed": (
             "Tình nguyện viên đã kết thúc hỗ trợ. Trợ lý tiếp tục giúp bạn.\n"
-            "Bạn chấm điểm buổi hỗ trợ từ 1 (chưa tốt) đến 5 (rất tốt):"
+            "Bạn có hài lòng không? Bạn chấm điểm buổi hỗ trợ từ 1 (chưa hài lòng) đến 5 (rất hài lòng):"
         ),
         "tk_released": (
             "Tình nguyện viên {name} phải dừng hỗ trợ. Tôi đang tìm tình nguyện viên khác cho bạn.\n"
@@ -69,7 +69,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "tk_claimed": "Volunteer {name} is now helping you. Write here and {name} will answer.",
         "tk_closed": (
             "The volunteer has finished. The assistant is back to help you.\n"
-            "Please rate the help from 1 (poor) to 5 (very good):"
+            "Are you satisfied? Please rate the help from 1 (not satisfied) to 5 (very satisfied):"
         ),
         "tk_released": (
             "Volunteer {name} had to stop. I am looking for another volunteer for you.\n"

@@ -15,6 +15,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "pd_consent": "Lần trả lời về việc đồng ý lưu dữ liệu",
         "pd_tickets": "Yêu cầu gặp tình nguyện viên",
         "pd_learning": "Kết quả học kỹ năng số",
+        "pd_satisfaction": "Điểm hài lòng và góp ý",
+        "pd_ticket_files": "Ảnh và tệp gửi cho tình nguyện viên",
         "pd_consent_given": "Bạn đã đồng ý lưu dữ liệu ngày {at}.",
         "pd_consent_declined": "Bạn đã không đồng ý lưu dữ liệu (ngày {at}).",
         "pd_foot": (
@@ -55,6 +57,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "pd_consent": "Answers to the data notice",
         "pd_tickets": "Requests to talk to a volunteer",
         "pd_learning": "Digital-skills learning records",
+        "pd_satisfaction": "Satisfaction scores and comments",
+        "pd_ticket_files": "Pictures and files exchanged with volunteers",
         "pd_consent_given": "You agreed to data keeping on {at}.",
         "pd_consent_declined": "You did not agree to data keeping ({at}).",
         "pd_foot": (

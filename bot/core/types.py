@@ -55,6 +55,9 @@ class Retrieval:
     passages: tuple[Passage, ...]
     coverage: float = 0.0  # share of the query's informative terms found in the best document
     margin: float = 0.0  # fused score gap between the first and second document
+    head_coverage: float = 0.0  # share of the informative terms found in the best guide's title, questions, summary
+    known: float = 0.0  # share of the informative terms found in some guide's title, questions or summary
+    bm25: float = 0.0  # raw BM25 score of the best document's passage (not normalised by the query's best)
     # runners-up whose title the question does not tell apart from the first's ("quên mật khẩu" names
     # neither VNeID nor the bank): candidates for a clarifying question
     confusable: tuple[str, ...] = ()

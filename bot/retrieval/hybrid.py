@@ -99,15 +99,17 @@ class HybridRetriever:
         # and the title + tag words that name the service (used to tell two close guides apart).
         self._doc_order = list(self._first_chunk)
         self._doc_pos = {d: i for i, d in enumerate(self._doc_order)}
-        heads, self._names, self._meta = [], {}, {}
+        heads, self._names, self._meta, self._head_terms = [], {}, {}, {}
         for d in self._doc_order:
             c = self.chunks[self._first_chunk[d]]
             head = " ".join([c.title, *c.questions, c.summary]) if c.questions or c.summary else c.title
             heads.append([sys.intern(t) for t in lexical_tokens(tokens(head))])
+            self._head_terms[d] = frozenset(t for t in heads[-1] if "_" not in t)
             self._names[d] = frozenset(fold(w) for w in tokens(c.title) if len(w) > 1) - _FUNCTION_WORDS - _FUNCTION_WORDS
             self._meta[d] = (c.summary, tuple(Fact(text=str(f.get("text", "")), kind=str(f.get("kind") or "other"),
                                                    source=str(f.get("source", "")), checked_on=str(f.get("checked_on", "")))
                                               for f in c.facts))
+        self._head_vocab = frozenset().union(*self._head_terms.values()) if self._head_terms else frozenset()
         self._heads = bm25s.BM25()
         if heads:
             self._heads.index(heads, show_progress=False)
@@ -145,11 +147,11 @@ class HybridRetriever:
                if self.chunks[i].topic == topic and self.chunks[i].lang == lang and self.chunks[i].kind == "guide"]
         return out[:limit]
 
-    def _coverage(self, q: QueryAnalysis, doc_id: str) -> float:
+    def _coverage(self, q: QueryAnalysis, have: set[str] | frozenset[str] | dict[str, float]) -> float:
+        """IDF-weighted share of the question's words found in `have` (unknown words weigh the most)."""
         terms = [t for t in dict.fromkeys(q.folded_tokens) if "_" not in t and len(t) > 1]
         if not terms:
             return 0.0
-        have = self._doc_terms.get(doc_id, set())
         total = sum(self._idf.get(t, self._max_idf) for t in terms)
         hit = sum(self._idf.get(t, self._max_idf) for t in terms if t in have)
         return hit / total if total else 0.0
@@ -216,5 +218,7 @@ class HybridRetriever:
         confusable = tuple(p.doc_id for p in passages[1:]
                            if p.doc_id.removesuffix("-en") != first.removesuffix("-en")
                            and not self.discriminates(q, first, p.doc_id))
-        return Retrieval(query=q, passages=passages, coverage=self._coverage(q, first),
-                         margin=float(margin), confusable=confusable)
+        return Retrieval(query=q, passages=passages, coverage=self._coverage(q, self._doc_terms.get(first, set())),
+                         margin=float(margin), confusable=confusable,
+                         head_coverage=self._coverage(q, self._head_terms.get(first, frozenset())),
+                         known=self._coverage(q, self._head_vocab), bm25=passages[0].lexical * lmax)

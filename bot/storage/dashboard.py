@@ -5,7 +5,9 @@ table is a list of plain dicts with the columns it declares, so the JSON, the ch
 show the same numbers:
 
 - `messages`  messages received per day and channel (the inbox; kept `privacy.retention_days`)
-- `answers`   questions per day: answered, not covered, marked helpful / not helpful
+- `answers`   questions per day: answered (and not marked wrong), marked wrong, not covered, helpful / not helpful.
+              An answer marked wrong — "Chưa đúng" from the citizen (`not_helpful`) or a volunteer's or
+              admin's verdict (`wrong`) — is not counted as answered (issue 26), and is shown on its own
 - `summary`   the period's totals and shares
 - `topics`    questions per topic; `guides` the guides most often given as the answer
 - `tickets`   per commune: open now, tickets, claimed, closed, median minutes to first response and to close,
@@ -29,6 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.storage.tables import DocumentRow, InboxRow, QuestionRow, TicketRow
 
 ACTIVE = ("open", "claimed")
+WRONG = frozenset({"not_helpful", "wrong"})  # feedback values that mean "this answer was not right"
+ANSWER_KEYS = ("questions", "answered", "marked_wrong", "not_covered", "helpful", "not_helpful")
 
 
 @dataclass(frozen=True)
@@ -94,14 +98,15 @@ class Dashboard:
         for at, covered, feedback, _, _ in qs:
             c = per[self._day(at)]
             c["questions"] += 1
-            c["answered" if covered else "not_covered"] += 1
+            c[("marked_wrong" if feedback in WRONG else "answered") if covered else "not_covered"] += 1
             if feedback in ("helpful", "not_helpful"):
                 c[feedback] += 1
-        keys = ("questions", "answered", "not_covered", "helpful", "not_helpful")
-        rows: list[dict[str, object]] = [{"day": d.isoformat(), **{k: per[d][k] for k in keys}} for d in sorted(per)]
+        rows: list[dict[str, object]] = [{"day": d.isoformat(), **{k: per[d][k] for k in ANSWER_KEYS}}
+                                         for d in sorted(per)]
         return Table("answers", "Câu hỏi theo ngày", (
             ("day", "Ngày"), ("questions", "Câu hỏi"), ("answered", "Trả lời được"),
-            ("not_covered", "Chưa có câu trả lời"), ("helpful", "Bấm “Hữu ích”"), ("not_helpful", "Bấm “Chưa đúng”")), rows)
+            ("marked_wrong", "Trả lời nhưng bị báo “Chưa đúng”"), ("not_covered", "Chưa có câu trả lời"),
+            ("helpful", "Bấm “Hữu ích”"), ("not_helpful", "Bấm “Chưa đúng”")), rows)
 
     def topics(self, since: date, until: date, questions: list[Any] | None = None, *, limit: int = 10) -> tuple[Table, Table]:
         qs = self._questions(since, until) if questions is None else questions
@@ -125,14 +130,15 @@ class Dashboard:
 
     def summary(self, messages: Table, answers: Table) -> Table:
         total = {k: sum(int(r[k]) for r in answers.rows)  # type: ignore[call-overload]
-                 for k in ("questions", "answered", "not_covered", "helpful", "not_helpful")}
+                 for k in ANSWER_KEYS}
         msgs = sum(int(r["messages"]) for r in messages.rows)  # type: ignore[call-overload]
         row: dict[str, object] = {"messages": msgs, **total,
                                   "answered_pct": _pct(total["answered"], total["questions"]),
                                   "helpful_pct": _pct(total["helpful"], total["helpful"] + total["not_helpful"])}
         return Table("summary", "Tổng quan", (
             ("messages", "Tin nhắn"), ("questions", "Câu hỏi"), ("answered", "Trả lời được"),
-            ("not_covered", "Chưa có câu trả lời"), ("answered_pct", "% trả lời được"), ("helpful", "Hữu ích"),
+            ("marked_wrong", "Bị báo “Chưa đúng”"), ("not_covered", "Chưa có câu trả lời"),
+            ("answered_pct", "% trả lời được (trừ câu bị báo sai)"), ("helpful", "Hữu ích"),
             ("not_helpful", "Chưa đúng"), ("helpful_pct", "% hữu ích")), [row])
 
     def open_tickets(self, communes: tuple[str, ...] | None = None) -> dict[str, int]:

@@ -324,12 +324,7 @@ class MessageStore:
     def enqueue(self, channel: str, user_ref: str, reply: Reply) -> int:
         """A reply not caused by an inbound message (e.g. a volunteer's answer)."""
         with self.sessions.begin() as s:
-            row = OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                            payload={"reply": reply.as_dict(), "meta": {}}, status="pending", attempts=0,
-                            next_attempt_at=utcnow(), created_at=utcnow(), platform_msg_id="", error="")
-            s.add(row)
-            s.flush()
-            return int(row.id)
+            return enqueue_in(s, channel, user_ref, reply)
 
     def take_web_updates(self, user_ref: str) -> list[Reply]:
         """Pending replies for a web-chat session, marked sent as they are handed over."""
@@ -371,6 +366,30 @@ class MessageStore:
             rows = s.scalars(select(OutboxRow).where(OutboxRow.inbox_id == inbox_id).order_by(OutboxRow.seq))
             return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
 
+
+
+def enqueue_in(s: Session, channel: str, user_ref: str, reply: Reply, *, meta: dict[str, object] | None = None,
+               due: datetime | None = None) -> int:
+    """The outbox writer for a reply not caused by an inbound message, inside the caller's transaction (an
+    announcement is queued in the same transaction that marks its recipient handed over). `due`: not sent
+    before then (send pacing)."""
+    now = utcnow()
+    row = OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
+                    payload={"reply": reply.as_dict(), "meta": dict(meta or {})}, status="pending", attempts=0,
+                    next_attempt_at=due or now, created_at=now, platform_msg_id="", error="")
+    s.add(row)
+    s.flush()
+    return int(row.id)
+
+
+def cancel_pending(s: Session, ids: list[int]) -> int:
+    """Withdraw outbox rows not yet taken by a sender (an opt-out, a cancelled announcement); returns how many.
+    A row already being sent ("sending") is left to finish."""
+    if not ids:
+        return 0
+    done = s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.status == "pending")
+                     .values(status="cancelled", error="withdrawn before sending"))
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 class TokenStore:

@@ -526,3 +526,6 @@ class ScamCheckRow(Base):
     channel: Mapped[str] = mapped_column(String(20))
     verdict: Mapped[str] = mapped_column(String(12))
     host: Mapped[str] = mapped_column(String(253), default="")
+# issue 21: the outreach tables live in their own module (registered on Base.metadata here)
+from bot.storage import outreach_tables as _outreach_tables  # noqa: F401
+from bot.storage import tables_helpdesk as _tables_helpdesk  # noqa: F401  issue 22

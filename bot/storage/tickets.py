@@ -166,6 +166,7 @@ class SqlTicketDesk:
         self.volunteer_channels = volunteer_channels  # "telegram" when volunteers can be notified there
         self.commune_name = commune_name or (lambda code: code)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.after_claim: list[Callable[[], object]] = []  # e.g. tell waiting citizens their new place (issue 22)
 
     # ---- helpers ---------------------------------------------------------------------------------
     def _event(self, s: Session, ticket_id: int, event: str, actor: int | None = None, detail: str = "") -> None:
@@ -379,7 +380,10 @@ class SqlTicketDesk:
             self._event(s, r.id, "claimed", actor=user.id)
             self._to_citizen(s, r, Reply(t(r.lang, "tk_claimed", name=user.display_name),
                                          (Button(t(r.lang, "btn_tk_cancel"), "tk:cancel"),), kind="volunteer"))
-            return self._view(s, r)
+            view = self._view(s, r)
+        for hook in self.after_claim:
+            hook()
+        return view
 
     def _own_claimed(self, s: Session, user: User, ticket_id: int) -> TicketRow:
         r = s.get(TicketRow, ticket_id)

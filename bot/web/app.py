@@ -23,6 +23,7 @@ from bot.web import (
     chat,
     check,
     health,
+    helpdesk,
     learning,
     metrics,
     pages,
@@ -65,7 +66,11 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     sc = settings.scamcheck
     max_import, max_image = int(sc.max_import_mb * 1024 * 1024), int(sc.max_image_mb * 1024 * 1024) + 1024
 
+    max_file = int(settings.helpdesk.max_file_mb * 1024 * 1024) + 65536  # ticket attachments (issue 22)
+
     def body_limit(path: str) -> int:
+        if path.startswith("/api/tickets/") and path.endswith("/files"):
+            return max_file
         if path.startswith("/api/admin/scam/"):
             return max_import  # a CSV of reported items (admin_scam.py)
         if path == "/api/check/image":
@@ -95,11 +100,13 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(check.router)
     app.include_router(auth.router)
     app.include_router(tickets.router)
+    app.include_router(helpdesk.router)
     app.include_router(learning.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(admin_kb.router)
     app.include_router(admin_scam.router)
+    app.include_router(__import__("bot.web.outreach", fromlist=["router"]).router)  # issue 21
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

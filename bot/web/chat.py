@@ -1,6 +1,7 @@
 """The web chat: GET / (the page), POST /api/chat, GET /api/chat/updates (long-poll), GET /api/chat/export,
-POST/DELETE /api/chat/session, and POST /api/chat/stream (server-sent events, when a language model writes
-the answers: GET /api/chat/features). Sessions are issued by the server: see bot/web/chat_session.py."""
+GET /api/chat/history (the conversation after a reload), POST/DELETE /api/chat/session, GET /manifest.webmanifest,
+and POST /api/chat/stream (server-sent events, when a language model writes the answers: GET /api/chat/features).
+Sessions are issued by the server: see bot/web/chat_session.py."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, model_validator
 
+from bot.core.chathistory import ticket_notice
 from bot.core.generation import stream_to
 from bot.core.messages import InboundMessage
 from bot.core.texts import t
@@ -64,6 +66,7 @@ class ReplyOut(BaseModel):
     sources: list[SourceOut]
     image: str | None = None  # a picture to show under the text (a certificate); left out when None
     audio: str | None = None  # an answer read aloud: /voice/clips/<token>.ogg (issue 23); left out when None
+    kind: str = "info"  # answer | not_covered | menu | notice | info | warning (the page lays them out by kind)
 
 
 class ChatOut(BaseModel):
@@ -80,7 +83,8 @@ class SessionOut(BaseModel):
 def _out(replies: list, session: ChatSession | None = None) -> ChatOut:  # type: ignore[type-arg]
     return ChatOut(replies=[ReplyOut(text=r.text, buttons=[ButtonOut(title=b.title, action=b.action) for b in r.buttons],
                                      sources=[SourceOut(doc_id=s.doc_id, title=s.title, url=s.url) for s in r.sources],
-                                     image=getattr(r, "image", "") or None, audio=getattr(r, "audio", "") or None)
+                                     image=getattr(r, "image", "") or None, audio=getattr(r, "audio", "") or None,
+                                     kind=getattr(r, "kind", "info"))
                             for r in replies],
                    session_id=session.token if session is not None and session.new else None)
 
@@ -133,6 +137,13 @@ def _inbound(body: ChatIn, session: ChatSession) -> InboundMessage:
 @router.get("/", include_in_schema=False)
 async def page() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/manifest.webmanifest", include_in_schema=False)
+async def manifest() -> FileResponse:
+    """The web app manifest, so the chat can be added to a phone's home screen (name, icon, colours)."""
+    return FileResponse(STATIC / "manifest.webmanifest", media_type="application/manifest+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.post("/api/chat", response_model=ChatOut, response_model_exclude_none=True,
@@ -208,6 +219,57 @@ async def updates(request: Request, svc: ServicesDep,
         if replies or time.monotonic() >= deadline:
             return _out(replies)
         await asyncio.sleep(0.5)
+
+
+class HistoryLine(BaseModel):
+    who: str = Field(description='"me" (the citizen, as stored: redacted) or "bot"')
+    text: str
+    kind: str = "info"
+    message_id: str | None = Field(default=None, description="the page's message_id of a citizen's message")
+    buttons: list[ButtonOut] = Field(default_factory=list, description="only on the replies of the last turn")
+    sources: list[SourceOut] = Field(default_factory=list)
+    image: str | None = None
+
+
+class TicketOut(BaseModel):
+    id: int
+    status: str = Field(description="open (waiting for a volunteer) or claimed (a volunteer has it)")
+    text: str = Field(description="the sentence the page shows about it")
+
+
+class HistoryOut(BaseModel):
+    messages: list[HistoryLine]
+    ticket: TicketOut | None = None
+
+
+@router.get("/api/chat/history", response_model=HistoryOut, responses={**TOO_MANY, **NO_SESSION})
+async def history(request: Request, svc: ServicesDep,
+                  limit: Annotated[int, Query(ge=1, le=50)] = 20) -> HistoryOut | JSONResponse:
+    """The last `limit` lines of this session's conversation (the citizen's texts as stored, redacted; the
+    replies with their sources; buttons on the last turn only) and its open ticket, so a reloaded page can
+    show them again. A request without any session gets an empty history; an unknown one gets 401."""
+    if not request.headers.get(chat_session.HEADER) and not request.cookies.get(chat_session.COOKIE):
+        limited = await _limited(request, svc)
+        return limited if limited is not None else HistoryOut(messages=[])
+    session = await _session_for(None, request, svc, create=False)
+    if isinstance(session, JSONResponse):
+        return session
+    lines = await asyncio.to_thread(svc.chat_history.recent, session.user_ref, limit=limit)
+    active = await asyncio.to_thread(svc.desk.active, "web", session.user_ref) if svc.desk is not None else None
+    out = []
+    for ln in lines:
+        r = ln.reply
+        out.append(HistoryLine(
+            who=ln.who, text=ln.text, kind=r.kind if r else "info", message_id=ln.message_id or None,
+            buttons=[ButtonOut(title=b.title, action=b.action) for b in r.buttons] if r else [],
+            sources=[SourceOut(doc_id=x.doc_id, title=x.title, url=x.url) for x in r.sources] if r else [],
+            image=(r.image or None) if r else None))
+    ticket = None
+    if active is not None:
+        tid, status = active
+        lang = next((ln.reply.lang for ln in reversed(lines) if ln.reply is not None), "vi")
+        ticket = TicketOut(id=tid, status=status, text=ticket_notice(tid, status, lang=lang))
+    return HistoryOut(messages=out, ticket=ticket)
 
 
 EXPORTED: dict[int | str, dict[str, Any]] = {

@@ -31,12 +31,12 @@ def _error(status: int, error: str, key: str, **kw: object) -> JSONResponse:
 
 @router.post("/api/chat/voice", responses={**TOO_MANY, **NO_SESSION, 413: {"description": "Recording too large"},
                                            415: {"description": "Not an audio recording"},
-                                           503: {"description": "Voice is not available on this server"}})
+                                           404: {"description": "Voice is not switched on for this server"}})
 async def voice_message(request: Request, svc: ServicesDep) -> Response:
     """A recorded question. Answers like POST /api/chat ("Tôi đang nghe…"); the confirmation follows."""
     voice = getattr(svc, "voice", None)
     if voice is None or voice.intake is None:
-        return _error(503, "voice unavailable", "vc_unavailable")
+        return _error(404, "voice unavailable", "vc_unavailable")  # a feature switched off, not a server fault
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in AUDIO_TYPES:
         return _error(415, "not audio", "vc_unreadable")

@@ -43,7 +43,8 @@ def _direct(sessions: Any, since: str, until: str) -> dict[str, Any]:
         messages = {(d, c): n for d, c, n in s.execute(text(
             f"SELECT {day('received_at')} AS d, channel, count(*) FROM inbox GROUP BY 1, 2")) if since <= d <= until}
         answers = {d: (q, a, nc, h, nh) for d, q, a, nc, h, nh in s.execute(text(
-            f"SELECT {day('asked_at')}, count(*), sum(CASE WHEN covered THEN 1 ELSE 0 END), "
+            f"SELECT {day('asked_at')}, count(*), "
+            "sum(CASE WHEN covered AND coalesce(feedback, '') NOT IN ('not_helpful', 'wrong') THEN 1 ELSE 0 END), "
             "sum(CASE WHEN covered THEN 0 ELSE 1 END), sum(CASE WHEN feedback = 'helpful' THEN 1 ELSE 0 END), "
             "sum(CASE WHEN feedback = 'not_helpful' THEN 1 ELSE 0 END) FROM questions GROUP BY 1")) if since <= d <= until}
         topic_totals: dict[str, int] = {}
@@ -110,7 +111,9 @@ def test_dashboard_numbers_equal_the_database(tmp_path: Path, db_url: str, mini_
         summary = t["summary"][0]
         assert summary["messages"] == sum(want["messages"].values()) == 9
         assert summary["questions"] == total_q == 8
-        assert summary["answered_pct"] == round(100 * answered / total_q, 1) == 62.5
+        # an answer the citizen marked "Chưa đúng" is not "answered" (issue 26): 4 of 8, and 1 shown as wrong
+        assert summary["answered_pct"] == round(100 * answered / total_q, 1) == 50.0
+        assert summary["marked_wrong"] == sum(r["marked_wrong"] for r in t["answers"]) == 1
         assert summary["helpful_pct"] == round(100 * helpful / (helpful + not_helpful), 1) == 75.0
         assert {r["topic"]: r["questions"] for r in t["topics"]} == want["topics"] == \
             {"vneid": 4, "payments": 1, "(chưa có câu trả lời)": 3}

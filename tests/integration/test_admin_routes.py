@@ -17,7 +17,11 @@ from tests.integration.admin_helpers import PW, USERS, admin_app
 ALL = ("admin", "editor", "viewer", "volunteer")
 KB, DASH, ADMIN, VOL = ("admin", "editor"), ("admin", "viewer"), ("admin",), ("admin", "volunteer")
 PUBLIC = re.compile(r"^(/|/openapi\.json|/healthz|/readyz|/metrics|/login|/verify(/.*)?|/certificates/.*|"
-                    r"/webhooks/.*|/api/chat(/.*)?|/api/check(/image)?|/api/auth/login|/static)$")
+                    r"/webhooks/.*|/api/chat(/.*)?|/api/check(/image)?|/api/auth/login|/static|"
+                    # a ticket's file (the ticket's staff or the citizen's own chat session, else 404) and an
+                    # answer read aloud (an unguessable, short-lived token): their own checks are tested in
+                    # test_helpdesk.py and test_voice.py
+                    r"/api/files/\{file_id\}|/voice/clips/\{token\}\.ogg|/manifest\.webmanifest)$")
 # path -> roles allowed (every method of the path)
 ROLES: dict[str, tuple[str, ...]] = {
     "/api/auth/logout": ALL, "/api/auth/me": ALL,
@@ -40,6 +44,20 @@ ROLES: dict[str, tuple[str, ...]] = {
     "/api/admin/audit": ADMIN,
     "/admin/scam": KB, "/api/admin/scam/reports": KB, "/api/admin/scam/reports/{report_id}": KB,
     "/api/admin/scam/reports/import": KB, "/api/admin/scam/reports.csv": KB, "/api/tickets/{ticket_id}/scam-confirm": VOL,
+    # announcements and classes (issue 21): editors write announcements; volunteers also run classes
+    "/admin/announce": KB, "/admin/classes": ("admin", "editor", "volunteer"),
+    "/api/outreach/audience": KB, "/api/outreach/campaigns": KB, "/api/outreach/campaigns/{campaign_id}/{verb}": KB,
+    "/api/outreach/campaigns/{campaign_id}/recipients.csv": KB,
+    **{p: ("admin", "editor", "volunteer") for p in (
+        "/api/outreach/classes", "/api/outreach/classes/import", "/api/outreach/classes/{class_id}/attendance",
+        "/api/outreach/classes/{class_id}/cancel", "/api/outreach/classes/{class_id}/registrations",
+        "/api/outreach/classes/{class_id}/report", "/api/outreach/classes/{class_id}/report.csv")},
+    # hand-off extras (issue 22)
+    **{p: VOL for p in (
+        "/api/helpdesk/me", "/api/volunteer/presence", "/api/helpdesk/schedules", "/api/helpdesk/schedules/{team}",
+        "/api/snippets", "/api/snippets/{snippet_id}", "/api/guides", "/api/guides/{doc_id}/reply",
+        "/api/tickets/{ticket_id}/files", "/api/tickets/{ticket_id}/extras", "/api/tickets/{ticket_id}/typing")},
+    "/api/helpdesk/csat": DASH, "/api/helpdesk/reviews": ALL, "/api/helpdesk/reviews/{review_id}/resolve": ALL,
 }
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 

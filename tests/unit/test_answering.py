@@ -81,14 +81,52 @@ def test_invalid_input_gets_a_polite_message_and_no_retrieval() -> None:
     assert r.seen == []
 
 
-def test_follow_up_is_expanded_with_the_previous_question() -> None:
-    r = FakeRetriever((passage("a", 0.9),))
+@dataclass
+class ContextRetriever(FakeRetriever):
+    """Covered only for questions that contain `needs` (a follow-up alone is not, its standalone form is)."""
+
+    needs: str = ""
+
+    def retrieve(self, question: str, *, limit: int = 5) -> Retrieval:
+        r = super().retrieve(question, limit=limit)
+        return r if self.needs in question else Retrieval(query=r.query, passages=r.passages, coverage=0.0)
+
+
+def test_contrast_follow_up_substitutes_the_slot_of_the_previous_question() -> None:
+    r = ContextRetriever((passage("a", 0.9),), needs="định danh")
     s, ctx = service(r), ConversationContext()
     s.answer("tài khoản định danh mức 2 là gì", context=ctx)
     a = s.answer("còn mức 1 thì sao?", context=ctx)
-    assert r.seen[-1] == "tài khoản định danh mức 2 là gì còn mức 1 thì sao?"
-    assert a.standalone_question == r.seen[-1]
+    assert r.seen[-1] == "tài khoản định danh mức 1 là gì"  # not "… mức 2 là gì còn mức 1 thì sao?"
+    assert a.standalone_question == r.seen[-1] and a.covered
     assert is_follow_up("con muc 1 thi sao") and not is_follow_up("cách đăng ký khai sinh cho con ở xã")
+
+
+def test_follow_up_about_another_aspect_is_joined_to_the_previous_question() -> None:
+    r = ContextRetriever((passage("a", 0.9),), needs="căn cước")
+    s, ctx = service(r), ConversationContext()
+    s.answer("làm lại căn cước bị mất thế nào", context=ctx)
+    a = s.answer("còn lệ phí bao nhiêu?", context=ctx)
+    assert r.seen[-1] == "làm lại căn cước bị mất thế nào còn lệ phí bao nhiêu?" and a.covered
+
+
+def test_follow_up_naming_a_new_subject_is_answered_on_its_own_when_covered() -> None:
+    r = ContextRetriever((passage("a", 0.9),), needs="etax")
+    s, ctx = service(r), ConversationContext()
+    s.answer("mã số thuế cá nhân tra ở đâu", context=ctx)
+    a = s.answer("còn etax mobile thì sao", context=ctx)
+    assert r.seen[-1] == "còn etax mobile thì sao" and a.standalone_question == "còn etax mobile thì sao"
+
+
+def test_contrast_rewrite_rules() -> None:
+    from bot.core.followup import contrast, follow_up_content, names_new_subject
+
+    assert follow_up_content("thế còn mức 1 thì sao?") == ["mức", "1"]
+    assert contrast("Đăng ký thường trú trên VNeID thế nào?", "còn tạm trú thì sao?") == "đăng ký tạm trú trên vneid thế nào"
+    assert contrast("doi can cuoc khi du 25 tuoi", "the con 40 tuoi thi sao") == "doi can cuoc khi du 40 tuoi"
+    assert contrast("Mất căn cước làm lại ở đâu?", "thế mất bao lâu thì có?") is None  # no new subject word
+    assert contrast("nhan tin trung thuong bat nop phi", "the co nen nop ko") is None
+    assert not names_new_subject("con le phi bao nhieu") and names_new_subject("con etax mobile thi sao")
 
 
 def test_english_question_prefers_the_english_twin() -> None:

@@ -17,6 +17,8 @@
     ["/admin/users", "Người dùng", ["admin"]],
     ["/admin/settings", "Cài đặt trợ lý", ["admin"]],
     ["/admin/audit", "Nhật ký", ["admin"]],
+    ["/admin/announce", "Thông báo", ["admin", "editor"]],
+    ["/admin/classes", "Lớp học cộng đồng", ["admin", "editor", "volunteer"]],
     ["/volunteer", "Hỗ trợ công dân", ["admin", "volunteer"]]
   ];
   var ROLE = { admin: "Quản trị", editor: "Biên tập", viewer: "Theo dõi", volunteer: "Tình nguyện viên" };
@@ -43,7 +45,12 @@
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
       if (k === "text") { e.textContent = attrs[k]; }
-      else if (k === "cls") { e.className = attrs[k]; }
+      else if (k === "cls") {
+        e.className = attrs[k];
+        if (attrs[k] === "scroll") {  /* a table that scrolls sideways: reachable by keyboard (axe) */
+          e.tabIndex = 0;
+        }
+      }
       else if (k.indexOf("on") === 0) { e.addEventListener(k.slice(2), attrs[k]); }
       else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) { e.setAttribute(k, attrs[k] === true ? "" : attrs[k]); }
     });
@@ -71,7 +78,7 @@
       }));
     });
     if (!spec.rows.length) { body = [BD.el("tr", {}, [BD.el("td", { colspan: spec.columns.length, text: opts.empty || "Chưa có số liệu." })])]; }
-    return BD.el("div", { cls: "scroll" }, [BD.el("table", { id: opts.id || null }, [BD.el("thead", {}, [head]), BD.el("tbody", {}, body)])]);
+    return BD.el("div", { cls: "scroll", tabindex: "0", role: "region", "aria-label": opts.label || "Bảng số liệu (cuộn ngang)" }, [BD.el("table", { id: opts.id || null }, [BD.el("thead", {}, [head]), BD.el("tbody", {}, body)])]);
   };
 
   // Poll a knowledge-base job until it ends; onTick(job) each time.
@@ -101,7 +108,9 @@
       if (nav) {
         MENU.forEach(function (m) {
           if (m[2].indexOf(d.user.role) >= 0) {
-            nav.appendChild(BD.el("a", { href: m[0], text: m[1], cls: location.pathname === m[0] ? "here" : "" }));
+            var a = BD.el("a", { href: m[0], text: m[1], cls: location.pathname === m[0] ? "here" : "" });
+            if (location.pathname === m[0]) { a.setAttribute("aria-current", "page"); }
+            nav.appendChild(a);
           }
         });
       }

@@ -19,6 +19,7 @@
     var t = d.tables, sum = t.summary.rows[0] || {};
     var open = t.tickets.rows.reduce(function (a, r) { return a + (r.open || 0); }, 0);
     var tiles = [["Tin nhắn", sum.messages], ["Câu hỏi", sum.questions], ["Trả lời được", sum.answered_pct === null ? null : sum.answered_pct + "%"],
+                 ["Bị báo “Chưa đúng”", sum.marked_wrong],
                  ["Hữu ích", sum.helpful_pct === null ? null : sum.helpful_pct + "%"], ["Phiếu đang mở", open]];
     var box = $("tiles"); box.textContent = "";
     tiles.forEach(function (x) { box.appendChild(BD.el("div", { cls: "tile" }, [x[0], BD.el("b", { text: BD.num(x[1]) })])); });
@@ -33,6 +34,7 @@
     var aDays = t.answers.rows.map(function (r) { return r.day; });
     draw("chart-answers", { type: "bar", data: { labels: aDays, datasets: [
       { label: "Trả lời được", backgroundColor: COLORS[2], data: t.answers.rows.map(function (r) { return r.answered; }) },
+      { label: "Bị báo “Chưa đúng”", backgroundColor: COLORS[3], data: t.answers.rows.map(function (r) { return r.marked_wrong; }) },
       { label: "Chưa có câu trả lời", backgroundColor: COLORS[1], data: t.answers.rows.map(function (r) { return r.not_covered; }) }
     ] }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } } });
 

@@ -1,0 +1,202 @@
+"""Attachments on tickets (issue 22): pictures citizens send (Telegram photo, Zalo image, web upload) and
+pictures or PDFs volunteers send. Checked (magic bytes, ≤ 5 MB, pixel limit), pictures re-encoded without
+metadata, bytes in a `FileStore` under a random 144-bit id, a row in `ticket_files`, a ticket message that
+names it, and — for a volunteer's file — one outbox reply that carries it (`Reply.image = "file:<id>"`).
+
+Files go with the conversation: erasure (/xoa) and the retention purge delete their rows, and `sweep()`
+(a periodic job) deletes the bytes whose row is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.handoff import Conflict, Forbidden, NotFound, TicketError
+from bot.core.helpdesk.files import (
+    CITIZEN_KINDS,
+    MAX_BYTES,
+    MAX_PIXELS,
+    VOLUNTEER_KINDS,
+    FileRejected,
+    StoredFile,
+    accept,
+    new_file_id,
+    valid_file_id,
+)
+from bot.core.helpdesk.texts import tx
+from bot.core.messages import Reply
+from bot.storage import personal_data
+from bot.storage.accounts import User
+from bot.storage.filestore import FileStore, clean_image
+from bot.storage.tables import OutboxRow, TicketMessageRow, TicketRow
+from bot.storage.tables_helpdesk import TicketFileRow
+
+log = logging.getLogger(__name__)
+Fetch = Callable[[str, str, int], bytes]  # (channel, ref, max_bytes) -> bytes; raises on failure
+
+
+class TicketFiles:
+    def __init__(self, sessions: sessionmaker[Session], store: FileStore, *, fetch: Fetch | None = None,
+                 max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.sessions, self.store, self.fetch = sessions, store, fetch
+        self.max_bytes, self.max_pixels = max_bytes, max_pixels
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def _prepare(self, data: bytes, allowed: tuple[str, ...]) -> tuple[bytes, str]:
+        mime = accept(data, allowed=allowed, max_bytes=self.max_bytes)
+        if mime.startswith("image/"):
+            return clean_image(data, max_pixels=self.max_pixels)
+        return data, mime
+
+    def _save(self, s: Session, ticket: TicketRow, *, sender: str, author: int | None, data: bytes, mime: str,
+              name: str, caption: str, source_msg_id: str) -> StoredFile:
+        file_id = new_file_id()
+        label = tx(ticket.lang, "hx_picture_caption" if mime.startswith("image/") else "hx_file_caption")
+        msg = TicketMessageRow(ticket_id=ticket.id, sender=sender, author_id=author,
+                               text=f"{label} {caption}".strip()[:4000], source_msg_id=source_msg_id[:160],
+                               created_at=self.clock())
+        s.add(msg)
+        s.flush()
+        s.add(TicketFileRow(id=file_id, ticket_id=ticket.id, message_id=msg.id, sender=sender, mime=mime,
+                            size=len(data), name=name[:200], created_at=self.clock()))
+        self.store.put(file_id, data)  # before the commit: a row never points to missing bytes
+        return StoredFile(file_id, ticket.id, sender, mime, len(data), name[:200])
+
+    # ---- from the citizen ----------------------------------------------------------------------------
+    def attach(self, ticket_id: int, channel: str, ref: str, *, caption: str, source_msg_id: str) -> str:
+        """HelpdeskStore.attach: "ok" or why the picture was refused."""
+        if self.fetch is None:
+            return "failed"
+        try:
+            raw = self.fetch(channel, ref, self.max_bytes)
+        except Exception as exc:  # the channel's DownloadError or a network error
+            reason = str(getattr(exc, "reason", "failed"))
+            log.warning("%s picture not downloaded: %s", channel, reason)
+            return reason if reason in ("too_large",) else "failed"
+        return self.add_from_citizen(ticket_id, channel, raw, name="", caption=caption, source_msg_id=source_msg_id)
+
+    def add_from_citizen(self, ticket_id: int, channel: str, data: bytes, *, name: str, caption: str,
+                         source_msg_id: str, user_ref: str | None = None) -> str:
+        try:
+            clean, mime = self._prepare(data, CITIZEN_KINDS)
+        except FileRejected as exc:
+            return exc.reason
+        with self.sessions.begin() as s:
+            r = s.get(TicketRow, ticket_id)
+            if r is None or r.status not in ("open", "claimed") or r.channel != channel \
+                    or (user_ref is not None and r.user_ref != user_ref):
+                return "no_ticket"
+            exists = s.scalar(select(TicketMessageRow.id).where(TicketMessageRow.ticket_id == r.id,
+                                                                TicketMessageRow.source_msg_id == source_msg_id[:160]))
+            if exists is not None:
+                return "ok"  # a redelivered message
+            self._save(s, r, sender="citizen", author=None, data=clean, mime=mime, name=name, caption=caption,
+                       source_msg_id=source_msg_id)
+            r.last_citizen_at, r.reminded_at = self.clock(), None
+        return "ok"
+
+    # ---- from the volunteer --------------------------------------------------------------------------
+    def add_from_volunteer(self, user: User, ticket_id: int, data: bytes, *, name: str, caption: str = "") -> StoredFile:
+        """A picture or PDF for the citizen. Raises TicketError (400 refused file, 403, 404, 409)."""
+        try:
+            clean, mime = self._prepare(data, VOLUNTEER_KINDS)
+        except FileRejected as exc:
+            raise TicketError(str(exc)) from None
+        now = self.clock()
+        with self.sessions.begin() as s:
+            r = s.get(TicketRow, ticket_id)
+            if r is None:
+                raise NotFound("no such ticket")
+            if r.status != "claimed":
+                raise Conflict(f"ticket is {r.status}")
+            if r.claimed_by != user.id and user.role != "admin":
+                raise Forbidden("another volunteer is handling this ticket")
+            stored = self._save(s, r, sender="volunteer", author=user.id, data=clean, mime=mime, name=name,
+                                caption=caption.strip()[:900], source_msg_id=f"f{user.id}-{now.timestamp()}")
+            if r.first_response_at is None:
+                r.first_response_at = now
+            if r.user_ref:
+                label = tx(r.lang, "hx_picture_caption" if stored.is_image else "hx_file_caption")
+                text = f"👤 {user.display_name}: {caption.strip()[:900] or label}"
+                reply = Reply(text, kind="volunteer", lang=r.lang, image=f"file:{stored.id}")
+                s.add(OutboxRow(inbox_id=None, seq=0, channel=r.channel, user_ref=r.user_ref,
+                                payload={"reply": reply.as_dict(), "meta": {}}, status="pending", attempts=0,
+                                next_attempt_at=now, created_at=now, platform_msg_id="", error=""))
+        return stored
+
+    # ---- reading ---------------------------------------------------------------------------------------
+    def meta(self, file_id: str) -> tuple[StoredFile, str, str | None] | None:
+        """(file, ticket channel, ticket user_ref) for the access check, or None."""
+        if not valid_file_id(file_id):
+            return None
+        with self.sessions() as s:
+            row = s.get(TicketFileRow, file_id)
+            if row is None:
+                return None
+            t = s.get(TicketRow, row.ticket_id)
+            return (StoredFile(row.id, row.ticket_id, row.sender, row.mime, row.size, row.name),
+                    t.channel if t else "", t.user_ref if t else None)
+
+    def read(self, file_id: str) -> tuple[bytes, str] | None:
+        """Bytes and MIME type of a file (no access check: the caller did it), for senders and routes."""
+        found = self.meta(file_id)
+        if found is None:
+            return None
+        data = self.store.get(file_id)
+        return (data, found[0].mime) if data is not None else None
+
+    def for_ticket(self, ticket_id: int) -> list[StoredFile]:
+        with self.sessions() as s:
+            return [StoredFile(r.id, r.ticket_id, r.sender, r.mime, r.size, r.name)
+                    for r in s.scalars(select(TicketFileRow).where(TicketFileRow.ticket_id == ticket_id)
+                                       .order_by(TicketFileRow.created_at))]
+
+    def by_message(self, ticket_id: int) -> dict[int, StoredFile]:
+        with self.sessions() as s:
+            return {int(r.message_id): StoredFile(r.id, r.ticket_id, r.sender, r.mime, r.size, r.name)
+                    for r in s.scalars(select(TicketFileRow).where(TicketFileRow.ticket_id == ticket_id))
+                    if r.message_id is not None}
+
+    def sweep(self) -> int:
+        """Delete stored bytes whose row is gone (erased, purged, ticket deleted). Returns how many."""
+        with self.sessions() as s:
+            known = set(s.scalars(select(TicketFileRow.id)))
+        gone = [i for i in self.store.ids() if i not in known]
+        for i in gone:
+            self.store.delete(i)
+        return len(gone)
+
+
+# ---- personal data: files go with the conversation ------------------------------------------------------
+def _citizen_tickets(channel: str, user_ref: str):  # type: ignore[no-untyped-def]
+    return select(TicketRow.id).where(TicketRow.channel == channel, TicketRow.user_ref == user_ref)
+
+
+def _export_files(s: Session, channel: str, user_ref: str) -> list[dict[str, object]]:
+    return [{"ticket": r.ticket_id, "file": r.id, "from": r.sender, "type": r.mime, "size": r.size, "at": r.created_at}
+            for r in s.scalars(select(TicketFileRow).where(TicketFileRow.ticket_id.in_(_citizen_tickets(channel, user_ref))))]
+
+
+def _erase_files(s: Session, channel: str, user_ref: str) -> int:
+    n = s.execute(delete(TicketFileRow).where(TicketFileRow.ticket_id.in_(_citizen_tickets(channel, user_ref)))).rowcount  # type: ignore[attr-defined]
+    return int(n or 0)
+
+
+def _purge_files(s: Session, before: datetime) -> int:
+    n = s.execute(delete(TicketFileRow).where(TicketFileRow.created_at < before)).rowcount  # type: ignore[attr-defined]
+    return int(n or 0)
+
+
+personal_data.register("ticket_files", export=_export_files, erase=_erase_files, purge=_purge_files)
+# The desk's handler anonymises tickets (user_ref = NULL); the handlers above find the citizen's rows through
+# those tickets, so the desk's must run after them (handlers run in registration order).
+from bot.storage import helpdesk as _helpdesk  # noqa: F401  registers "satisfaction"
+from bot.storage import tickets as _tickets  # noqa: F401  registers "tickets"
+
+personal_data._REGISTRY["tickets"] = personal_data._REGISTRY.pop("tickets")
