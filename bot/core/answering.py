@@ -14,6 +14,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from bot.core.followup import contrast, names_new_subject
 from bot.core.generation import GroundedWriter, current_sink
@@ -128,8 +129,18 @@ def _cut(text: str, limit: int, more: str) -> str:
     return "\n".join(out).rstrip() + "\n" + more
 
 
+_HEADING_MARKS = re.compile(r"^#{1,6}\s*", re.MULTILINE)
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def _strip_heading_lines(text: str) -> str:
-    return re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE).strip()
+    return _HEADING_MARKS.sub("", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def _snippet(text: str) -> str:
+    return _SPACES.sub(" ", _strip_heading_lines(text))[:200]
 
 
 class AnswerService:
@@ -361,8 +372,7 @@ class AnswerService:
 
     @staticmethod
     def _source(p: Passage) -> Source:
-        snippet = re.sub(r"\s+", " ", _strip_heading_lines(p.text))[:200]
-        return Source(doc_id=p.doc_id, title=p.title, url=p.url, score=round(p.score, 4), snippet=snippet)
+        return Source(doc_id=p.doc_id, title=p.title, url=p.url, score=round(p.score, 4), snippet=_snippet(p.text))
 
     def _record(self, answer: Answer, r: Retrieval, channel: str, latency_ms: float) -> int | None:
         text = answer.question

@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -14,10 +13,25 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class _FoldMap(dict[int, int | None]):
+    """str.translate table, filled lazily: combining marks → removed, đ/Đ → d/D, anything else → itself
+    (bounded: past 20,000 distinct characters new ones are looked up without being remembered)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        if len(self) < 20_000:
+            self[code] = value
+        return value
+
+
+_FOLD_MAP = _FoldMap({ord("đ"): ord("d"), ord("Đ"): ord("D")})
+
+
 def fold(text: str) -> str:
     """Remove tone marks and other diacritics ('Mật khẩu' -> 'Mat khau', 'đ' -> 'd')."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most folded and unaccented text: nothing to do
+        return text
+    return unicodedata.normalize("NFD", text).translate(_FOLD_MAP)
 
 
 def tokens(text: str) -> list[str]:

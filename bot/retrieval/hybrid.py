@@ -113,6 +113,8 @@ class HybridRetriever:
         self._heads = bm25s.BM25()
         if heads:
             self._heads.index(heads, show_progress=False)
+        self._is_vi = np.array([c.lang == "vi" for c in self.chunks], dtype=bool)  # per chunk, once
+        self._chunk_doc = np.array([self._doc_pos[c.doc_id] for c in self.chunks], dtype=np.int64)  # chunk → document
         self.analyzer.vocabulary = frozenset(self._idf)
 
     @property
@@ -191,11 +193,10 @@ class HybridRetriever:
                 heads = self._heads.get_scores(list(q.folded_tokens))
                 hmax = float(heads.max())
                 if hmax > 0:
-                    hs = np.array([heads[self._doc_pos[self.chunks[int(i)].doc_id]] for i in idx]) / hmax
+                    hs = heads[self._chunk_doc[idx]] / hmax
                     fused = (fused + self.title_weight * hs) / (1 + self.title_weight)
         if q.lang == "vi":  # Vietnamese questions get Vietnamese guides; English ones may get either
-            lang_ok = np.array([self.chunks[i].lang == "vi" for i in idx])
-            fused = np.where(lang_ok, fused, fused * LANG_MISMATCH_PENALTY)
+            fused = np.where(self._is_vi[idx], fused, fused * LANG_MISMATCH_PENALTY)
         order = np.argsort(-fused)
         best: dict[str, Passage] = {}
         lmax = float(lexs.max()) if len(lexs) else 0.0

@@ -41,6 +41,7 @@ class ToneModel:
             f: [w for _, w in sorted(v, reverse=True)[:max_candidates]] for f, v in cands.items()
         }
         self._prev_totals = {p: sum(d.values()) for p, d in bigrams.items()}
+        self._uni_den = self.total + 0.1 * len(self.unigrams) + 1
 
     @classmethod
     def fit(cls, texts: Iterable[str], *, min_count: int = 1) -> ToneModel:
@@ -61,7 +62,7 @@ class ToneModel:
         return cls(unigrams, dict(bigrams))
 
     def _logp(self, prev: str, w: str, alpha: float = 2.0) -> float:
-        p_uni = (self.unigrams.get(w, 0) + 0.1) / (self.total + 0.1 * len(self.unigrams) + 1)
+        p_uni = (self.unigrams.get(w, 0) + 0.1) / self._uni_den
         row = self.bigrams.get(prev)
         if not row:
             return math.log(p_uni)
@@ -77,16 +78,22 @@ class ToneModel:
                 lattice.append([w])
             else:
                 lattice.append(self.candidates.get(w, [w]) or [w])
-        # Viterbi over the lattice.
+        # Viterbi over the lattice (the arithmetic of `_logp`, with what depends only on the candidate hoisted).
         best: dict[str, tuple[float, list[str]]] = {_BOS: (0.0, [])}
+        uni, bigrams, totals, log = self.unigrams, self.bigrams, self._prev_totals, math.log
+        alpha = 2.0
         for options in lattice:
             nxt: dict[str, tuple[float, list[str]]] = {}
             for cand in options:
-                score, path = max(
-                    ((s + self._logp(prev, cand), p) for prev, (s, p) in best.items()),
-                    key=lambda t: t[0],
-                )
-                nxt[cand] = (score, [*path, cand])
+                p_uni = (uni.get(cand, 0) + 0.1) / self._uni_den
+                log_uni = log(p_uni)
+                top, top_path = -math.inf, []  # every score is finite (probabilities > 0)
+                for prev, (s, path) in best.items():
+                    row = bigrams.get(prev)
+                    v = s + (log((row.get(cand, 0) + alpha * p_uni) / (totals[prev] + alpha)) if row else log_uni)
+                    if v > top:  # the first best, as max() picks it
+                        top, top_path = v, path
+                nxt[cand] = (top, [*top_path, cand])
             best = nxt
         return max(best.values(), key=lambda t: t[0])[1]
 

