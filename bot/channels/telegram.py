@@ -255,21 +255,5 @@ def _voice_note(msg: dict[str, Any]) -> dict[str, str]:
 
 def fetch_file(token: str, file_id: str, *, api_base_url: str = "https://api.telegram.org",
                max_bytes: int, timeout_s: float = 20.0) -> bytes:
-    """A file a citizen sent: getFile, then GET <base>/file/bot<token>/<file_path> through the bounded
-    `bot.channels.files.download` (blocking). Raises bot.channels.files.DownloadError."""
-    import httpx
-
-    from bot.channels.files import DownloadError, download
-
-    base = api_base_url.rstrip("/")
-    try:
-        r = httpx.post(f"{base}/bot{token}/getFile", json={"file_id": file_id}, timeout=timeout_s)
-        info = (r.json().get("result") or {}) if r.status_code == 200 else {}
-    except (httpx.HTTPError, ValueError) as exc:
-        raise DownloadError("failed", exc.__class__.__name__) from None
-    if int(info.get("file_size") or 0) > max_bytes:
-        raise DownloadError("too_large")
-    path = str(info.get("file_path") or "")
-    if not path:
-        raise DownloadError("failed", "no file_path")
-    return download(f"{base}/file/bot{token}/{path}", max_bytes=max_bytes, timeout_s=timeout_s)
+    """A voice note a citizen sent (issue 23): the same bounded getFile + download as `download_file`."""
+    return download_file(token, file_id, api_base_url=api_base_url, max_bytes=max_bytes, timeout_s=timeout_s)
