@@ -68,7 +68,7 @@ def decode(data: bytes, *, max_bytes: int, max_seconds: float) -> Decoded:
             stream = next(s for s in c.streams if s.type == "audio")
             resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
             for frame in c.decode(stream):
-                for out in resampler.resample(frame):  # type: ignore[arg-type]
+                for out in resampler.resample(frame):  # type: ignore[arg-type, unused-ignore]  # typed only when PyAV is installed
                     arr = out.to_ndarray().reshape(-1)
                     chunks.append(arr)
                     total += arr.shape[0]
