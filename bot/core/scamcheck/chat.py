@@ -55,6 +55,10 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 _QUESTION = re.compile(r"\?\s*$|\b(?:co phai|phai khong|co that|lam sao|lam gi|the nao|co nen|co sao|la gi|"
                        r"co lua|lua dao khong|ai biet)\b")
+# How a citizen asks for help in their own words (not a message someone sent them)
+_HOW_TO = re.compile(r"^(?:cach|huong dan|lam the nao|lam sao|toi muon|minh muon|em muon|cho (?:toi|minh|em) hoi|"
+                     r"xin hoi|hoi|giup (?:toi|minh|em)|muon)\b|\b(?:the nao|nhu the nao|ntn|bao nhieu|o dau|khi nao|"
+                     r"duoc khong|dc khong|dc ko|duoc ko|the nao vay|sao vay)\b")
 _ASK_CHECK = re.compile(r"\b(?:kiem ?tra|lua dao|lua|that hay gia|that khong|gia mao|co phai|check|scam|xem giup)\b")
 Urgent = Callable[[InboundMessage, ConversationState, str], list[Reply]]  # (…, context for the ticket)
 CheckRecorder = Callable[[str, str, tuple[str, ...]], None]  # (channel, verdict, look-alike/reported hosts)
@@ -106,6 +110,9 @@ class ScamChat:
         result = self.checker.check(text, lang=st.lang)
         if result.verdict not in (DANGER, SUSPICIOUS) or not (result.urls or result.phones or _asks(result)):
             return None
+        if not (result.urls or result.phones) and (len(text) < 60 or _QUESTION.search(fold_text(text))
+                                                   or _HOW_TO.search(fold_text(text))):
+            return None  # a citizen's own question ("cài ứng dụng dịch vụ công", "chuyển tiền thế nào"): answer it
         if result.verdict == DANGER and len(text) >= 60 and not _QUESTION.search(fold_text(text)):
             return self.verdict(msg, text, st, urgent, result=result)  # a pasted message, plainly
         st.scam_pending = redact(text)[:1000]
