@@ -122,7 +122,7 @@ def test_faq_approval_and_dashboard_chart_in_the_browser(tmp_path: Path, mini_kb
         assert sorted(map(tuple, [(x[0], tuple(x[1])) for x in data["sets"]])) == [
             ("Telegram", (2, 0)), ("Web", (3, 2)), ("Zalo", (1, 1))]
         answers = page.evaluate("() => Chart.getChart('chart-answers').data.datasets.map(d => d.data)")
-        assert answers == [[4, 1], [2, 1]]  # answered, not covered per day
+        assert answers == [[3, 1], [1, 0], [2, 1]]  # answered, marked wrong by the citizen, not covered per day
         tickets = page.evaluate("""() => { const c = Chart.getChart('chart-tickets');
             return c.data.labels.map((l, i) => [l, c.data.datasets[0].data[i], c.data.datasets[1].data[i]]); }""")
         assert ["Xã Thượng Lâm", 3, 1] in tickets
