@@ -33,14 +33,9 @@ from ingest.chunking import Chunker
 from ingest.documents import SourceDocument, SourceError
 from ingest.kbcheck import AUDIENCES, LANGS, TOPICS, Report, _looks_reachable, check_guide
 from ingest.limits import LimitError
-from ingest.readers import (
-    _ID_OK,
-    _faq_row,
-    _slug,
-    discover,
-    read_guide,
-    split_front_matter,
-)
+from ingest.readers import discover, read_guide, split_front_matter
+from ingest.readers.common import _ID_OK, _slug
+from ingest.readers.tables import _faq_row
 from ingest.sandbox import parse_isolated
 from ingest.stale import load_bad_urls, stale_report
 
