@@ -304,8 +304,8 @@ def load_or_build_index(settings: Settings, embedder: Embedder, directory: Path 
 
 def knowledge_paths(settings: Settings) -> list[Path]:
     """The configured knowledge paths plus the managed directory (approved FAQs, uploads) when it exists; a
-    managed guide replaces a bundled guide with the same id (admin console edits, ingest/manage.py)."""
-    from ingest.manage import effective_sources
+    managed guide replaces a bundled guide with the same id (admin console edits, ingest/sources.py)."""
+    from ingest.sources import effective_sources
 
     kb = [settings.path(p) for p in settings.knowledge.paths]
     return effective_sources(kb, settings.path(settings.knowledge.managed_dir))
@@ -510,7 +510,7 @@ class Services:
     audit: Any = None  # bot.storage.audit.AuditLog
     bot_settings: Any = None  # bot.storage.admin.BotSettingsStore (hours, SLA, greeting overrides)
     dashboard: Any = None  # bot.storage.dashboard.Dashboard
-    kb: Any = None  # ingest.manage.KnowledgeManager (uploads, drafts, publish)
+    kb: Any = None  # bot.core.admin.KnowledgeManager (uploads, drafts, publish)
     reindexer: Any = None  # ingest.jobs.Reindexer (background ingest + index switch, polled progress)
     scam_checker: ScamChecker | None = None  # issue 20: built on first use by `scam_checker_of`
     helpdesk: Any = None  # bot.bootstrap_helpdesk.Helpdesk: queue, hours, CSAT, snippets, files (issue 22)
@@ -854,13 +854,15 @@ def build_admin(svc: Services) -> None:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
+    from bot.core.admin import KnowledgeManager
     from bot.storage.admin import AdminStore, BotSettingsStore
     from bot.storage.audit import AuditLog
     from bot.storage.dashboard import Dashboard
+    from bot.storage.kbfiles import ManagedFiles
     from ingest.chunking import Chunker
     from ingest.jobs import Reindexer
     from ingest.kbcheck import load_official_domains
-    from ingest.manage import KnowledgeManager
+    from ingest.preview import PipelineReader
 
     s, sessions = svc.settings, svc.sessions
     svc.admin, svc.audit, svc.bot_settings = AdminStore(sessions), AuditLog(sessions), BotSettingsStore(sessions)
@@ -868,12 +870,13 @@ def build_admin(svc: Services) -> None:
     svc.dashboard = Dashboard(sessions, tz=ZoneInfo(s.handoff.timezone), desk=svc.desk,
                               learning=learning_rows(s, sessions, communes), commune_name=communes.name)
     i = s.ingest
-    svc.kb = KnowledgeManager(
-        bundled=[s.path(p) for p in s.knowledge.paths], managed_dir=s.path(s.knowledge.managed_dir),
-        catalogue=svc.admin, official_domains=load_official_domains(s.path(s.knowledge.official_domains)),
+    reader = PipelineReader(
+        official_domains=load_official_domains(s.path(s.knowledge.official_domains)),
         chunker=Chunker(chunk_size=i.chunk_size, overlap=i.chunk_overlap, max_chunks=i.max_chunks_per_document),
         max_words=s.knowledge.max_words, stale_after_days=s.knowledge.stale_after_days,
         broken_links_file=s.path(s.admin.broken_links_file))
+    svc.kb = KnowledgeManager(files=ManagedFiles(s.path(s.knowledge.managed_dir)), reader=reader, front=reader,
+                              catalogue=svc.admin)
     svc.reindexer = Reindexer(svc.admin, run=lambda progress: ingest(s, embedder=svc.embedder, on_error="fail",
                                                                       progress=progress),
                               reload=lambda: svc.reload_index(force=True), exclusive=lambda: kb_exclusive(svc))

@@ -1,7 +1,7 @@
 """The knowledge base in the admin console (issue 7; docs/ADMIN.md), for admins and editors: list and
 search, a guide with its chunks as indexed, uploads with a preview, drafts, publish (a background job whose
 progress the page polls; answering goes on and switches to the new index when it is ready), the stale
-report and the query playground. Files are handled by `svc.kb` (ingest/manage.py) through Services."""
+report and the query playground. Files are handled by `svc.kb` (bot/core/admin) through Services."""
 
 from __future__ import annotations
 
