@@ -117,7 +117,7 @@ class RetrievalSettings(_Section):
     dense_weight_unaccented: float = Field(default=0.45, ge=0, le=1)
     dense_weight_english: float = Field(default=0.8, ge=0, le=1)
     max_query_chars: int = Field(default=1000, ge=20)
-    max_dense_chars: int = Field(default=200, ge=0)  # 0 = the dense model reads the whole question
+    max_dense_chars: int = Field(default=1000, ge=0)  # 0 = the dense model reads the whole question
     # Share of a guide's head (title, `questions`, summary) as its own BM25 field in the fused score; 0 = off.
     title_weight: float = Field(default=0.0, ge=0, le=5)
 
