@@ -1,11 +1,10 @@
 """Volunteer tickets over HTTP: the JSON API (session cookie + CSRF header), FAQ proposal review, ticket
-metrics, and the `/volunteer` console page (static HTML + JS served by us, no external resources)."""
+metrics, and the `/volunteer` console page (a template + static JS served by us, no external resources)."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -16,7 +15,6 @@ from bot.core.handoff import TicketError, metrics_csv
 from bot.web.auth import CsrfDep, require, user_dict
 from bot.web.deps import ServicesDep
 
-STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter()
 
 Volunteer = Annotated[Any, Depends(require("volunteer", "admin"))]
