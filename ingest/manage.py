@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.handoff import TicketError
+from bot.core.errors import Kind, Unprocessable
 from bot.core.text import fold
 from ingest.chunking import Chunker
 from ingest.documents import SourceDocument, SourceError
@@ -54,18 +54,19 @@ TABLE_COLUMNS = ("id", "question", "answer", "url", "topic", "lang")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,150}$")
 
 
-class KbError(TicketError):
-    """A change that cannot be made as asked; `errors` lists every problem (Vietnamese, safe to show)."""
-
-    status = 422
+class KbError(Unprocessable):
+    """A change that cannot be made as asked; `errors` lists every problem (Vietnamese, safe to show).
+    Unprocessable unless `kind` says otherwise (not_found, conflict, too_large)."""
 
     def __init__(self, message: str, errors: list[str] | None = None, preview: Preview | None = None,
-                 status: int | None = None) -> None:
-        super().__init__(message)
+                 kind: Kind | None = None) -> None:
+        super().__init__(message, kind=kind)
         self.errors = errors or [message]
         self.preview = preview
-        if status is not None:
-            self.status = status
+
+    def detail(self) -> dict[str, object]:
+        return {"message": self.message, "errors": self.errors,
+                "preview": self.preview.as_dict() if self.preview is not None else None}
 
 
 @dataclass
@@ -284,7 +285,7 @@ class KnowledgeManager:
             p = self.drafts_dir / f"{name}{ext}"
             if p.exists():
                 return p
-        raise KbError("Không tìm thấy bản nháp này.", status=404)
+        raise KbError("Không tìm thấy bản nháp này.", kind="not_found")
 
     # ---- validation ---------------------------------------------------------------------------------
     def check_front(self, front: dict[str, Any], body: str, *, editing: str | None = None,
@@ -372,7 +373,7 @@ class KnowledgeManager:
         try:  # in a separate, limited process (ingest/sandbox.py): an upload is untrusted
             parsed = parse_isolated(mode, _slug(Path(name)) + ext, data)
         except LimitError as exc:
-            raise KbError(exc.vi, status=exc.status) from None
+            raise KbError(exc.vi, kind="too_large" if exc.status == 413 else "unprocessable") from None
         except SourceError as exc:
             p = Preview(name, "table" if mode == "table" else "guide" if ext in GUIDE_EXT else "document")
             p.errors.append(_read_error(ext, str(exc).split(": ", 1)[-1]))
@@ -413,7 +414,7 @@ class KnowledgeManager:
     def _check_body(self, body: str) -> None:
         if len(body) > self.MAX_BODY_CHARS:
             raise KbError(f"Bài quá dài ({len(body):,} ký tự, tối đa {self.MAX_BODY_CHARS:,}).".replace(",", "."),
-                          status=413)
+                          kind="too_large")
 
     def _preview_table(self, name: str, header: list[str], records: list[tuple[int, dict[str, Any]]]) -> Preview:
         p = Preview(name, "table", records=records)
@@ -583,8 +584,8 @@ class KnowledgeManager:
         if path is None:
             if self.source_of(doc_id) is not None:
                 raise KbError("Bài này nằm trong kho gốc (knowledge/), không gỡ được từ đây; hãy sửa bài thay vì gỡ.",
-                              status=409)
-            raise KbError("Không tìm thấy bài đã đăng này.", status=404)
+                              kind="conflict")
+            raise KbError("Không tìm thấy bài đã đăng này.", kind="not_found")
         return path
 
     def has_draft(self, name: str) -> bool:

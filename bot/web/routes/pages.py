@@ -19,7 +19,7 @@ from bot.core.redirects import safe_next
 from bot.web.auth import SESSION_COOKIE
 from bot.web.deps import ServicesDep
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
 templates = Jinja2Templates(env=jinja2.Environment(
