@@ -328,7 +328,7 @@ def publish_faq(services: Services, proposal_id: int, reviewer: Any, *, question
     desk = services.desk
     p = desk.proposal(proposal_id)
     if p.status != "pending":
-        from bot.core.handoff import Conflict
+        from bot.core.errors import Conflict
 
         raise Conflict(f"proposal is already {p.status}")
     q = (question if question is not None else p.question).strip()

@@ -643,7 +643,7 @@ def user_add(
 ) -> None:
     """Create an account. The password is read from stdin (never from the command line)."""
     from bot.bootstrap import build_accounts, build_communes
-    from bot.core.handoff import TicketError
+    from bot.core.errors import DomainError
 
     s = _settings()
     if not password_stdin:
@@ -659,7 +659,7 @@ def user_add(
     try:
         u = build_accounts(s).add_user(username, password, role=role, communes=codes, display_name=display_name,
                                        province_level=province)
-    except TicketError as exc:
+    except DomainError as exc:
         _fail(exc.message)
     names = ", ".join(f"{c} {communes.name(c)}".strip() for c in u.communes) or ("all" if u.sees_all_communes else "-")
     typer.echo(f"created {u.role} {u.username} (communes: {names})")

@@ -1,6 +1,6 @@
 """Prometheus metrics of the process (prometheus_client, default registry).
 
-The HTTP metrics are recorded by `bot.web.metrics`; the answer and message metrics here. With several
+The HTTP metrics are recorded by `bot.web.routes.metrics`; the answer and message metrics here. With several
 worker processes (`binhdan serve --workers N`) prometheus_client's multiprocess mode is used: the
 environment variable PROMETHEUS_MULTIPROC_DIR must be set before this module is first imported (the CLI
 does it), and `/metrics` then adds up the files of every worker.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.handoff import TicketError
+from bot.core.errors import DomainError
 from bot.core.messages import Button, InboundMessage, Reply
 from bot.storage.accounts import Accounts, User
 from bot.storage.tickets import SqlTicketDesk
@@ -57,7 +57,7 @@ class VolunteerChat:
             return []
         try:
             return self._handle(user, msg, text)
-        except TicketError as exc:
+        except DomainError as exc:
             return [Reply(f"Không làm được: {exc.message}")]
 
     def _context(self, user: User, ticket_id: int, *, head: str) -> Reply:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 
 from bot.core.csvsafe import safe_cell
+from bot.core.errors import Invalid
 from bot.core.text import fold, tokens
 
 # Folded (no tone marks), token-joined patterns. Each maps to the guide that helps at once.
@@ -169,26 +170,9 @@ REASONS = {
 }
 
 
-class TicketError(Exception):
-    """A volunteer or admin request that cannot be done; `status` is the HTTP status it maps to."""
-
-    status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(TicketError):
-    status = 404
-
-
-class Forbidden(TicketError):
-    status = 403
-
-
-class Conflict(TicketError):
-    status = 409
+class TicketError(Invalid):
+    """A ticket request that cannot be done as asked (an empty reply, a FAQ proposal without an answer…).
+    The other refusals are the shared domain errors: NotFound, Forbidden, Conflict (bot/core/errors.py)."""
 
 
 @dataclass(frozen=True)

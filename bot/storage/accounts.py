@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.handoff import TicketError
+from bot.core.errors import Invalid
 from bot.storage.passwords import password_problem
 from bot.storage.tables import SessionRow, UserCommuneRow, UserRow, utcnow
 
@@ -27,7 +27,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("binhdan-dummy-password")
 
 
-class AccountError(TicketError):
+class AccountError(Invalid):
     """A request about accounts that cannot be done as asked (message is safe to show)."""
 
 

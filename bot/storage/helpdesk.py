@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.handoff import Forbidden, NotFound, TicketError
+from bot.core.errors import Forbidden, Invalid, NotFound
 from bot.core.helpdesk import csat as csat_rules
 from bot.core.helpdesk.ports import QueueStatus
 from bot.core.helpdesk.presence import PresenceError, check_status
@@ -101,15 +101,15 @@ class SqlHelpdesk:
                 *[x.as_dict() for x in rows if x is not None]]
 
     def set_schedule(self, user: User, team: str, *, hours: str, days: list[int], days_off: list[str]) -> dict[str, object]:
-        """Admins set any team's hours; a team lead their own commune's. Raises TicketError (400/403)."""
+        """Admins set any team's hours; a team lead their own commune's. Raises Invalid or Forbidden."""
         if not (user.role == "admin" or (self.is_lead(user.id) and (team in user.communes or user.sees_all_communes))):
             raise Forbidden("only an admin or the team's lead sets its hours")
         if team != PROVINCE and not (team.isdigit() and len(team) <= 6):
-            raise TicketError("team must be a commune code or 'province'")
+            raise Invalid("team must be a commune code or 'province'")
         try:
             sched = TeamSchedule.build(team, hours, days, days_off)
         except ScheduleError as exc:
-            raise TicketError(str(exc)) from None
+            raise Invalid(str(exc)) from None
         with self.sessions.begin() as s:
             row = s.get(TeamScheduleRow, team) or TeamScheduleRow(team=team)
             row.hours, row.days = sched.hours, list(sched.days)
@@ -132,7 +132,7 @@ class SqlHelpdesk:
         try:
             check_status(status)
         except PresenceError as exc:
-            raise TicketError(str(exc)) from None
+            raise Invalid(str(exc)) from None
         with self.sessions.begin() as s:
             row = s.get(VolunteerProfileRow, user_id) or VolunteerProfileRow(user_id=user_id, team_lead=False)
             row.presence, row.updated_at = status, self.clock()

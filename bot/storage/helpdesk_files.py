@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.handoff import Conflict, Forbidden, NotFound, TicketError
+from bot.core.errors import Conflict, Forbidden, Invalid, NotFound
 from bot.core.helpdesk.files import (
     CITIZEN_KINDS,
     MAX_BYTES,
@@ -103,11 +103,11 @@ class TicketFiles:
 
     # ---- from the volunteer --------------------------------------------------------------------------
     def add_from_volunteer(self, user: User, ticket_id: int, data: bytes, *, name: str, caption: str = "") -> StoredFile:
-        """A picture or PDF for the citizen. Raises TicketError (400 refused file, 403, 404, 409)."""
+        """A picture or PDF for the citizen. Raises Invalid (a refused file), Forbidden, NotFound or Conflict."""
         try:
             clean, mime = self._prepare(data, VOLUNTEER_KINDS)
         except FileRejected as exc:
-            raise TicketError(str(exc)) from None
+            raise Invalid(str(exc)) from None
         now = self.clock()
         with self.sessions.begin() as s:
             r = s.get(TicketRow, ticket_id)

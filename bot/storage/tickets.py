@@ -19,7 +19,8 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.handoff import Conflict, Forbidden, NotFound, OpenedTicket, ServiceHours, TicketError, TicketSummary
+from bot.core.errors import Conflict, Forbidden, NotFound
+from bot.core.handoff import OpenedTicket, ServiceHours, TicketError, TicketSummary
 from bot.core.messages import Button, Reply
 from bot.core.privacy import redact
 from bot.core.text import fold, tokens

@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from bot.bootstrap import build_accounts, build_desk, ingest
-from bot.core.handoff import Conflict, Forbidden, TicketSummary
+from bot.core.errors import Conflict, Forbidden
+from bot.core.handoff import TicketSummary
 from bot.retrieval.embedders import FakeEmbedder
 from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings

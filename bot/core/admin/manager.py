@@ -100,7 +100,7 @@ class KnowledgeManager:
             raise KbError("Tên bản nháp không hợp lệ.")
         draft = self.files.draft(name)
         if draft is None:
-            raise KbError("Không tìm thấy bản nháp này.", status=404)
+            raise KbError("Không tìm thấy bản nháp này.", kind="not_found")
         return draft
 
     def has_draft(self, name: str) -> bool:
@@ -194,8 +194,8 @@ class KnowledgeManager:
         if ref is None:
             if self.source_of(doc_id) is not None:
                 raise KbError("Bài này nằm trong kho gốc (knowledge/), không gỡ được từ đây; hãy sửa bài thay vì gỡ.",
-                              status=409)
-            raise KbError("Không tìm thấy bài đã đăng này.", status=404)
+                              kind="conflict")
+            raise KbError("Không tìm thấy bài đã đăng này.", kind="not_found")
         return ref
 
     def unpublish(self, doc_id: str) -> Change:

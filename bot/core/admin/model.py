@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.handoff import TicketError
+from bot.core.errors import Kind, Unprocessable
 
 GUIDE_EXT = (".md", ".markdown")
 DOCUMENT_EXT = (".docx", ".pdf", ".html", ".htm")
@@ -24,18 +24,19 @@ MAX_BODY_CHARS = 200_000
 Undo = Callable[[], None]
 
 
-class KbError(TicketError):
-    """A change that cannot be made as asked; `errors` lists every problem (Vietnamese, safe to show)."""
-
-    status = 422
+class KbError(Unprocessable):
+    """A change that cannot be made as asked; `errors` lists every problem (Vietnamese, safe to show).
+    Unprocessable unless `kind` says otherwise (not_found, conflict, too_large)."""
 
     def __init__(self, message: str, errors: list[str] | None = None, preview: Preview | None = None,
-                 status: int | None = None) -> None:
-        super().__init__(message)
+                 kind: Kind | None = None) -> None:
+        super().__init__(message, kind=kind)
         self.errors = errors or [message]
         self.preview = preview
-        if status is not None:
-            self.status = status
+
+    def detail(self) -> dict[str, object]:
+        return {"message": self.message, "errors": self.errors,
+                "preview": self.preview.as_dict() if self.preview is not None else None}
 
 
 class Unreadable(ValueError):

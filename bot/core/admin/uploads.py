@@ -55,7 +55,7 @@ class Uploads:
             else:
                 doc = self.reader.read_document(safe, data, plain=mode == "plain")
         except OverLimit as exc:
-            raise KbError(exc.vi, status=exc.status) from None
+            raise KbError(exc.vi, kind="too_large" if exc.status == 413 else "unprocessable") from None
         except Unreadable as exc:
             p = Preview(name, "table" if mode == "table" else "guide" if ext in GUIDE_EXT else "document")
             p.errors.append(read_error(ext, str(exc).split(": ", 1)[-1]))
@@ -80,7 +80,7 @@ class Uploads:
     def _check_body(self, body: str) -> None:
         problem = body_too_long(body, self.MAX_BODY_CHARS)
         if problem is not None:
-            raise KbError(problem, status=413)
+            raise KbError(problem, kind="too_large")
 
     def _preview_table(self, name: str, header: list[str], records: list[tuple[int, dict[str, Any]]]) -> Preview:
         p = Preview(name, "table", records=records)

@@ -1,22 +1,21 @@
 """Volunteer tickets over HTTP: the JSON API (session cookie + CSRF header), FAQ proposal review, ticket
-metrics, and the `/volunteer` console page (static HTML + JS served by us, no external resources)."""
+metrics, and the `/volunteer` console page (a template + static JS served by us, no external resources)."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from bot.core.handoff import TicketError, metrics_csv
+from bot.core.handoff import metrics_csv
 from bot.web.auth import CsrfDep, require, user_dict
-from bot.web.deps import ServicesDep
+from bot.web.deps import ServicesDep, call
+from bot.web.routes.pages import serve_page
 
-STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter()
 
 Volunteer = Annotated[Any, Depends(require("volunteer", "admin"))]
@@ -48,28 +47,16 @@ class ReviewBody(BaseModel):
     reason: str = Field(default="", max_length=1000)
 
 
-def _fail(exc: TicketError) -> HTTPException:
-    return HTTPException(exc.status, exc.message)
-
-
-async def _call(fn: Any, *args: Any, **kw: Any) -> Any:
-    try:
-        return await asyncio.to_thread(fn, *args, **kw)
-    except TicketError as exc:
-        raise _fail(exc) from None
-
-
 @router.get("/volunteer", include_in_schema=False)
 async def console(request: Request, svc: ServicesDep) -> Response:
-    from bot.web.pages import serve_page  # anonymous: to /login; another role: 403 (issue 7)
-
+    """The volunteer console; anonymous: to /login, another role: 403 (issue 7)."""
     return await serve_page(request, svc, "volunteer.html", ("volunteer", "admin"))
 
 
 @router.get("/api/tickets")
 async def list_tickets(user: Volunteer, svc: ServicesDep,
                        status: Annotated[str | None, Query(pattern=r"^[a-z,]{1,60}$")] = None) -> dict[str, object]:
-    views = await _call(svc.desk.list_for, user, status=status)
+    views = await call(svc.desk.list_for, user, status=status)
     return {"tickets": [v.as_dict() for v in views]}
 
 
@@ -78,7 +65,7 @@ async def ticket_metrics(user: Watcher, svc: ServicesDep, since: datetime | None
                          until: datetime | None = None, format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
                          by: Annotated[str, Query(pattern="^(communes|volunteers)$")] = "communes") -> Response:
     scope = tuple(user.communes) if user.communes and not user.sees_all_communes else None  # optional scoping
-    data = await _call(svc.desk.metrics, since=since, until=until, communes=scope)
+    data = await call(svc.desk.metrics, since=since, until=until, communes=scope)
     if format == "csv":
         return Response(metrics_csv(data[by]), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="tickets-{by}.csv"'})
@@ -87,20 +74,20 @@ async def ticket_metrics(user: Watcher, svc: ServicesDep, since: datetime | None
 
 @router.get("/api/tickets/{ticket_id}")
 async def get_ticket(ticket_id: int, user: Volunteer, svc: ServicesDep) -> dict[str, object]:
-    view = await _call(svc.desk.get_for, user, ticket_id)
+    view = await call(svc.desk.get_for, user, ticket_id)
     return {"ticket": view.as_dict(full=True)}
 
 
 @router.post("/api/tickets/{ticket_id}/claim")
 async def claim(ticket_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
-    view = await _call(svc.desk.claim, user, ticket_id)
+    view = await call(svc.desk.claim, user, ticket_id)
     _wake_outbox(svc)
     return {"ticket": view.as_dict()}
 
 
 @router.post("/api/tickets/{ticket_id}/messages")
 async def reply(ticket_id: int, body: MessageBody, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, bool]:
-    await _call(svc.desk.reply, user, ticket_id, body.text)
+    await call(svc.desk.reply, user, ticket_id, body.text)
     _wake_outbox(svc)
     return {"ok": True}
 
@@ -108,7 +95,7 @@ async def reply(ticket_id: int, body: MessageBody, user: Volunteer, svc: Service
 @router.post("/api/tickets/{ticket_id}/close")
 async def close(ticket_id: int, body: CloseBody, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
     faq = (body.faq.question, body.faq.answer) if body.faq else None
-    view = await _call(svc.desk.close, user, ticket_id, note=body.note, faq=faq)
+    view = await call(svc.desk.close, user, ticket_id, note=body.note, faq=faq)
     _wake_outbox(svc)
     return {"ticket": view.as_dict()}
 
@@ -121,21 +108,21 @@ class ReleaseBody(BaseModel):
 async def release(ticket_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep,
                   body: ReleaseBody | None = None) -> dict[str, object]:
     """Give a claimed ticket back: open again, in the province pool, the citizen told (409 if not yours)."""
-    view = await _call(svc.desk.release, user, ticket_id, note=body.note if body else "")
+    view = await call(svc.desk.release, user, ticket_id, note=body.note if body else "")
     _wake_outbox(svc)
     return {"ticket": view.as_dict()}
 
 
 @router.post("/api/volunteer/status")
 async def set_status(body: StatusBody, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
-    await _call(svc.accounts.set_available, user.id, body.available)
-    return {"user": user_dict(await _call(svc.accounts.get, user.id))}
+    await call(svc.accounts.set_available, user.id, body.available)
+    return {"user": user_dict(await call(svc.accounts.get, user.id))}
 
 
 @router.post("/api/volunteer/telegram-link")
 async def telegram_link(user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
     minutes = svc.settings.auth.link_code_minutes
-    code = await _call(svc.accounts.new_link_code, user.id, minutes=minutes)
+    code = await call(svc.accounts.new_link_code, user.id, minutes=minutes)
     return {"code": code, "expires_in_min": minutes, "instruction": f"Gửi cho trợ lý trên Telegram: /link {code}"}
 
 
@@ -143,7 +130,7 @@ async def telegram_link(user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[s
 async def proposals(user: Reviewer, svc: ServicesDep,
                     status: Annotated[str, Query(pattern="^(pending|approved|rejected|all)$")] = "pending"
                     ) -> dict[str, object]:
-    items = await _call(svc.desk.proposals, status=None if status == "all" else status)
+    items = await call(svc.desk.proposals, status=None if status == "all" else status)
     groups: dict[int, list[dict[str, object]]] = {}
     for p in items:
         groups.setdefault(p.group_id, []).append(p.as_dict())
@@ -155,11 +142,8 @@ async def approve(proposal_id: int, body: ReviewBody, user: Reviewer, svc: Servi
                   _: CsrfDep) -> dict[str, object]:
     from bot.bootstrap import publish_faq
 
-    try:
-        before = await asyncio.to_thread(svc.desk.proposal, proposal_id)
-        p = await asyncio.to_thread(publish_faq, svc, proposal_id, user, question=body.question, answer=body.answer)
-    except TicketError as exc:
-        raise _fail(exc) from None
+    before = await call(svc.desk.proposal, proposal_id)
+    p = await call(publish_faq, svc, proposal_id, user, question=body.question, answer=body.answer)
     if svc.audit is not None:  # issue 7: every admin action is audited, with the text before and after
         await asyncio.to_thread(svc.audit.audit, f"user:{user.id}", "faq.approve", f"proposal:{p.id}",
                                 {"doc_id": p.doc_id, "ticket": p.ticket_id},
@@ -171,7 +155,7 @@ async def approve(proposal_id: int, body: ReviewBody, user: Reviewer, svc: Servi
 @router.post("/api/faq-proposals/{proposal_id}/reject")
 async def reject(proposal_id: int, body: ReviewBody, user: Reviewer, svc: ServicesDep,
                  _: CsrfDep) -> dict[str, object]:
-    p = await _call(svc.desk.review, proposal_id, user, approve=False, reason=body.reason)
+    p = await call(svc.desk.review, proposal_id, user, approve=False, reason=body.reason)
     if svc.audit is not None:  # issue 7
         await asyncio.to_thread(svc.audit.audit, f"user:{user.id}", "faq.reject", f"proposal:{p.id}",
                                 {"reason": p.review_reason, "ticket": p.ticket_id})

@@ -1,6 +1,6 @@
 """Hand-off extras over HTTP (issue 22): volunteer presence, team hours, quick-reply snippets, "send a
 guide", ticket attachments (upload, download), typing indicator, read state, satisfaction report and
-review items. Same session cookie, roles and CSRF header as the ticket API (bot/web/tickets.py)."""
+review items. Same session cookie, roles and CSRF header as the ticket API (bot/web/routes/tickets.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, 
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from bot.core.handoff import TicketError
+from bot.core.errors import DomainError
 from bot.core.helpdesk.snippets import guide_text
 from bot.web import chat_session
 from bot.web.auth import CsrfDep, _session, current_user, require
-from bot.web.deps import ServicesDep
+from bot.web.deps import ServicesDep, call
 
 router = APIRouter()
 Volunteer = Annotated[Any, Depends(require("volunteer", "admin"))]
@@ -27,13 +27,6 @@ def _hd(svc: Any) -> Any:
     if svc.helpdesk is None:
         raise HTTPException(503, "the help desk is not configured")
     return svc.helpdesk
-
-
-async def _call(fn: Any, *args: Any, **kw: Any) -> Any:
-    try:
-        return await asyncio.to_thread(fn, *args, **kw)
-    except TicketError as exc:
-        raise HTTPException(exc.status, exc.message) from None
 
 
 class PresenceBody(BaseModel):
@@ -61,56 +54,56 @@ class NoteBody(BaseModel):
 @router.get("/api/helpdesk/me")
 async def me(user: Volunteer, svc: ServicesDep) -> dict[str, object]:
     hd = _hd(svc)
-    return {"presence": await _call(hd.store.presence, user.id), "team_lead": await _call(hd.store.is_lead, user.id)}
+    return {"presence": await call(hd.store.presence, user.id), "team_lead": await call(hd.store.is_lead, user.id)}
 
 
 @router.post("/api/volunteer/presence")
 async def set_presence(body: PresenceBody, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
     """available | busy | away: away volunteers are offered no new ticket."""
-    return {"presence": await _call(_hd(svc).store.set_presence, user.id, body.status)}
+    return {"presence": await call(_hd(svc).store.set_presence, user.id, body.status)}
 
 
 @router.get("/api/helpdesk/schedules")
 async def schedules(user: Volunteer, svc: ServicesDep) -> dict[str, object]:
-    return {"schedules": await _call(_hd(svc).store.schedules)}
+    return {"schedules": await call(_hd(svc).store.schedules)}
 
 
 @router.post("/api/helpdesk/schedules/{team}")
 async def set_schedule(team: Annotated[str, Path(pattern=r"^(province|\d{1,6})$")], body: ScheduleBody,
                        user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
-    return {"schedule": await _call(_hd(svc).store.set_schedule, user, team, hours=body.hours, days=body.days,
+    return {"schedule": await call(_hd(svc).store.set_schedule, user, team, hours=body.hours, days=body.days,
                                     days_off=body.days_off)}
 
 
 # ---- quick replies and guides -----------------------------------------------------------------------
 @router.get("/api/snippets")
 async def snippets(user: Volunteer, svc: ServicesDep, q: Annotated[str, Query(max_length=100)] = "") -> dict[str, object]:
-    found = await _call(_hd(svc).snippets.find, user, q)
+    found = await call(_hd(svc).snippets.find, user, q)
     return {"snippets": [x.as_dict() for x in found]}
 
 
 @router.post("/api/snippets", status_code=201)
 async def add_snippet(body: SnippetBody, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
-    s = await _call(_hd(svc).snippets.create, user, title=body.title, body=body.body, scope=body.scope, team=body.team)
+    s = await call(_hd(svc).snippets.create, user, title=body.title, body=body.body, scope=body.scope, team=body.team)
     return {"snippet": s.as_dict()}
 
 
 @router.post("/api/snippets/{snippet_id}")
 async def edit_snippet(snippet_id: int, body: SnippetBody, user: Volunteer, svc: ServicesDep,
                        _: CsrfDep) -> dict[str, object]:
-    s = await _call(_hd(svc).snippets.update, user, snippet_id, title=body.title, body=body.body)
+    s = await call(_hd(svc).snippets.update, user, snippet_id, title=body.title, body=body.body)
     return {"snippet": s.as_dict()}
 
 
 @router.delete("/api/snippets/{snippet_id}")
 async def delete_snippet(snippet_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, bool]:
-    await _call(_hd(svc).snippets.delete, user, snippet_id)
+    await call(_hd(svc).snippets.delete, user, snippet_id)
     return {"ok": True}
 
 
 @router.get("/api/guides")
 async def guides(user: Volunteer, svc: ServicesDep, q: Annotated[str, Query(max_length=100)] = "") -> dict[str, object]:
-    return {"guides": await _call(_hd(svc).snippets.guides, q)}
+    return {"guides": await call(_hd(svc).snippets.guides, q)}
 
 
 @router.get("/api/guides/{doc_id}/reply")
@@ -131,7 +124,7 @@ async def upload(ticket_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep,
                  file: Annotated[UploadFile, File()], caption: Annotated[str, Form(max_length=900)] = "") -> dict[str, object]:
     hd = _hd(svc)
     data = await file.read(hd.files.max_bytes + 1)
-    stored = await _call(hd.files.add_from_volunteer, user, ticket_id, data, name=file.filename or "", caption=caption)
+    stored = await call(hd.files.add_from_volunteer, user, ticket_id, data, name=file.filename or "", caption=caption)
     wake = getattr(svc, "outbox_wake", None)
     if wake is not None:
         wake.set()
@@ -141,10 +134,10 @@ async def upload(ticket_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep,
 @router.get("/api/tickets/{ticket_id}/extras")
 async def extras(ticket_id: int, user: Volunteer, svc: ServicesDep) -> dict[str, object]:
     """Files by ticket message and the citizen's read state (what the console adds to a ticket)."""
-    await _call(svc.desk.get_for, user, ticket_id)  # 403 / 404 as for the ticket itself
+    await call(svc.desk.get_for, user, ticket_id)  # 403 / 404 as for the ticket itself
     hd = _hd(svc)
-    files = await _call(hd.files.by_message, ticket_id)
-    seen = await _call(hd.store.seen_at, ticket_id)
+    files = await call(hd.files.by_message, ticket_id)
+    seen = await call(hd.store.seen_at, ticket_id)
     return {"files": {str(k): v.as_dict() for k, v in files.items()}, "seen_at": seen.isoformat() if seen else None}
 
 
@@ -169,7 +162,7 @@ async def download(file_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{24}$")]
             if user.role in ("volunteer", "admin"):
                 await asyncio.to_thread(svc.desk.get_for, user, meta.ticket_id)
                 allowed = True
-        except (HTTPException, TicketError):
+        except (HTTPException, DomainError):
             allowed = False
     if not allowed:
         raise HTTPException(404, "not found")
@@ -185,7 +178,7 @@ async def download(file_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{24}$")]
 @router.post("/api/tickets/{ticket_id}/typing")
 async def typing(ticket_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, bool]:
     """The volunteer is writing: "typing…" in the citizen's Telegram chat, at most every few seconds."""
-    view = await _call(svc.desk.get_for, user, ticket_id)
+    view = await call(svc.desk.get_for, user, ticket_id)
     hd = _hd(svc)
     if view.status != "claimed" or view.claimed_by != user.id or view.channel != "telegram" or svc.telegram is None:
         return {"sent": False}
@@ -214,18 +207,18 @@ async def seen(request: Request, svc: ServicesDep) -> Any:
 async def csat(user: Watcher, svc: ServicesDep, weeks: Annotated[int, Query(ge=1, le=52)] = 8) -> dict[str, object]:
     scope = tuple(user.communes) if user.communes and not user.sees_all_communes else None
     name = svc.communes.name if svc.communes is not None else None
-    report: dict[str, object] = await _call(_hd(svc).store.report, weeks=weeks, communes=scope, commune_name=name)
+    report: dict[str, object] = await call(_hd(svc).store.report, weeks=weeks, communes=scope, commune_name=name)
     return report
 
 
 @router.get("/api/helpdesk/reviews")
 async def reviews(user: Annotated[Any, Depends(current_user)], svc: ServicesDep,
                   status: Annotated[str, Query(pattern="^(open|done|all)$")] = "open") -> dict[str, object]:
-    items = await _call(_hd(svc).store.reviews_for, user, status=None if status == "all" else status)
+    items = await call(_hd(svc).store.reviews_for, user, status=None if status == "all" else status)
     return {"reviews": [x.as_dict() for x in items]}
 
 
 @router.post("/api/helpdesk/reviews/{review_id}/resolve")
 async def resolve(review_id: int, body: NoteBody, user: Annotated[Any, Depends(current_user)], svc: ServicesDep,
                   _: CsrfDep) -> dict[str, object]:
-    return {"review": (await _call(_hd(svc).store.resolve_review, user, review_id, body.note)).as_dict()}
+    return {"review": (await call(_hd(svc).store.resolve_review, user, review_id, body.note)).as_dict()}

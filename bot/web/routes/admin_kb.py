@@ -14,10 +14,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from bot.core.handoff import TicketError
-from bot.web.admin import Editor, actor, call
 from bot.web.auth import CsrfDep
-from bot.web.deps import ServicesDep, read_body
+from bot.web.deps import ServicesDep, actor, call, read_body
+from bot.web.routes.admin import Editor
 
 router = APIRouter()
 NAME = Annotated[str, Query(min_length=1, max_length=200)]
@@ -32,15 +31,11 @@ _UPLOADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kb-upload")
 
 
 async def kb_call(fn: Any, *args: Any, uploads: bool = False, **kw: Any) -> Any:
-    """Like `call`, keeping the list of problems (and the preview) of a refused knowledge-base change."""
-    try:
-        if uploads:
-            return await asyncio.get_running_loop().run_in_executor(_UPLOADS, partial(fn, *args, **kw))
-        return await asyncio.to_thread(fn, *args, **kw)
-    except TicketError as exc:
-        preview = getattr(exc, "preview", None)
-        raise HTTPException(exc.status, {"message": exc.message, "errors": getattr(exc, "errors", [exc.message]),
-                                         "preview": preview.as_dict() if preview is not None else None}) from None
+    """Like `call`; `uploads` waits on the two upload threads. A refused change (bot.core.admin.KbError) is
+    answered by the app's error handler with its list of problems and the preview (KbError.detail)."""
+    if uploads:
+        return await asyncio.get_running_loop().run_in_executor(_UPLOADS, partial(fn, *args, **kw))
+    return await asyncio.to_thread(fn, *args, **kw)
 
 
 def _json(v: Any) -> Any:

@@ -28,9 +28,9 @@ from bot.core.messages import InboundMessage
 from bot.core.scamcheck.chat import tx
 from bot.core.texts import t
 from bot.web import chat_session
-from bot.web.chat import ChatOut, _limited, _limited_user, _out
 from bot.web.chat_session import ChatSession
 from bot.web.deps import ServicesDep, read_body
+from bot.web.routes.chat import ChatOut, _limited, _limited_user, _out
 from bot.web.security import client_ip
 
 router = APIRouter()

@@ -17,8 +17,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from bot.core.messages import InboundMessage
 from bot.core.texts import t
 from bot.web import chat_session
-from bot.web.chat import NO_SESSION, TOO_MANY, _limited, _limited_user, _out
 from bot.web.deps import ServicesDep
+from bot.web.routes.chat import NO_SESSION, TOO_MANY, _limited, _limited_user, _out
 
 router = APIRouter()
 AUDIO_TYPES = ("audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav", "audio/x-wav", "audio/aac",

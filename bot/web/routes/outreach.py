@@ -17,10 +17,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bot.core.outreach import model as m
-from bot.web.admin import actor, call
 from bot.web.auth import CsrfDep, require
-from bot.web.deps import ServicesDep
-from bot.web.pages import serve_page
+from bot.web.deps import ServicesDep, actor, call
+from bot.web.routes.pages import serve_page
 
 router = APIRouter()
 WRITERS, CLASSES = ("admin", "editor"), ("admin", "editor", "volunteer")

@@ -1,5 +1,6 @@
 """The admin console (issue 7; docs/ADMIN.md): pages, dashboards (+ CSV), the unanswered-question inbox,
-users, citizen-facing bot settings and the audit log. The knowledge base is in admin_kb.py.
+users, citizen-facing bot settings and the audit log. The knowledge base is in admin_kb.py, which imports
+the role dependencies from here (never the other way).
 
 Roles: admin (everything), editor (knowledge base, unanswered inbox, FAQ proposals), viewer (dashboards,
 limited to their communes when they have some). Every route checks the role; every state-changing request
@@ -20,29 +21,16 @@ from pydantic import BaseModel, Field
 
 from bot.core.botsettings import KEYS, validate
 from bot.core.csvsafe import safe_row
-from bot.core.handoff import TicketError
 from bot.core.triage import group_questions, suggested_phrasing
 from bot.web.auth import CsrfDep, require
-from bot.web.deps import ServicesDep
-from bot.web.pages import serve_page
+from bot.web.deps import ServicesDep, actor, call
+from bot.web.routes.pages import serve_page
 
 router = APIRouter()
 ADMIN, KB, DASH = ("admin",), ("admin", "editor"), ("admin", "viewer")
 Admin = Annotated[Any, Depends(require(*ADMIN))]
 Editor = Annotated[Any, Depends(require(*KB))]
 Viewer = Annotated[Any, Depends(require(*DASH))]
-
-
-def actor(user: Any) -> str:
-    return f"user:{user.id}"
-
-
-async def call(fn: Any, *args: Any, **kw: Any) -> Any:
-    """Run blocking work off the event loop; an account or ticket error becomes its HTTP status."""
-    try:
-        return await asyncio.to_thread(fn, *args, **kw)
-    except TicketError as exc:
-        raise HTTPException(exc.status, exc.message) from None
 
 
 # ---- pages -----------------------------------------------------------------------------------------------
@@ -138,9 +126,7 @@ async def ignore(body: TriageBody, user: Editor, svc: ServicesDep, _: CsrfDep) -
 @router.post("/api/admin/unanswered/link")
 async def link(body: LinkBody, user: Editor, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
     """Add the phrasing to the guide's `questions:` (managed copy), re-index, then mark the questions."""
-    from bot.web.admin_kb import kb_call
-
-    await kb_call(svc.kb.check_question, body.doc_id, body.phrasing)
+    await call(svc.kb.check_question, body.doc_id, body.phrasing)  # a refusal: 422 with its problems
     ids, who = list(body.question_ids), actor(user)
 
     def done(change: Any, detail: dict[str, object]) -> None:

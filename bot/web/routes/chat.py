@@ -30,7 +30,7 @@ from bot.web.deps import ServicesDep
 from bot.web.security import client_ip
 
 router = APIRouter()
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "static"
 MESSAGE_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 

@@ -13,9 +13,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bot.core.scamcheck.reports import CONFIRMED_SOURCE, ReportError, ReportItem, make_item, parse_csv, to_csv
-from bot.web.admin import Editor, actor, call
 from bot.web.auth import CsrfDep, require
-from bot.web.deps import ServicesDep, read_body
+from bot.web.deps import ServicesDep, actor, call, read_body
+from bot.web.routes.admin import Editor
 
 router = APIRouter()
 Volunteer = Annotated[Any, Depends(require("admin", "volunteer"))]
