@@ -236,7 +236,7 @@ def build_answer_service(
     settings: Settings, *, embedder: Embedder, index: LoadedIndex, log_questions: bool = True,
     sessions: sessionmaker[Session] | None = None, retriever: Any = None,
 ) -> AnswerService:
-    from bot.metrics import MeteredAnswerService
+    from bot.infra.metrics import MeteredAnswerService
 
     question_log = None
     if log_questions:
@@ -466,7 +466,7 @@ def certificate_png(settings: Settings, store: Any, code_or_link: str) -> bytes 
     """The PNG of a stored certificate, from its code or its /certificates/<code>.png link; None if unknown."""
     import re
 
-    from bot.certificates import render_certificate
+    from bot.infra.certificates import render_certificate
 
     m = re.search(r"([0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4})(?:\.png)?$", code_or_link)
     cert = store.certificate(m.group(1)) if m else None
@@ -498,7 +498,7 @@ class Services:
     communes: Any = None  # bot.core.communes.CommuneDirectory
     jobs: list[tuple[str, float, Callable[[], object]]] = field(default_factory=list)  # periodic work
     personal_data: Any = None  # bot.storage.personal_data.SqlPersonalData (export, erasure, retention)
-    limiter: Any = None  # bot.ratelimit.RateLimiter (per citizen, per IP)
+    limiter: Any = None  # bot.infra.ratelimit.RateLimiter (per citizen, per IP)
     chat_sessions: Any = None  # bot.storage.chat_sessions.SqlChatSessions (web-chat sessions the server issued)
     chat_history: Any = None  # bot.storage.chat_history.SqlChatHistory (the conversation shown after a reload)
     embedder: Any = None
@@ -529,7 +529,7 @@ class Services:
 
 def build_live_retriever(settings: Settings, embedder: Embedder, index: LoadedIndex) -> Any:
     """A retriever that follows the live build of `index.dir` (see bot/retrieval/live.py)."""
-    from bot.metrics import INDEX_RELOADS
+    from bot.infra.metrics import INDEX_RELOADS
     from bot.retrieval.live import LiveRetriever
 
     lexicon = build_lexicon(settings)  # read once; every new build's analyser shares it
@@ -621,7 +621,7 @@ def voice_clip_link(settings: Settings, reply: Any) -> str:
 
 
 def build_rate_limiter(settings: Settings) -> Any:
-    from bot.ratelimit import RateLimiter
+    from bot.infra.ratelimit import RateLimiter
 
     return RateLimiter(settings.server.rate_limit_storage)
 

@@ -20,7 +20,7 @@ from bot.core.learning import Learner, LearningService, reminder_due
 from bot.core.messages import ConversationState, InboundMessage, Reply
 from bot.core.privacy import redact, redact_continuation
 from bot.core.texts import t
-from bot.metrics import MESSAGE_SECONDS, MESSAGES, SENDS
+from bot.infra.metrics import MESSAGE_SECONDS, MESSAGES, SENDS
 from bot.storage.messaging import InboxItem, MessageStore, OutboxItem
 
 log = logging.getLogger(__name__)

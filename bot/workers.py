@@ -179,14 +179,14 @@ class Background:
 async def run_worker(services: Services, *, metrics_port: int | None = None) -> None:
     """`binhdan worker`: the queues, polling and index watcher without HTTP, until SIGTERM or SIGINT;
     then the batch in hand is finished before the process exits."""
-    from bot.metrics import QUEUES
+    from bot.infra.metrics import QUEUES
 
     s = services.settings
     QUEUES.source = services.store.queue_depth
     if metrics_port:
         from prometheus_client import start_http_server
 
-        from bot.metrics import scrape_registry
+        from bot.infra.metrics import scrape_registry
 
         start_http_server(metrics_port, addr=s.server.host, registry=scrape_registry())
     bg = Background(services)

@@ -128,7 +128,7 @@ def create_app_from_env() -> FastAPI:
     """The app factory of `binhdan serve --workers N` (uvicorn imports it in each worker process):
     settings from BINHDAN_CONFIG and BINHDAN_<SECTION>__<KEY>, as for every other command."""
     from bot.config import load_settings, secret_values
-    from bot.logs import setup_logging
+    from bot.infra.logs import setup_logging
 
     settings = load_settings()
     setup_logging(settings.app.log_level, settings.app.log_format, secrets=secret_values(settings))

@@ -239,7 +239,7 @@ def test_metrics_endpoint_counts_requests_answers_and_queues(tmp_path: Path, db_
 
 
 def test_json_logs_are_one_object_per_line(capfd: pytest.CaptureFixture[str]) -> None:
-    from bot.logs import setup_logging
+    from bot.infra.logs import setup_logging
 
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)

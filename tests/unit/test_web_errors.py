@@ -9,10 +9,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bot.core.admin import KbError
 from bot.core.errors import KINDS, Conflict, DomainError, Forbidden, Invalid, Kind, NotFound, TooLarge, Unprocessable
 from bot.core.handoff import TicketError
 from bot.web import errors
-from bot.core.admin import KbError
 
 
 def test_every_kind_has_one_status() -> None:

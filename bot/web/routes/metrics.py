@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.metrics import HTTP_REQUESTS, HTTP_SECONDS, QUEUES, scrape_registry
+from bot.infra.metrics import HTTP_REQUESTS, HTTP_SECONDS, QUEUES, scrape_registry
 
 router = APIRouter()
 

@@ -24,7 +24,7 @@ from bot.core.evaluation import (
     run,
     score,
 )
-from bot.dialogue_eval import evaluate_ambiguous, evaluate_dialogues
+from bot.evaluation.dialogues import evaluate_ambiguous, evaluate_dialogues
 from bot.retrieval.baselines import BaselineRetriever
 
 

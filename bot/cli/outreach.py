@@ -4,23 +4,15 @@ Times on the command line are local (outreach.timezone, Asia/Ho_Chi_Minh)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.cli.common import fail
+
 announce_app = typer.Typer(no_args_is_help=True, help="Opt-in announcements (never sent 22:00–06:00)")
 classes_app = typer.Typer(no_args_is_help=True, help="Community classes")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(announce_app, name="announce")
-    app.add_typer(classes_app, name="classes")
-
-
-def _fail(msg: str) -> NoReturn:
-    typer.echo(f"binhdan: {msg}", err=True)
-    raise typer.Exit(2)
 
 
 def _outreach() -> tuple[Any, Any, ZoneInfo]:
@@ -55,19 +47,19 @@ def announce_create(
     for b in button or []:
         parts = b.split("|", 2)
         if len(parts) != 3:
-            _fail(f"button {b!r}: write kind|target|title")
+            fail(f"button {b!r}: write kind|target|title")
         buttons.append(m.AnnouncementButton(*[p.strip() for p in parts]))
     try:
         send_at = m.parse_local(at, tz) if at else None
     except ValueError:
-        _fail(f"--at {at!r}: write YYYY-MM-DD HH:MM")
+        fail(f"--at {at!r}: write YYYY-MM-DD HH:MM")
     draft = m.Draft(title=title, text=text, buttons=tuple(buttons), send_at=send_at,
                     audience=m.Audience(topic, tuple(commune or ()), tuple(group or ()), tuple(lang or ()),
                                         tuple(channel or ())))
     errors = m.validate(draft, official_domains=official_domains(s),
                         communes_known=[c.code for c in build_communes(s).all()])
     if errors:
-        _fail(" ".join(errors))
+        fail(" ".join(errors))
     cid = outreach.create(draft, actor="cli")
     c = outreach.campaign(cid)
     n = outreach.audience_count(draft.audience)
@@ -91,7 +83,7 @@ def announce_send(campaign_id: int) -> None:
     try:
         when = outreach.reschedule(campaign_id)
     except (LookupError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     done = outreach.run_once()
     typer.echo(f"announcement {campaign_id}: sends from {_local(when, tz)}; handed to the outbox: {done['queued']}")
 
@@ -102,7 +94,7 @@ def announce_cancel(campaign_id: int) -> None:
     try:
         outreach.set_status(campaign_id, "cancelled")
     except (LookupError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"announcement {campaign_id}: cancelled; pending sends withdrawn")
 
 
@@ -117,12 +109,12 @@ def classes_import(path: Path) -> None:
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: {exc}")
+        fail(f"{path}: {exc}")
     drafts, errors = m.parse_classes_csv(raw, tz, communes_known=[c.code for c in build_communes(s).all()])
     if errors:
         for e in errors:
             typer.echo(e, err=True)
-        _fail(f"{len(errors)} bad rows: nothing imported")
+        fail(f"{len(errors)} bad rows: nothing imported")
     ids = outreach.add_classes(drafts, actor="cli")
     typer.echo(f"imported {len(ids)} classes")
 
