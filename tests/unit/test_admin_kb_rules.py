@@ -181,7 +181,7 @@ def test_a_draft_is_checked_in_vietnamese_and_nothing_is_written_when_it_has_err
     km, files = manager()
     with pytest.raises(KbError) as exc:
         km.save_draft({**FRONT, "id": "Có dấu", "topic": "x", "reviewed_on": "2030-01-01"}, "")
-    assert exc.value.status == 422 and not files.drafts()
+    assert exc.value.kind == "unprocessable" and not files.drafts()
     assert any(e.startswith("Mã bài (id)") for e in exc.value.errors)
     assert any(e.startswith("Chủ đề phải là một trong") for e in exc.value.errors)
     assert "Ngày rà soát không được ở tương lai." in exc.value.errors and "Bài chưa có nội dung." in exc.value.errors
@@ -207,7 +207,7 @@ def test_publish_returns_the_texts_for_the_audit_log_and_its_undo_puts_everythin
     assert exc.value.message == "Tên bản nháp không hợp lệ."
     with pytest.raises(KbError) as exc:
         km.publish("khong-co")
-    assert exc.value.status == 404
+    assert exc.value.kind == "not_found"
 
 
 def test_a_bundled_guide_is_edited_through_a_managed_copy_and_cannot_be_unpublished() -> None:
@@ -215,7 +215,7 @@ def test_a_bundled_guide_is_edited_through_a_managed_copy_and_cannot_be_unpublis
     assert km.source_of("vneid-mat-khau") == ("bundled/vneid/vneid-mat-khau.md", "bundled")
     with pytest.raises(KbError) as exc:
         km.check_unpublish("vneid-mat-khau")
-    assert exc.value.status == 409
+    assert exc.value.kind == "conflict"
     with pytest.raises(KbError, match="đã có câu hỏi"):
         km.add_question("vneid-mat-khau", "Quen mat khau")  # tone marks do not make it new
     change = km.add_question("vneid-mat-khau", "  lỡ quên   mật khẩu vneid ")
