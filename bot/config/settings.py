@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.config.errors import ConfigError
 from bot.config.features import (
     AdminSettings,
     AuthSettings,
@@ -105,7 +106,7 @@ class Settings(BaseSettings):
         if old is None or not isinstance(app, dict) or not isinstance(knowledge, dict):
             return data
         if app.get("province", old) != old:
-            raise ValueError("knowledge.province is the old name of app.province: set app.province only")
+            raise ConfigError("knowledge.province: the old name of app.province; set app.province only")
         rest = {k: v for k, v in knowledge.items() if k != "province"}
         return {**data, "app": {**app, "province": old}, "knowledge": rest}
 
