@@ -73,8 +73,8 @@ def build_communes(settings: Settings) -> CommuneDirectory:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         log.warning("commune list %s unreadable (%s): communes are unknown", path, exc)
-        return CommuneDirectory([], province=settings.knowledge.province)
-    return load_communes_csv(text, province=settings.knowledge.province, source=str(path))
+        return CommuneDirectory([], province=settings.app.province)
+    return load_communes_csv(text, province=settings.app.province, source=str(path))
 
 
 def build_accounts(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Any:
@@ -184,8 +184,8 @@ def build_image_reader(settings: Settings, ocr: Any) -> Callable[[Any], tuple[st
             if msg.channel == "telegram" and ref.startswith("tg:") and settings.telegram.token:
                 from bot.channels.telegram import download_file
 
-                data = download_file(settings.telegram.token, ref[3:], api_base_url=settings.telegram.api_base_url,
-                                     max_bytes=max_bytes)
+                data = download_file(settings.telegram.token.get_secret_value(), ref[3:],
+                                     api_base_url=settings.telegram.api_base_url, max_bytes=max_bytes)
             elif msg.channel == "zalo" and ref.startswith(("https://", "http://")):
                 data = download(ref, max_bytes=max_bytes)
             else:
@@ -269,8 +269,9 @@ def build_writer(settings: Settings) -> GroundedWriter | None:
     from ingest.kbcheck import load_official_domains
 
     m = settings.llm
-    generator = LangChainGenerator(base_url=m.base_url, model=m.model, api_key=m.api_key, timeout_s=m.timeout_s,
-                                   max_tokens=m.max_tokens, temperature=m.temperature, stream=m.stream)
+    generator = LangChainGenerator(base_url=m.base_url, model=m.model, api_key=m.api_key.get_secret_value(),
+                                   timeout_s=m.timeout_s, max_tokens=m.max_tokens, temperature=m.temperature,
+                                   stream=m.stream)
     log.info("answers are written by %s at %s (extractive fallback)", m.model, m.base_url)
     return GroundedWriter(
         generator, time_budget_s=m.time_budget_s, timeout_s=m.timeout_s, passages=m.passages, rewrite=m.rewrite,
@@ -416,7 +417,7 @@ def learning_policy(settings: Settings) -> Any:
     return LearningPolicy(iri_base=ls.iri_base or (f"{public}/xapi" if public else "https://binhdan.invalid/xapi"),
                           public_url=public, pass_ratio=ls.pass_ratio, review_days=tuple(ls.review_days),
                           remind_after_days=ls.remind_after_days, quiet_start=_dt.time(h1 % 24, m1),
-                          quiet_end=_dt.time(h2 % 24, m2), tz=ZoneInfo(ls.timezone), province=settings.knowledge.province)
+                          quiet_end=_dt.time(h2 % 24, m2), tz=ZoneInfo(ls.timezone), province=settings.app.province)
 
 
 def learning_targets(settings: Settings) -> list[Any]:
@@ -592,7 +593,7 @@ def build_voice(settings: Settings) -> Any:
 
         tg = settings.telegram
         fetchers = {
-            "tg": lambda ref, n: fetch_file(tg.token, ref, api_base_url=tg.api_base_url, max_bytes=n),
+            "tg": lambda ref, n: fetch_file(tg.token.get_secret_value(), ref, api_base_url=tg.api_base_url, max_bytes=n),
             "https": lambda ref, n: download(f"https:{ref}", max_bytes=n),
             "http": lambda ref, n: download(f"http:{ref}", max_bytes=n),
         }
@@ -667,7 +668,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     if settings.telegram.token:
         from bot.channels.telegram import TelegramSender
 
-        telegram = TelegramSender(settings.telegram.token, api_base_url=settings.telegram.api_base_url,
+        telegram = TelegramSender(settings.telegram.token.get_secret_value(), api_base_url=settings.telegram.api_base_url,
                                   images=lambda link: certificate_png(settings, learning_store, link),
                                   voices=voice.out.clip if voice is not None and voice.out is not None else None)
         senders.append(throttled(settings, telegram))
@@ -675,8 +676,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
     if z.enabled:
         from bot.channels.zalo import ZaloSender
 
-        zalo = ZaloSender(app_id=z.app_id, app_secret=z.app_secret, access_token=z.access_token,
-                          refresh_token=z.refresh_token, api_base_url=z.api_base_url,
+        zalo = ZaloSender(app_id=z.app_id, app_secret=z.app_secret.get_secret_value(),
+                          access_token=z.access_token.get_secret_value(),
+                          refresh_token=z.refresh_token.get_secret_value(), api_base_url=z.api_base_url,
                           oauth_base_url=z.oauth_base_url, store=TokenStore(sessions), token_factory=Token,
                           refresh_margin_s=z.refresh_margin_s,
                           clip_link=(lambda r: voice_clip_link(settings, r)) if voice is not None else None)

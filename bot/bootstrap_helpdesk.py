@@ -49,7 +49,7 @@ def channel_fetch(settings: Any) -> Any:
         if channel == "telegram" and ref.startswith("tg:") and settings.telegram.token:
             from bot.channels.telegram import download_file
 
-            return download_file(settings.telegram.token, ref[3:], api_base_url=settings.telegram.api_base_url,
+            return download_file(settings.telegram.token.get_secret_value(), ref[3:], api_base_url=settings.telegram.api_base_url,
                                  max_bytes=max_bytes)
         if channel == "zalo" and ref.startswith(("https://", "http://")):
             return download(ref, max_bytes=max_bytes)

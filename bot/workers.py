@@ -85,7 +85,7 @@ class Background:
                 log.error("channel %s could not start: %s", sender.channel, exc)
         if svc.telegram is not None and s.telegram.webhook_url:
             try:  # idempotent: every process may register the same webhook
-                await svc.telegram.set_webhook(s.telegram.webhook_url, s.telegram.webhook_secret)
+                await svc.telegram.set_webhook(s.telegram.webhook_url, s.telegram.webhook_secret.get_secret_value())
             except Exception as exc:
                 log.error("telegram webhook setup failed: %s", exc)
         if self.process_queues:

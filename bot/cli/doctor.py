@@ -66,7 +66,7 @@ def _doctor_llm(s: Settings) -> int:
 
     m = s.llm
     try:  # GET /models: answered by vLLM, Ollama, LM Studio and hosted APIs alike; the key is never printed
-        r = httpx.get(f"{m.base_url}/models", headers={"Authorization": f"Bearer {m.api_key or 'not-needed'}"},
+        r = httpx.get(f"{m.base_url}/models", headers={"Authorization": f"Bearer {m.api_key.get_secret_value() or 'not-needed'}"},
                       timeout=min(m.timeout_s, 10.0))
         r.raise_for_status()
         known = {str(x.get("id")) for x in r.json().get("data", []) if isinstance(x, dict)}

@@ -84,7 +84,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
 
     production = settings.app.mode == "production"
     if production:  # issue 25: /metrics and the API description only for operators
-        app.add_middleware(OperatorOnly, token=settings.server.metrics_token, is_admin=_is_admin)
+        app.add_middleware(OperatorOnly, token=settings.server.metrics_token.get_secret_value(), is_admin=_is_admin)
     app.add_middleware(SecurityHeaders, production=production)  # issue 8: CSP etc.; outermost, so every response
 
     errors.install(app)  # a refused request (bot.core.errors.DomainError) → its HTTP status, in one place

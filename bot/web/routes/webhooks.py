@@ -23,7 +23,7 @@ router = APIRouter(prefix="/webhooks")
 async def telegram_webhook(request: Request, svc: ServicesDep) -> Response:
     s = svc.settings
     if not s.telegram.token or not telegram.verify_secret(
-            request.headers.get("x-telegram-bot-api-secret-token"), s.telegram.webhook_secret):
+            request.headers.get("x-telegram-bot-api-secret-token"), s.telegram.webhook_secret.get_secret_value()):
         return Response(status_code=403)
     raw = await read_body(request, s.server.max_body_bytes)
     try:
@@ -42,7 +42,7 @@ async def zalo_webhook(request: Request, svc: ServicesDep) -> Response:
     z = svc.settings.zalo
     raw = await read_body(request, svc.settings.server.max_body_bytes)
     if not z.enabled or not zalo.signature_ok(raw, request.headers.get("x-zevent-signature"),
-                                              app_id=z.app_id, oa_secret_key=z.oa_secret_key):
+                                              app_id=z.app_id, oa_secret_key=z.oa_secret_key.get_secret_value()):
         return Response(status_code=403)
     try:
         data = load_object(raw)
