@@ -35,7 +35,7 @@ def test_precedence_env_over_yaml_over_defaults(tmp_path: Path) -> None:
     s = load_settings(f, env={"BINHDAN_RETRIEVAL__CANDIDATES": "70"})
     assert s.retrieval.candidates == 70  # environment
     assert s.retrieval.max_query_chars == 900  # file
-    assert s.retrieval.max_dense_chars == Settings().retrieval.max_dense_chars == 200  # built-in default
+    assert s.retrieval.max_dense_chars == Settings().retrieval.max_dense_chars == 1000  # built-in default
     assert s.base_dir == tmp_path  # relative paths resolve against the file, whatever the environment says
     assert load_settings(f, env={"BINHDAN_BASE_DIR": "/elsewhere"}).base_dir == tmp_path
 
