@@ -5,8 +5,8 @@ leaves a claimed ticket whose citizen was not told, nor a told citizen whose tic
 
 Claims and releases are a conditional UPDATE (`… WHERE status = <as loaded>`): of any number of concurrent
 claims exactly one changes a row; the others get `Conflict`. Also here: the queries behind the volunteers'
-list (scoped to their communes) and the figures for the metrics; FAQ proposals are in `ticket_proposals`.
-No rule lives here.
+list (scoped to their communes); the figures (metrics, wait) are in `ticket_figures`, FAQ proposals in
+`ticket_proposals`. No rule lives here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.handoff import lifecycle as rules
 from bot.core.handoff.errors import Conflict, NotFound
 from bot.core.handoff.lifecycle import Decision, Ticket, TicketPolicy, Volunteer
-from bot.core.handoff.metrics import TicketFigures, median_wait, ticket_metrics
 from bot.core.handoff.rules import OpenedTicket, ServiceHours, TicketSummary
 from bot.core.handoff.views import TicketMessage, TicketView
 from bot.core.messages import Reply
@@ -36,9 +35,8 @@ from bot.storage.tables import (
     UserCommuneRow,
     UserRow,
 )
+from bot.storage.ticket_figures import TicketFigureQueries
 from bot.storage.ticket_proposals import FaqProposals
-
-ACTIVE = rules.ACTIVE
 
 
 def _aware(d: datetime | None) -> datetime | None:
@@ -56,7 +54,12 @@ def _changes(before: Ticket, after: Ticket) -> dict[str, object]:
     return {f: getattr(after, f) for f in rules.LIFECYCLE_FIELDS if getattr(after, f) != getattr(before, f)}
 
 
-class SqlTicketDesk(FaqProposals):
+def _apply(r: TicketRow, before: Ticket, after: Ticket) -> None:
+    for name, value in _changes(before, after).items():
+        setattr(r, name, value)
+
+
+class SqlTicketDesk(TicketFigureQueries, FaqProposals):
     """Implements the core's `HandoffDesk` and `VolunteerDesk`, and the volunteers' web operations."""
 
     def __init__(self, sessions: sessionmaker[Session], *, hours: ServiceHours | None = None,
@@ -125,8 +128,7 @@ class SqlTicketDesk(FaqProposals):
 
     def _write(self, s: Session, r: TicketRow, before: Ticket, d: Decision) -> None:
         """Apply a decision to its (loaded) row: the changed fields, the events, the messages."""
-        for name, value in _changes(before, d.ticket).items():
-            setattr(r, name, value)
+        _apply(r, before, d.ticket)
         self._record(s, before, d)
 
     def _record(self, s: Session, before: Ticket, d: Decision) -> None:
@@ -155,21 +157,12 @@ class SqlTicketDesk(FaqProposals):
 
     def _active_row(self, s: Session, channel: str, user_ref: str) -> TicketRow | None:
         return s.scalar(select(TicketRow).where(TicketRow.channel == channel, TicketRow.user_ref == user_ref,
-                                                TicketRow.status.in_(ACTIVE)).order_by(TicketRow.id.desc()))
+                                                TicketRow.status.in_(rules.ACTIVE)).order_by(TicketRow.id.desc()))
 
     def _has_commune_volunteers(self, s: Session, commune: str) -> bool:
         q = select(func.count()).select_from(UserCommuneRow).join(UserRow, UserRow.id == UserCommuneRow.user_id).where(
             UserCommuneRow.commune == commune, UserRow.disabled.is_(False), UserRow.role.in_(rules.HANDLER_ROLES))
         return bool(s.scalar(q))
-
-    def median_wait_min(self, commune: str = "") -> float | None:
-        """Median minutes to a volunteer's first answer over recent tickets (the commune's when it has
-        enough, else the province's)."""
-        since = self.clock() - self.wait_window
-        with self.sessions() as s:
-            rows = s.execute(select(TicketRow.commune, TicketRow.created_at, TicketRow.first_response_at).where(
-                TicketRow.created_at >= since, TicketRow.first_response_at.is_not(None))).all()
-        return median_wait(((c, _aware(a), _aware(b)) for c, a, b in rows), commune)
 
     # ---- the citizen's side (HandoffDesk port) ---------------------------------------------------
     def request(self, *, channel: str, user_ref: str, reason: str, summary: TicketSummary, commune: str,
@@ -201,7 +194,7 @@ class SqlTicketDesk(FaqProposals):
     def active(self, channel: str, user_ref: str) -> tuple[int, str] | None:
         with self.sessions() as s:
             row = s.execute(select(TicketRow.id, TicketRow.status).where(
-                TicketRow.channel == channel, TicketRow.user_ref == user_ref, TicketRow.status.in_(ACTIVE)
+                TicketRow.channel == channel, TicketRow.user_ref == user_ref, TicketRow.status.in_(rules.ACTIVE)
             ).order_by(TicketRow.id.desc()).limit(1)).first()
             return (int(row[0]), str(row[1])) if row else None
 
@@ -337,7 +330,7 @@ class SqlTicketDesk(FaqProposals):
         now, policy = self.clock(), self.policy
         done = {"pooled": 0, "reminded": 0, "closed_silent": 0, "expired": 0}
         with self.sessions.begin() as s:
-            for r in s.scalars(select(TicketRow).where(TicketRow.status.in_(ACTIVE)).order_by(TicketRow.id)).all():
+            for r in s.scalars(select(TicketRow).where(TicketRow.status.in_(rules.ACTIVE)).order_by(TicketRow.id)).all():
                 before = _ticket(r)
                 d = rules.sweep(before, now, policy)
                 if d is not None:
@@ -345,27 +338,6 @@ class SqlTicketDesk(FaqProposals):
                     for what in d.counts:
                         done[what] += 1
         return done
-
-    # ---- metrics -----------------------------------------------------------------------------------
-    def metrics(self, *, since: datetime | None = None, until: datetime | None = None,
-                communes: tuple[str, ...] | None = None) -> dict[str, list[dict[str, object]]]:
-        with self.sessions() as s:
-            q = select(TicketRow, UserRow.username, UserRow.display_name).outerjoin(
-                UserRow, UserRow.id == TicketRow.claimed_by)
-            if since is not None:
-                q = q.where(TicketRow.created_at >= since)
-            if until is not None:
-                q = q.where(TicketRow.created_at < until)
-            if communes is not None:
-                q = q.where(TicketRow.commune.in_(communes))
-            figures = [TicketFigures(r.commune, r.status, _aware(r.created_at) or r.created_at, _aware(r.claimed_at),
-                                     _aware(r.first_response_at), _aware(r.closed_at), r.rating, username or "",
-                                     display or "") for r, username, display in s.execute(q).all()]
-        return ticket_metrics(figures, self.commune_name)
-
-    def open_count(self) -> int:
-        with self.sessions() as s:
-            return int(s.scalar(select(func.count()).select_from(TicketRow).where(TicketRow.status.in_(ACTIVE))) or 0)
 
     def claimed_by_volunteer(self, user: Volunteer) -> list[int]:
         with self.sessions() as s:
@@ -390,11 +362,11 @@ def _erase_tickets(s: Session, channel: str, user_ref: str) -> int:
     if not ids:
         return 0
     s.execute(delete(TicketMessageRow).where(TicketMessageRow.ticket_id.in_(ids)))
+    now = datetime.now(UTC)
     for r in s.scalars(select(TicketRow).where(TicketRow.id.in_(ids))):
-        if r.status in ACTIVE:
-            r.status, r.closed_at, r.close_reason = rules.CANCELLED, datetime.now(UTC), "citizen_erased"
-        r.user_ref, r.close_note = None, ""
-        r.summary = {k: v for k, v in (r.summary or {}).items() if k in ("reason", "commune", "commune_name", "lang")}
+        after = rules.erase_citizen(before := _ticket(r), now)
+        _apply(r, before, after)
+        r.user_ref, r.summary = after.user_ref, after.summary
     return len(ids)
 
 

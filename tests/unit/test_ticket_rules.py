@@ -228,3 +228,12 @@ def test_metrics_per_commune_and_volunteer_and_the_wait_estimate() -> None:
     assert median_wait(samples, "08100") == 6  # two local samples are too few: the province's median
     assert median_wait([*samples, ("08100", made, made + timedelta(minutes=5))], "08100") == 5
     assert median_wait([], "08100") is None
+
+
+def test_erasing_the_citizen_cancels_an_active_ticket_and_keeps_only_statistics() -> None:
+    erased = rules.erase_citizen(claimed(close_note="goi 0912"), NOW)
+    assert (erased.status, erased.close_reason, erased.user_ref, erased.close_note) == (
+        "cancelled", "citizen_erased", None, "")
+    assert set(erased.summary) == {"reason", "commune_name"}
+    done = rules.erase_citizen(ticket(status="closed", close_reason="resolved"), NOW)
+    assert (done.status, done.close_reason) == ("closed", "resolved")

@@ -237,6 +237,18 @@ def cancel(ticket: Ticket, now: datetime) -> Decision:
     return Decision(after, (Event("cancelled"),), notices)
 
 
+STATISTICS_SUMMARY = ("reason", "commune", "commune_name", "lang")  # what an erased ticket's summary keeps
+
+
+def erase_citizen(ticket: Ticket, now: datetime) -> Ticket:
+    """The citizen erased their data (/xoa): an active ticket is cancelled; the ticket stays for statistics
+    without the citizen's identity, the close note or the questions of its summary."""
+    if ticket.status in ACTIVE:
+        ticket = replace(ticket, status=CANCELLED, closed_at=now, close_reason="citizen_erased")
+    return replace(ticket, user_ref=None, close_note="",
+                   summary={k: v for k, v in ticket.summary.items() if k in STATISTICS_SUMMARY})
+
+
 def valid_rating(rating: int) -> bool:
     return 1 <= rating <= 5
 
