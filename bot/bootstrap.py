@@ -631,9 +631,9 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                    embedder: Embedder | None = None) -> Services:
     """Wire the conversation runtime. Builds the index first when none exists yet."""
     from bot.core.conversation import ConversationService
+    from bot.core.handoff.volunteer_chat import VolunteerChat
     from bot.runtime import MessageProcessor
     from bot.storage.messaging import MessageStore, Token, TokenStore
-    from bot.volunteers import VolunteerChat
 
     sessions = build_sessions(settings)
     embedder = embedder or build_embedder(settings)
@@ -775,7 +775,8 @@ def bot_settings_defaults(settings: Settings) -> dict[str, object]:
     return {"hours": h.hours.strip(), "days": list(h.days), "pool_after_min": h.pool_after_min,
             "urgent_pool_after_min": h.urgent_pool_after_min, "silence_remind_min": h.silence_remind_min,
             "silence_close_min": h.silence_close_min, "expire_after_hours": h.expire_after_hours,
-            "greeting_vi": t("vi", "greeting"), "greeting_en": t("en", "greeting")}
+            "greeting_vi": t("vi", "greeting", province=settings.knowledge.province),
+            "greeting_en": t("en", "greeting", province=settings.knowledge.province)}
 
 
 def apply_bot_settings(svc: Services, overrides: dict[str, object]) -> dict[str, object]:

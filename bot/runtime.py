@@ -53,7 +53,7 @@ class Limits(Protocol):
 
 
 class SideChat(Protocol):
-    """Another audience on a citizen channel, e.g. volunteers linked on Telegram (bot.volunteers)."""
+    """Another audience on a citizen channel, e.g. volunteers linked on Telegram (bot.core.handoff.volunteer_chat)."""
 
     def handles(self, msg: InboundMessage) -> bool: ...
 

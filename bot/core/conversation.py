@@ -124,7 +124,8 @@ class ConversationService:
 
     def _welcome(self, st: ConversationState, *, with_menu: bool) -> list[Reply]:
         st.greeted = True
-        replies = [Reply(self.greetings.get(st.lang) or t(st.lang, "greeting"), kind="info")]
+        replies = [Reply(self.greetings.get(st.lang) or t(st.lang, "greeting", province=self.communes.province),
+                         kind="info")]
         if not st.consent:
             replies.append(self._notice(st))
         if with_menu:

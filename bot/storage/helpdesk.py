@@ -21,8 +21,8 @@ from bot.core.helpdesk.ports import QueueStatus
 from bot.core.helpdesk.presence import PresenceError, check_status
 from bot.core.helpdesk.queue import QueueEntry, WaitSample, estimate, position, positions, worth_telling
 from bot.core.helpdesk.schedule import PROVINCE, ScheduleError, TeamSchedule
-from bot.core.helpdesk.texts import tx
 from bot.core.messages import Reply
+from bot.core.texts import t
 from bot.storage.accounts import User
 from bot.storage.personal_data import register
 from bot.storage.tables import DocumentRow, OutboxRow, TicketEventRow, TicketRow, UserRow
@@ -203,7 +203,7 @@ class SqlHelpdesk:
                 note = notes.get(r.id)
                 if note is None or not r.user_ref or not worth_telling(note.told_position, now_pos[r.id]):
                     continue
-                self._send(s, r.channel, r.user_ref, Reply(tx(r.lang, "hx_moved", n=now_pos[r.id]), kind="ticket",
+                self._send(s, r.channel, r.user_ref, Reply(t(r.lang, "hx_moved", n=now_pos[r.id]), kind="ticket",
                                                            lang=r.lang))
                 note.told_position, note.told_at = now_pos[r.id], self.clock()
                 n += 1
@@ -243,7 +243,7 @@ class SqlHelpdesk:
                 return "already"
             turns = (r.summary or {}).get("turns")
             titles = [str(x.get("source") or "") for x in (turns if isinstance(turns, list) else []) if isinstance(x, dict)]
-            topics = {t: tp for t, tp in s.execute(select(DocumentRow.title, DocumentRow.topic).where(
+            topics = {title: tp for title, tp in s.execute(select(DocumentRow.title, DocumentRow.topic).where(
                 DocumentRow.title.in_([x for x in titles if x])))} if any(titles) else {}
             r.rating = score
             s.add(CsatRow(ticket_id=r.id, score=score, comment="", commune=r.commune or "", volunteer_id=r.claimed_by,
@@ -279,8 +279,9 @@ class SqlHelpdesk:
         with self.sessions() as s:
             rows = self._records(s, since, communes)
             open_reviews = len(self.reviews(s, communes=communes, status="open"))
+        province = t("vi", "hx_report_province")
         recs = [csat_rules.CsatRecord(c.ticket_id, c.score, _aware(c.created_at) or now,
-                                      name(c.commune) if c.commune else "Tỉnh", v or "-", c.topic) for c, v in rows]
+                                      name(c.commune) if c.commune else province, v or "-", c.topic) for c, v in rows]
         return {"weeks": weeks, "responses": len(recs), "open_reviews": open_reviews,
                 "by_team": [g.as_dict() for g in csat_rules.by_group(recs, "team")],
                 "by_volunteer": [g.as_dict() for g in csat_rules.by_group(recs, "volunteer")],

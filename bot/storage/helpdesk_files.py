@@ -28,8 +28,8 @@ from bot.core.helpdesk.files import (
     new_file_id,
     valid_file_id,
 )
-from bot.core.helpdesk.texts import tx
 from bot.core.messages import Reply
+from bot.core.texts import t
 from bot.storage import personal_data
 from bot.storage.accounts import User
 from bot.storage.filestore import FileStore, clean_image
@@ -57,7 +57,7 @@ class TicketFiles:
     def _save(self, s: Session, ticket: TicketRow, *, sender: str, author: int | None, data: bytes, mime: str,
               name: str, caption: str, source_msg_id: str) -> StoredFile:
         file_id = new_file_id()
-        label = tx(ticket.lang, "hx_picture_caption" if mime.startswith("image/") else "hx_file_caption")
+        label = t(ticket.lang, "hx_picture_caption" if mime.startswith("image/") else "hx_file_caption")
         msg = TicketMessageRow(ticket_id=ticket.id, sender=sender, author_id=author,
                                text=f"{label} {caption}".strip()[:4000], source_msg_id=source_msg_id[:160],
                                created_at=self.clock())
@@ -122,7 +122,7 @@ class TicketFiles:
             if r.first_response_at is None:
                 r.first_response_at = now
             if r.user_ref:
-                label = tx(r.lang, "hx_picture_caption" if stored.is_image else "hx_file_caption")
+                label = t(r.lang, "hx_picture_caption" if stored.is_image else "hx_file_caption")
                 text = f"👤 {user.display_name}: {caption.strip()[:900] or label}"
                 reply = Reply(text, kind="volunteer", lang=r.lang, image=f"file:{stored.id}")
                 s.add(OutboxRow(inbox_id=None, seq=0, channel=r.channel, user_ref=r.user_ref,
@@ -139,9 +139,9 @@ class TicketFiles:
             row = s.get(TicketFileRow, file_id)
             if row is None:
                 return None
-            t = s.get(TicketRow, row.ticket_id)
+            ticket = s.get(TicketRow, row.ticket_id)
             return (StoredFile(row.id, row.ticket_id, row.sender, row.mime, row.size, row.name),
-                    t.channel if t else "", t.user_ref if t else None)
+                    ticket.channel if ticket else "", ticket.user_ref if ticket else None)
 
     def read(self, file_id: str) -> tuple[bytes, str] | None:
         """Bytes and MIME type of a file (no access check: the caller did it), for senders and routes."""

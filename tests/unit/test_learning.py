@@ -429,10 +429,11 @@ def test_reminder_rules_one_per_pause_never_at_night() -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_learning_texts_exist_in_both_languages(lang: str) -> None:
-    from bot.core.texts_learning import TEXTS
+    from bot.core.texts import en_learning, vi_learning
 
-    assert set(TEXTS["vi"]) == set(TEXTS["en"])
-    assert all(v.strip() for v in TEXTS[lang].values())
+    texts = {"vi": vi_learning.TEXTS, "en": en_learning.TEXTS}
+    assert set(texts["vi"]) == set(texts["en"])
+    assert all(v.strip() for v in texts[lang].values())
 
 
 def test_the_whole_curriculum_yields_a_course_certificate_too() -> None:

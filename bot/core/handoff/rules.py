@@ -1,4 +1,4 @@
-"""Hand-off to human volunteers: what the core decides (pure).
+"""Hand-off to human volunteers: what the core decides before a ticket exists (pure).
 
 - `urgency(text)`: a citizen who has just been scammed, lost money, sent money to the wrong account, been
   hacked or given away an OTP is *urgent*: the safety guide goes out in the first reply and the ticket gets
@@ -7,19 +7,19 @@
 - `wait_phrase`: "usually about 15 minutes", from recent first-response times.
 - `TicketSummary`: what a volunteer sees when a ticket arrives — the last questions, what the bot answered
   and its sources, commune and group; never a phone or ID number (everything passes the redactor).
+- `OpenedTicket`: what the citizen is told after asking for a volunteer.
+
+The ticket's life after that (claim, relay, release, close, the sweep) is in `lifecycle`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 
-from bot.core.csvsafe import safe_cell
-from bot.core.errors import Invalid
 from bot.core.text import fold, tokens
+from bot.core.texts import TEXTS, t
 
 # Folded (no tone marks), token-joined patterns. Each maps to the guide that helps at once.
 _URGENT: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -99,21 +99,11 @@ def wait_phrase(lang: str, median_minutes: float | None) -> str:
     if median_minutes is None:
         return ""
     m = max(1, round(median_minutes))
-    if lang == "en":
-        if m < 60:
-            return f"Volunteers usually answer within about {m} minutes."
-        return f"Volunteers usually answer within about {round(m / 60)} hours."
-    if m < 60:
-        return f"Thường tình nguyện viên trả lời sau khoảng {m} phút."
-    return f"Thường tình nguyện viên trả lời sau khoảng {round(m / 60)} giờ."
+    return t(lang, "tk_wait_min", m=m) if m < 60 else t(lang, "tk_wait_hours", h=round(m / 60))
 
 
 def opening_phrase(lang: str, when: datetime) -> str:
-    hhmm = when.strftime("%H:%M")
-    day = when.strftime("%d/%m")
-    if lang == "en":
-        return f"Volunteers are not on duty now. Someone will answer from {hhmm} on {day}."
-    return f"Bây giờ ngoài giờ trực của tình nguyện viên. Sẽ có người trả lời bạn từ {hhmm} ngày {day}."
+    return t(lang, "tk_off_duty", hhmm=when.strftime("%H:%M"), day=when.strftime("%d/%m"))
 
 
 @dataclass
@@ -143,36 +133,21 @@ class TicketSummary:
                    if isinstance(turns, list) else [])
 
     def as_text(self) -> str:
-        lines = [f"Lý do: {REASONS.get(self.reason, self.reason)}"]
+        """The summary as volunteers read it on Telegram (Vietnamese)."""
+        reason = TEXTS["vi"].get(f"tk_reason_{self.reason}", self.reason)
+        lines = [t("vi", "tk_sum_reason", reason=reason)]
         if self.commune_name or self.commune:
-            lines.append(f"Xã/phường: {self.commune_name or self.commune}")
+            lines.append(t("vi", "tk_sum_commune", name=self.commune_name or self.commune))
         if self.group:
-            lines.append(f"Nhóm: {self.group}")
+            lines.append(t("vi", "tk_sum_group", group=self.group))
         if self.context:
-            lines.append(f"Bối cảnh: {self.context}")
+            lines.append(t("vi", "tk_sum_context", context=self.context))
         for i, turn in enumerate(self.turns[-3:], 1):
-            lines.append(f"{i}. Hỏi: {turn.get('q', '')}")
+            lines.append(t("vi", "tk_sum_question", i=i, q=turn.get("q", "")))
             if turn.get("source"):
-                state = "đã trả lời" if turn.get("covered") == "1" else "chưa chắc"
-                lines.append(f"   Trợ lý ({state}): {turn['source']}")
+                state = t("vi", "tk_sum_answered" if turn.get("covered") == "1" else "tk_sum_unsure")
+                lines.append(t("vi", "tk_sum_answer", state=state, source=turn["source"]))
         return "\n".join(lines)
-
-
-REASONS = {
-    "asked": "công dân muốn gặp người thật",
-    "command": "công dân gõ /tinhnguyenvien",
-    "button": "công dân bấm \"Gặp tình nguyện viên\"",
-    "not_covered": "trợ lý không trả lời được",
-    "not_helpful": "công dân bấm \"Chưa đúng\"",
-    "urgent": "KHẨN: bị lừa / mất tiền / lộ OTP",
-    "lesson_help": "cần giúp khi học bài",
-    "voice": "trợ lý nghe không rõ tin nhắn giọng nói",
-}
-
-
-class TicketError(Invalid):
-    """A ticket request that cannot be done as asked (an empty reply, a FAQ proposal without an answer…).
-    The other refusals are the shared domain errors: NotFound, Forbidden, Conflict (bot/core/errors.py)."""
 
 
 @dataclass(frozen=True)
@@ -185,15 +160,3 @@ class OpenedTicket:
     existing: bool  # the citizen already had an open ticket: no new one was made
     median_wait_min: float | None
     next_open: datetime | None  # set when outside service hours
-
-
-def metrics_csv(rows: list[dict[str, object]]) -> str:
-    """Ticket metrics rows (SqlTicketDesk.metrics) as CSV."""
-    out = io.StringIO()
-    cols = ["key", "name", "tickets", "claimed", "closed", "median_first_response_min", "median_close_min",
-            "mean_rating", "ratings"]
-    w = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: safe_cell("" if r.get(k) is None else r.get(k)) for k in cols})
-    return out.getvalue()
