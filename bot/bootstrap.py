@@ -388,7 +388,7 @@ class Curriculum:
     def __init__(self, directory: Path) -> None:
         import yaml
 
-        from bot.core.curriculum import CurriculumError, Module, parse_module
+        from bot.core.learning.curriculum import CurriculumError, Module, parse_module
 
         self._modules: list[Module] = []
         for f in sorted(directory.glob("*.yaml")) if directory.exists() else []:
@@ -406,7 +406,7 @@ def learning_policy(settings: Settings) -> Any:
     import datetime as _dt
     from zoneinfo import ZoneInfo
 
-    from bot.core.learning import LearningPolicy
+    from bot.core.learning.policy import LearningPolicy
 
     ls = settings.learning
     public = settings.server.public_url.rstrip("/")
@@ -420,7 +420,7 @@ def learning_policy(settings: Settings) -> Any:
 
 
 def learning_targets(settings: Settings) -> list[Any]:
-    from bot.core.coverage import Target
+    from bot.core.learning.coverage import Target
 
     return [Target(tuple(x.groups), x.share, x.by) for x in settings.learning.targets]
 
@@ -428,7 +428,7 @@ def learning_targets(settings: Settings) -> list[Any]:
 def build_learning(settings: Settings, sessions: sessionmaker[Session], communes: CommuneDirectory,
                    *, clock: Callable[[], Any] | None = None) -> tuple[Any, Any]:
     """(LearningService, SqlLearningStore): lessons in the chat over the learning tables."""
-    from bot.core.learning import LearningService
+    from bot.core.learning.service import LearningService
     from bot.storage.learning import SqlLearningStore
 
     policy = learning_policy(settings)
@@ -503,7 +503,7 @@ class Services:
     chat_history: Any = None  # bot.storage.chat_history.SqlChatHistory (the conversation shown after a reload)
     embedder: Any = None
     learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
-    learning_service: Any = None  # bot.core.learning.LearningService
+    learning_service: Any = None  # bot.core.learning.service.LearningService
     outbox_wake: Any = None  # asyncio.Event of the outbox worker, set by bot.workers.Background
     # admin console (issue 7; build_admin): reached by bot/web/admin*.py
     admin: Any = None  # bot.storage.admin.AdminStore (unanswered triage, KB jobs, catalogue views)

@@ -15,8 +15,8 @@ from bot.core.answering import AnswerService
 from bot.core.communes import CommuneDirectory
 from bot.core.handoff import URGENT_GUIDES, OpenedTicket, TicketSummary, opening_phrase, urgency, wait_phrase
 from bot.core.helpdesk.chat import HelpdeskChat
-from bot.core.learning import ACTION_NAMES as LEARNING_ACTIONS
-from bot.core.learning import LearningService
+from bot.core.learning.model import ACTION_NAMES as LEARNING_ACTIONS
+from bot.core.learning.service import LearningService
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
 from bot.core.outreach.chat import ACTIONS as OUTREACH_ACTIONS
 from bot.core.outreach.chat import OutreachChat

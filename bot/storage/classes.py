@@ -226,7 +226,7 @@ class ClassBook:
         return True
 
     def _statement(self, c: m.ClassInfo, channel: str, user_ref: str, commune: str, group: str, lang: str) -> None:
-        from bot.core.learning import Statement
+        from bot.core.learning.model import Statement
 
         store = self.learning
         learner = store.find(channel, user_ref) or store.create(channel, user_ref)

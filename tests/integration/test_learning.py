@@ -24,8 +24,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.bootstrap import Curriculum, build_communes, build_learning, build_personal_data, build_reminders, build_sessions, ingest
-from bot.core.curriculum import Course
-from bot.core.learning import new_certificate_code, quiz_action
+from bot.core.learning.codes import new_certificate_code
+from bot.core.learning.curriculum import Course
+from bot.core.learning.quiz import quiz_action
 from bot.core.messages import ConversationState, InboundMessage
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.messaging import MessageStore
