@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import ConfigError, Settings
-from bot.core.answering import AnswerService, Calibration
+from bot.core.answering.generation import GroundedWriter
+from bot.core.answering.service import AnswerService, Calibration
 from bot.core.communes import CommuneDirectory, load_communes_csv
-from bot.core.generation import GroundedWriter
-from bot.core.privacy import RegexRedactor
+from bot.core.privacy.redaction import RegexRedactor
 from bot.core.scamcheck import ScamChecker
 from bot.core.scamcheck.chat import ScamChat
 from bot.infra.scamlists import build_checker
@@ -549,7 +549,7 @@ def build_personal_data(settings: Settings, sessions: sessionmaker[Session] | No
 
 
 def build_rights(settings: Settings, personal: Any) -> Any:
-    from bot.core.rights import RightsService
+    from bot.core.privacy.rights import RightsService
 
     return RightsService(personal, retention_days=settings.privacy.retention_days,
                          export_links={"web": "/api/chat/export"})  # the session comes from the cookie
@@ -629,7 +629,7 @@ def build_rate_limiter(settings: Settings) -> Any:
 def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                    embedder: Embedder | None = None) -> Services:
     """Wire the conversation runtime. Builds the index first when none exists yet."""
-    from bot.core.conversation import ConversationService
+    from bot.core.conversation.engine import ConversationService
     from bot.runtime import MessageProcessor
     from bot.storage.messaging import MessageStore, Token, TokenStore
     from bot.volunteers import VolunteerChat

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.triage import AskedQuestion
+from bot.core.answering.triage import AskedQuestion
 from bot.storage.audit import audit
 from bot.storage.tables import (
     BotSettingRow,

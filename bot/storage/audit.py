@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.storage.tables import AuditRow, utcnow
 
 

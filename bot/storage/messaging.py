@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.storage.locks import lock_key
 from bot.storage.tables import (
     ChannelTokenRow,

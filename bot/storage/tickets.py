@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.handoff import Conflict, Forbidden, NotFound, OpenedTicket, ServiceHours, TicketError, TicketSummary
 from bot.core.messages import Button, Reply
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.core.text import fold, tokens
 from bot.core.texts import t
 from bot.storage.accounts import User

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.bootstrap import Curriculum
-from bot.core.answering import AnswerService, Calibration
+from bot.core.answering.service import AnswerService, Calibration
 from bot.core.communes import Commune, CommuneDirectory
-from bot.core.conversation import ConversationService
+from bot.core.conversation.engine import ConversationService
 from bot.core.learning.codes import new_certificate_code, new_learner_code, normalize_certificate_code, parse_learner_code
 from bot.core.learning.curriculum import Course
 from bot.core.learning.model import Certificate, Learner, Progress, Statement

@@ -16,7 +16,7 @@ from bot.core.helpdesk.csat import MAX_COMMENT, parse_score
 from bot.core.helpdesk.ports import HelpdeskStore, QueueStatus
 from bot.core.helpdesk.texts import tx
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.core.text import fold, tokens
 
 _ASKS_WAIT = re.compile(

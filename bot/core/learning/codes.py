@@ -45,4 +45,3 @@ def normalize_certificate_code(text: str) -> str | None:
     if len(c) != 12 or any(ch not in _CROCKFORD for ch in c):
         return None
     return f"{c[:4]}-{c[4:8]}-{c[8:]}"
-

@@ -151,4 +151,3 @@ class Certificate:
     title: str
     name: str
     issued_at: datetime
-

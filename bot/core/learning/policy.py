@@ -48,4 +48,3 @@ def reminder_due(learner: Learner, now: datetime, policy: LearningPolicy) -> boo
     if learner.reminded_at is not None and learner.reminded_at >= learner.last_active_at:
         return False
     return not policy.quiet(now)
-

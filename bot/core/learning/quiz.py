@@ -125,6 +125,7 @@ class QuizFlow(LessonFlow):
 def option_order(learner_key: str, item: QuizItem) -> list[int]:
     """The order an item's options are shown to one learner: a permutation fixed by (learner, item), so a
     retry or a review shows the same order, while learners differ and the file's order gives nothing away."""
+
     def rank(k: int) -> bytes:
         return hashlib.sha256(f"{learner_key}\x1f{item.id}\x1f{k}".encode()).digest()
 

@@ -1,11 +1,11 @@
-"""Ports: the interfaces the core needs from the outside world (typing.Protocol)."""
+"""Ports of the answering feature: what it needs from the outside world (typing.Protocol), and the error a
+language-model adapter raises."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.core.handoff import OpenedTicket, TicketSummary
 from bot.core.types import Generation, GenerationRequest, Passage, QuestionRecord, Retrieval
 
 
@@ -41,38 +41,6 @@ class QuestionLog(Protocol):
         ...
 
 
-class HandoffDesk(Protocol):
-    """Volunteer tickets, as the citizen's conversation sees them (the volunteer side is in the storage
-    adapter and the web/Telegram consoles). Every text handed in is already redacted."""
-
-    def request(self, *, channel: str, user_ref: str, reason: str, summary: TicketSummary, commune: str,
-                priority: str = "normal", lang: str = "vi") -> OpenedTicket:
-        """Open a ticket (or return the citizen's open one) and notify the commune's volunteers."""
-        ...
-
-    def active(self, channel: str, user_ref: str) -> tuple[int, str] | None:
-        """(ticket id, status) of the citizen's open or claimed ticket, if any."""
-        ...
-
-    def from_citizen(self, ticket_id: int, text: str, *, source_msg_id: str) -> None:
-        """Relay a citizen's message to the ticket (idempotent per source message)."""
-        ...
-
-    def cancel(self, channel: str, user_ref: str) -> bool:
-        """Cancel the citizen's open or claimed ticket; True when there was one."""
-        ...
-
-    def rate(self, ticket_id: int, channel: str, user_ref: str, rating: int) -> bool:
-        """Record the citizen's 1–5 rating of a closed ticket of theirs."""
-        ...
-
-
-class Redactor(Protocol):
-    """Removes personal data (ID, phone, OTP, card numbers …) from text before it is stored."""
-
-    def redact(self, text: str) -> str: ...
-
-
 class GenerationError(Exception):
     """A language model call that produced no usable reply. `reason` is a short code for the question log
     and the metrics: timeout | unreachable | server_error | client_error | error."""
@@ -106,15 +74,3 @@ class GenerationMonitor(Protocol):
     def fallback(self, reason: str) -> None: ...
 
     def refusal(self) -> None: ...
-
-
-class PersonalData(Protocol):
-    """Everything kept about one citizen, across features (issue 8: /dulieu and /xoa)."""
-
-    def export(self, channel: str, user_ref: str) -> dict[str, list[dict[str, object]]]:
-        """Records per feature ("messages", "conversation", "tickets" …), JSON-able, nothing secret."""
-        ...
-
-    def erase(self, channel: str, user_ref: str, *, actor: str = "") -> dict[str, int]:
-        """Delete (or anonymise for statistics) everything; rows touched per feature. Audited."""
-        ...
