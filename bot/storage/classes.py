@@ -20,9 +20,9 @@ from bot.core.outreach import model as m
 from bot.core.outreach.chat import promoted_text, reminder_text, when_text
 from bot.core.outreach.texts import tx
 from bot.storage.messaging import enqueue_in
-from bot.storage.outreach_tables import CampaignRow, ClassReminderRow, ClassRow, RegistrationRow
 from bot.storage.personal_data import register
-from bot.storage.tables import utcnow
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.outreach import CampaignRow, ClassReminderRow, ClassRow, RegistrationRow
 
 
 def _aware(d: datetime | None) -> datetime | None:

@@ -22,16 +22,9 @@ from bot.core.learning.coverage import CellCounts, DenominatorRowIn, ProgressRep
 from bot.core.learning.model import COURSE, Certificate, Learner, Position, Progress, Statement
 from bot.core.learning.policy import LearningPolicy
 from bot.storage.personal_data import register
-from bot.storage.tables import (
-    CertificateRow,
-    DenominatorRow,
-    InboxRow,
-    LearnerLinkRow,
-    LearnerRow,
-    ReviewRow,
-    StatementRow,
-    utcnow,
-)
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.learning import CertificateRow, DenominatorRow, LearnerLinkRow, LearnerRow, ReviewRow, StatementRow
+from bot.storage.tables.messaging import InboxRow
 
 
 def _aware(d: datetime | None) -> datetime | None:

@@ -27,15 +27,9 @@ from bot.core.texts import t
 from bot.storage.accounts import User
 from bot.storage.messaging import REDACT_AFTER_SEND
 from bot.storage.personal_data import register
-from bot.storage.tables import (
-    FaqProposalRow,
-    OutboxRow,
-    TicketEventRow,
-    TicketMessageRow,
-    TicketRow,
-    UserCommuneRow,
-    UserRow,
-)
+from bot.storage.tables.accounts import UserCommuneRow, UserRow
+from bot.storage.tables.messaging import OutboxRow
+from bot.storage.tables.tickets import FaqProposalRow, TicketEventRow, TicketMessageRow, TicketRow
 
 ACTIVE = ("open", "claimed")
 
