@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.bootstrap import build_embedder, build_retriever, index_dir, load_live_index
 from bot.config import load_settings
-from bot.core.answering import AnswerService, Calibration
+from bot.core.answering.service import AnswerService, Calibration
 from bot.core.evaluation import in_split
 from bot.evaluation.domain import load_items
 

@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import ConfigError, Settings
-from bot.core.answering import AnswerService, Calibration
+from bot.core.answering.generation import GroundedWriter
+from bot.core.answering.service import AnswerService, Calibration
 from bot.core.communes import CommuneDirectory, load_communes_csv
-from bot.core.generation import GroundedWriter
-from bot.core.privacy import RegexRedactor
+from bot.core.privacy.redaction import RegexRedactor
 from bot.core.scamcheck import ScamChecker
 from bot.core.scamcheck.chat import ScamChat
 from bot.infra.scamlists import build_checker
@@ -389,7 +389,7 @@ class Curriculum:
     def __init__(self, directory: Path) -> None:
         import yaml
 
-        from bot.core.curriculum import CurriculumError, Module, parse_module
+        from bot.core.learning.curriculum import CurriculumError, Module, parse_module
 
         self._modules: list[Module] = []
         for f in sorted(directory.glob("*.yaml")) if directory.exists() else []:
@@ -407,7 +407,7 @@ def learning_policy(settings: Settings) -> Any:
     import datetime as _dt
     from zoneinfo import ZoneInfo
 
-    from bot.core.learning import LearningPolicy
+    from bot.core.learning.policy import LearningPolicy
 
     ls = settings.learning
     public = settings.server.public_url.rstrip("/")
@@ -421,7 +421,7 @@ def learning_policy(settings: Settings) -> Any:
 
 
 def learning_targets(settings: Settings) -> list[Any]:
-    from bot.core.coverage import Target
+    from bot.core.learning.coverage import Target
 
     return [Target(tuple(x.groups), x.share, x.by) for x in settings.learning.targets]
 
@@ -429,7 +429,7 @@ def learning_targets(settings: Settings) -> list[Any]:
 def build_learning(settings: Settings, sessions: sessionmaker[Session], communes: CommuneDirectory,
                    *, clock: Callable[[], Any] | None = None) -> tuple[Any, Any]:
     """(LearningService, SqlLearningStore): lessons in the chat over the learning tables."""
-    from bot.core.learning import LearningService
+    from bot.core.learning.service import LearningService
     from bot.storage.learning import SqlLearningStore
 
     policy = learning_policy(settings)
@@ -504,7 +504,7 @@ class Services:
     chat_history: Any = None  # bot.storage.chat_history.SqlChatHistory (the conversation shown after a reload)
     embedder: Any = None
     learning: Any = None  # bot.storage.learning.SqlLearningStore (certificates, learners)
-    learning_service: Any = None  # bot.core.learning.LearningService
+    learning_service: Any = None  # bot.core.learning.service.LearningService
     outbox_wake: Any = None  # asyncio.Event of the outbox worker, set by bot.workers.Background
     # admin console (issue 7; build_admin): reached by bot/web/admin*.py
     admin: Any = None  # bot.storage.admin.AdminStore (unanswered triage, KB jobs, catalogue views)
@@ -550,7 +550,7 @@ def build_personal_data(settings: Settings, sessions: sessionmaker[Session] | No
 
 
 def build_rights(settings: Settings, personal: Any) -> Any:
-    from bot.core.rights import RightsService
+    from bot.core.privacy.rights import RightsService
 
     return RightsService(personal, retention_days=settings.privacy.retention_days,
                          export_links={"web": "/api/chat/export"})  # the session comes from the cookie
@@ -630,7 +630,7 @@ def build_rate_limiter(settings: Settings) -> Any:
 def build_services(settings: Settings, *, index: LoadedIndex | None = None,
                    embedder: Embedder | None = None) -> Services:
     """Wire the conversation runtime. Builds the index first when none exists yet."""
-    from bot.core.conversation import ConversationService
+    from bot.core.conversation.engine import ConversationService
     from bot.core.handoff.volunteer_chat import VolunteerChat
     from bot.runtime import MessageProcessor
     from bot.storage.messaging import MessageStore, Token, TokenStore

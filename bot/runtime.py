@@ -15,10 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.channels.base import Sender, SendError
-from bot.core.conversation import ConversationService
-from bot.core.learning import Learner, LearningService, reminder_due
+from bot.core.conversation.engine import ConversationService
+from bot.core.learning.model import Learner
+from bot.core.learning.policy import reminder_due
+from bot.core.learning.service import LearningService
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact, redact_continuation
+from bot.core.privacy.redaction import redact, redact_continuation
 from bot.core.texts import t
 from bot.infra.metrics import MESSAGE_SECONDS, MESSAGES, SENDS
 from bot.storage.messaging import InboxItem, MessageStore, OutboxItem

@@ -63,7 +63,7 @@ def ask(
             sys.stdout.write(json.dumps(_answer_json(a, llm=s.answer.mode == "llm"), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         return
-    from bot.core.answering import InvalidQuestion
+    from bot.core.answering.service import InvalidQuestion
 
     try:
         service.check(question)

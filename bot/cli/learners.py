@@ -20,7 +20,7 @@ def learners_import_denominators(
     """Import population denominators per commune and group. Every bad row is reported (line numbers) and
     then nothing is written; a good file is written in one transaction."""
     from bot.bootstrap import build_communes, build_sessions
-    from bot.core.coverage import parse_denominators
+    from bot.core.learning.coverage import parse_denominators
     from bot.storage.learning import LearningReports
 
     s = settings()

@@ -68,7 +68,7 @@ def report_progress(
     """Learners, completions per module, coverage (basic digital skills / population) and the gap to each
     target, per commune and/or group (counting rules: docs/LEARNING.md)."""
     from bot.bootstrap import Curriculum, build_communes, build_sessions, learning_targets
-    from bot.core.coverage import report_csv, report_json, table_rows
+    from bot.core.learning.coverage import report_csv, report_json, table_rows
     from bot.storage.learning import LearningReports
 
     dims = tuple(x.strip() for x in by.split(",") if x.strip() and x.strip() != "none")
@@ -113,7 +113,7 @@ def report_statements(
     from datetime import UTC, datetime
 
     from bot.bootstrap import build_sessions
-    from bot.core.coverage import flatten
+    from bot.core.learning.coverage import flatten
     from bot.storage.learning import LearningReports
 
     if fmt not in ("xapi", "csv"):

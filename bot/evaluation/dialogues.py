@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.core.answering import AnswerService
-from bot.core.conversation import ConversationService
+from bot.core.answering.service import AnswerService
+from bot.core.conversation.engine import ConversationService
 from bot.core.evaluation import in_split
 from bot.core.messages import ConversationState, InboundMessage, Reply
 

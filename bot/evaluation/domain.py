@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.bootstrap import build_embedder, build_retriever, calibration, index_dir, load_live_index
 from bot.config import Settings
-from bot.core.answering import AnswerService, Calibration, features
+from bot.core.answering.service import AnswerService, Calibration, features
 from bot.core.evaluation import (
     EvalItem,
     Outcome,

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.core.learning import Certificate
+from bot.core.learning.model import Certificate
 from bot.core.text import fold
 from bot.core.texts import t
 

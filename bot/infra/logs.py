@@ -1,6 +1,6 @@
 """Logging for every binhdan process: plain text for people, or one JSON object per line
 (`app.log_format: json`, python-json-logger) for log shippers. Messages never carry raw personal data:
-texts are redacted before they are stored or logged (bot/core/privacy.py)."""
+texts are redacted before they are stored or logged (bot/core/privacy/redaction.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Iterable
 
-from bot.core.privacy import RedactingFilter
+from bot.core.privacy.redaction import RedactingFilter
 
 NOISY = ("faiss", "faiss.loader", "bm25s", "sentence_transformers", "httpx", "httpcore", "telegram")
 

@@ -17,7 +17,7 @@ from typing import Any
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 
-from bot.core.answering import AnswerService
+from bot.core.answering.service import AnswerService
 from bot.core.types import Answer
 
 log = logging.getLogger(__name__)

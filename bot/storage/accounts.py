@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.errors import Invalid
 from bot.storage.passwords import password_problem
-from bot.storage.tables import SessionRow, UserCommuneRow, UserRow, utcnow
+from bot.storage.tables.accounts import SessionRow, UserCommuneRow, UserRow
+from bot.storage.tables.base import utcnow
 
 ROLES = ("admin", "editor", "volunteer", "viewer")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.chathistory import Line, Said, Sent, transcript
 from bot.core.messages import Reply
-from bot.storage.tables import InboxRow, OutboxRow
+from bot.storage.tables.messaging import InboxRow, OutboxRow
 
 
 def _aware(d: datetime) -> datetime:

@@ -25,8 +25,11 @@ from bot.core.messages import Reply
 from bot.core.texts import t
 from bot.storage.accounts import User
 from bot.storage.personal_data import register
-from bot.storage.tables import DocumentRow, OutboxRow, TicketEventRow, TicketRow, UserRow
-from bot.storage.tables_helpdesk import CsatRow, QueueNoteRow, ReviewItemRow, TeamScheduleRow, VolunteerProfileRow
+from bot.storage.tables.accounts import UserRow
+from bot.storage.tables.helpdesk import CsatRow, QueueNoteRow, ReviewItemRow, TeamScheduleRow, VolunteerProfileRow
+from bot.storage.tables.knowledge import DocumentRow
+from bot.storage.tables.messaging import OutboxRow
+from bot.storage.tables.tickets import TicketEventRow, TicketRow
 
 
 def _aware(d: datetime | None) -> datetime | None:

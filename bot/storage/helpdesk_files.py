@@ -33,8 +33,9 @@ from bot.core.texts import t
 from bot.storage import personal_data
 from bot.storage.accounts import User
 from bot.storage.filestore import FileStore, clean_image
-from bot.storage.tables import OutboxRow, TicketMessageRow, TicketRow
-from bot.storage.tables_helpdesk import TicketFileRow
+from bot.storage.tables.helpdesk import TicketFileRow
+from bot.storage.tables.messaging import OutboxRow
+from bot.storage.tables.tickets import TicketMessageRow, TicketRow
 
 log = logging.getLogger(__name__)
 Fetch = Callable[[str, str, int], bytes]  # (channel, ref, max_bytes) -> bytes; raises on failure

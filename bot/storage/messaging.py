@@ -19,15 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.storage.locks import lock_key
-from bot.storage.tables import (
-    ChannelTokenRow,
-    ConversationRow,
-    InboxRow,
-    OutboxRow,
-    utcnow,
-)
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.messaging import ChannelTokenRow, ConversationRow, InboxRow, OutboxRow
 
 OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
 # payload flag: the reply holds words typed by a person (a volunteer), kept as typed only until delivered
@@ -343,7 +338,7 @@ class MessageStore:
 
     def queue_depth(self) -> dict[str, int]:
         """Rows per queue and status, e.g. {"inbox_pending": 3, "outbox_sending": 1} (for /metrics)."""
-        from bot.storage.tables import TicketRow
+        from bot.storage.tables.tickets import TicketRow
 
         out: dict[str, int] = {}
         queues: list[tuple[str, Any, tuple[str, ...]]] = [

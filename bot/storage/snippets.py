@@ -14,8 +14,8 @@ from bot.core.errors import Forbidden, Invalid, NotFound
 from bot.core.helpdesk.snippets import Snippet, SnippetError, check, search
 from bot.core.text import fold
 from bot.storage.accounts import User
-from bot.storage.tables import DocumentRow
-from bot.storage.tables_helpdesk import SnippetRow
+from bot.storage.tables.helpdesk import SnippetRow
+from bot.storage.tables.knowledge import DocumentRow
 
 
 class SqlSnippets:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.handoff.lifecycle import ACTIVE
 from bot.core.handoff.metrics import TicketFigures, median_wait, ticket_metrics
-from bot.storage.tables import TicketRow, UserRow
+from bot.storage.tables.accounts import UserRow
+from bot.storage.tables.tickets import TicketRow
 
 
 def _aware(d: datetime | None) -> datetime | None:

@@ -13,8 +13,9 @@ from bot.core.handoff import proposals as faq
 from bot.core.handoff.errors import NotFound
 from bot.core.handoff.lifecycle import Volunteer
 from bot.core.handoff.proposals import Proposal
-from bot.core.privacy import redact
-from bot.storage.tables import FaqProposalRow, UserRow
+from bot.core.privacy.redaction import redact
+from bot.storage.tables.accounts import UserRow
+from bot.storage.tables.tickets import FaqProposalRow
 
 
 def _aware(d: datetime) -> datetime:

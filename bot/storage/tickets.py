@@ -24,17 +24,12 @@ from bot.core.handoff.lifecycle import Decision, Ticket, TicketPolicy, Volunteer
 from bot.core.handoff.rules import OpenedTicket, ServiceHours, TicketSummary
 from bot.core.handoff.views import TicketMessage, TicketView
 from bot.core.messages import Reply
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.storage.messaging import REDACT_AFTER_SEND
 from bot.storage.personal_data import register
-from bot.storage.tables import (
-    OutboxRow,
-    TicketEventRow,
-    TicketMessageRow,
-    TicketRow,
-    UserCommuneRow,
-    UserRow,
-)
+from bot.storage.tables.accounts import UserCommuneRow, UserRow
+from bot.storage.tables.messaging import OutboxRow
+from bot.storage.tables.tickets import TicketEventRow, TicketMessageRow, TicketRow
 from bot.storage.ticket_figures import TicketFigureQueries
 from bot.storage.ticket_proposals import FaqProposals
 

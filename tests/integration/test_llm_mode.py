@@ -26,7 +26,7 @@ from bot.bootstrap import ingest
 from bot.config import ConfigError, load_settings
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine
-from bot.storage.tables import QuestionRow
+from bot.storage.tables.knowledge import QuestionRow
 from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeOpenAI, ServerThread

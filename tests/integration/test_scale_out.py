@@ -25,7 +25,7 @@ from bot.retrieval.index_store import live_build_id, write_index
 from bot.storage.db import make_engine, session_factory, upgrade
 from bot.storage.locks import LeaderLock
 from bot.storage.messaging import MessageStore, Token, TokenStore
-from bot.storage.tables import OutboxRow
+from bot.storage.tables.messaging import OutboxRow
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import FakeZalo, ServerThread, wait_for

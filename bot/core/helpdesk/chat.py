@@ -15,7 +15,7 @@ import re
 from bot.core.helpdesk.csat import MAX_COMMENT, parse_score
 from bot.core.helpdesk.ports import HelpdeskStore, QueueStatus
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.core.text import fold, tokens
 from bot.core.texts import t
 

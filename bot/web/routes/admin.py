@@ -19,9 +19,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from bot.core.answering.triage import group_questions, suggested_phrasing
 from bot.core.botsettings import KEYS, validate
 from bot.core.csvsafe import safe_row
-from bot.core.triage import group_questions, suggested_phrasing
 from bot.web.auth import CsrfDep, require
 from bot.web.deps import ServicesDep, actor, call
 from bot.web.routes.pages import serve_page

@@ -20,8 +20,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, model_validator
 
+from bot.core.answering.generation import stream_to
 from bot.core.chathistory import ticket_notice
-from bot.core.generation import stream_to
 from bot.core.messages import InboundMessage
 from bot.core.texts import t
 from bot.web import chat_session

@@ -121,7 +121,7 @@ async def check_image(request: Request, svc: ServicesDep,
         return _out(replies or [])
     if not result.ok:
         return JSONResponse({"error": result.status, "message": tx(lang, "unreadable")}, status_code=422)
-    from bot.core.privacy import redact
+    from bot.core.privacy.redaction import redact
 
     checked = await asyncio.to_thread(scam_checker_of(svc).check, result.text, lang=lang)
     _record(svc, checked)

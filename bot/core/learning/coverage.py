@@ -14,7 +14,7 @@ from datetime import date
 
 from bot.core.communes import CommuneDirectory
 from bot.core.csvsafe import safe_row
-from bot.core.learning import GROUPS
+from bot.core.learning.model import GROUPS
 from bot.core.text import fold
 
 ALL = "*"

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
-from bot.core.ports import PersonalData
+from bot.core.privacy.ports import PersonalData
 from bot.core.texts import TEXTS, t
 from bot.core.types import Source
 

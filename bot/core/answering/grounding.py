@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.injection import unsafe_advice, unsupported_share
+from bot.core.answering.injection import unsafe_advice, unsupported_share
 
 # The model is told to reply with exactly this when the passages do not answer the question.
 REFUSAL_MARKER = "KHONG_CO_TRONG_TAI_LIEU"
@@ -186,7 +186,7 @@ def check_answer(text: str, passages: Sequence[str], *, official_domains: Sequen
     The refusal marker is not handled here (see `is_refusal`). Returns a failing `Verdict` with the first
     problem found: empty, no_citation, bad_citation, too_long, ungrounded_url, unofficial_url,
     ungrounded_phone, ungrounded_number or unsupported_text (more than 40% of the content words, or more
-    than half of one line's, absent from the cited passages: bot/core/injection.py).
+    than half of one line's, absent from the cited passages: bot/core/answering/injection.py).
     """
     body = text.strip()
     if not body:

@@ -4,7 +4,7 @@ By default no LLM: the answer is the best passage of the best document, with num
 at a line boundary under the character budget, plus its source and up to N related topics. The decision
 uses a logistic calibration of retrieval features fitted on held-out evaluation data. With a
 `GroundedWriter` (answer.mode: llm) a language model may rewrite the question for search and write the
-answer from the retrieved passages; the extractive answer stays the fallback (see bot/core/generation.py).
+answer from the retrieved passages; the extractive answer stays the fallback (see bot/core/answering/generation.py).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from bot.core.followup import contrast, names_new_subject
-from bot.core.generation import GroundedWriter, current_sink
-from bot.core.injection import strip_instructions
-from bot.core.ports import QuestionLog, Redactor, Retriever
-from bot.core.shaping import direct_answer
+from bot.core.answering.followup import contrast, names_new_subject
+from bot.core.answering.generation import GroundedWriter, current_sink
+from bot.core.answering.injection import strip_instructions
+from bot.core.answering.ports import QuestionLog, Retriever
+from bot.core.answering.shaping import direct_answer
+from bot.core.privacy.ports import Redactor
 from bot.core.text import clean, fold, letter_ratio, tokens
 from bot.core.types import Answer, ConversationContext, Passage, QuestionRecord, Retrieval, Source
 
@@ -289,7 +290,7 @@ class AnswerService:
         return answer
 
     def _in_context(self, q: str, previous: str, limit: int) -> tuple[str, Retrieval | None]:
-        """The standalone form of a follow-up (bot/core/followup.py): when it names a new subject, the follow-up
+        """The standalone form of a follow-up (bot/core/answering/followup.py): when it names a new subject, the follow-up
         itself if it is covered on its own; else the previous question with the contrasted slot substituted;
         else the two joined. Returns the question and, when already run, its retrieval."""
         if names_new_subject(q):

@@ -1,6 +1,6 @@
 """Tables of outreach (issue 21; migration 0010): subscriptions and their consent records,
 announcements (campaigns) with one row per recipient, the per-channel send pacing, community classes,
-registrations and class reminders. Imported by bot.storage.tables so that Base.metadata has them."""
+registrations and class reminders."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.tables import Base, utcnow
+from bot.storage.tables.base import Base, utcnow
 
 TZ = DateTime(timezone=True)
 

@@ -19,10 +19,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.core.grounding import TRUNCATED, StreamGuard, check_answer, is_refusal, renumber
-from bot.core.injection import asks_about_others, strip_instructions
-from bot.core.ports import GenerationError, GenerationMonitor, Generator, Redactor
-from bot.core.privacy import RegexRedactor
+from bot.core.answering.grounding import TRUNCATED, StreamGuard, check_answer, is_refusal, renumber
+from bot.core.answering.injection import asks_about_others, strip_instructions
+from bot.core.answering.ports import GenerationError, GenerationMonitor, Generator
+from bot.core.privacy.ports import Redactor
+from bot.core.privacy.redaction import RegexRedactor
 from bot.core.text import has_tone_marks
 from bot.core.types import Generation, GenerationRequest, Passage
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.tables import Base, utcnow
+from bot.storage.tables.base import Base, utcnow
 
 
 class TeamScheduleRow(Base):
