@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from bot.core.answering.clarify import close_guides
 from bot.core.answering.followup import contrast, names_new_subject
 from bot.core.answering.generation import GroundedWriter, current_sink
 from bot.core.answering.injection import strip_instructions
@@ -160,6 +161,7 @@ class AnswerService:
         writer: GroundedWriter | None = None,
         clarify_margin: float = 0.0,
         clarify_words: int = 8,
+        clarify_wide: float = 0.35,
     ) -> None:
         self._retriever = retriever
         self._cal = calibration
@@ -171,6 +173,7 @@ class AnswerService:
         self._writer = writer
         self._clarify_margin = clarify_margin  # 0 = never ask back
         self._clarify_words = clarify_words
+        self._clarify_wide = clarify_wide  # a question that names no service: guides this close are offered
 
     @property
     def streams(self) -> bool:
@@ -316,22 +319,9 @@ class AnswerService:
                       lang=p.lang, topic=p.topic, direct=direct)
 
     def clarify_options(self, r: Retrieval) -> tuple[Source, ...]:
-        """The guides to ask the citizen to choose from, or () when the first one is clearly meant."""
-        # Measured on the train+dev splits (bench/tune_answers.py): short questions whose first guides are
-        # close are the ones that name no service ("quên mật khẩu", "nộp phạt"); longer ones almost never
-        # need asking back, except when no title word tells the first two apart (`confusable`).
-        if self._clarify_margin <= 0 or len(r.passages) < 2:
-            return ()
-        words = len([w for w in r.query.folded_tokens if "_" not in w])
-        top = r.passages[0]
-        close: list[Passage] = [top]
-        for p in r.passages[1:]:
-            if top.score - p.score > self._clarify_margin:
-                break
-            if p.lang == top.lang and not any(self._same_guide(p.doc_id, c.doc_id) for c in close) \
-                    and (words <= self._clarify_words or (p.doc_id in r.confusable and top.score - p.score <= 0.02)):
-                close.append(p)
-        return tuple(self._source(p) for p in close[:3]) if len(close) > 1 else ()
+        """The guides to ask the citizen to choose from, or () when the first one is clearly meant (clarify.py)."""
+        close = close_guides(r, margin=self._clarify_margin, max_words=self._clarify_words, wide=self._clarify_wide)
+        return tuple(self._source(p) for p in close) if len(close) > 1 else ()
 
     def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
         return self._retriever.titles(topic, lang, limit=limit)
