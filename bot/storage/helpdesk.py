@@ -24,8 +24,9 @@ from bot.core.helpdesk.schedule import PROVINCE, ScheduleError, TeamSchedule
 from bot.core.helpdesk.texts import tx
 from bot.core.messages import Reply
 from bot.storage.accounts import User
+from bot.storage.messaging import enqueue_in
 from bot.storage.personal_data import register
-from bot.storage.tables import DocumentRow, OutboxRow, TicketEventRow, TicketRow, UserRow
+from bot.storage.tables import DocumentRow, TicketEventRow, TicketRow, UserRow
 from bot.storage.tables_helpdesk import CsatRow, QueueNoteRow, ReviewItemRow, TeamScheduleRow, VolunteerProfileRow
 
 
@@ -62,10 +63,7 @@ class SqlHelpdesk:
 
     # ---- helpers ---------------------------------------------------------------------------------
     def _send(self, s: Session, channel: str, user_ref: str, reply: Reply) -> None:
-        now = self.clock()
-        s.add(OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                        payload={"reply": reply.as_dict(), "meta": {}}, status="pending", attempts=0,
-                        next_attempt_at=now, created_at=now, platform_msg_id="", error=""))
+        enqueue_in(s, channel, user_ref, reply, now=self.clock())
 
     def _note(self, s: Session, ticket_id: int) -> QueueNoteRow:
         note = s.get(QueueNoteRow, ticket_id)

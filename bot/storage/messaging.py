@@ -8,7 +8,7 @@ take turns. A completion is refused when its claim is no longer the current one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -184,15 +184,8 @@ class MessageStore:
             if saved is None:
                 s.execute(insert(ConversationRow).values(channel=m.channel, user_ref=m.user_ref,
                                                          state=state.as_dict(), created_at=now, updated_at=now))
-            if not replies:
-                return []
-            rows = [{"inbox_id": item.id, "seq": seq, "channel": m.channel, "user_ref": m.user_ref,
-                     "payload": {"reply": reply.as_dict(), "meta": dict(m.meta)},
-                     "status": "sent" if deliver_now else "pending", "attempts": 0, "next_attempt_at": now,
-                     "created_at": now, "sent_at": now if deliver_now else None, "platform_msg_id": "", "error": ""}
-                    for seq, reply in enumerate(replies)]
-            return [int(i) for i in s.scalars(insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True),
-                                              rows)]
+            return write_outbox(s, m.channel, m.user_ref, replies, meta=m.meta, inbox_id=item.id, now=now,
+                                sent=deliver_now)
 
     def fail_inbound(self, item: InboxItem, error: str, *, max_attempts: int = 5) -> None:
         with self.sessions.begin() as s:
@@ -368,18 +361,35 @@ class MessageStore:
 
 
 
-def enqueue_in(s: Session, channel: str, user_ref: str, reply: Reply, *, meta: dict[str, object] | None = None,
-               due: datetime | None = None) -> int:
-    """The outbox writer for a reply not caused by an inbound message, inside the caller's transaction (an
-    announcement is queued in the same transaction that marks its recipient handed over). `due`: not sent
-    before then (send pacing)."""
-    now = utcnow()
-    row = OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                    payload={"reply": reply.as_dict(), "meta": dict(meta or {})}, status="pending", attempts=0,
-                    next_attempt_at=due or now, created_at=now, platform_msg_id="", error="")
-    s.add(row)
+def write_outbox(s: Session, channel: str, user_ref: str, replies: Sequence[Reply], *,
+                 meta: Mapping[str, object] | None = None, inbox_id: int | None = None, now: datetime | None = None,
+                 due: datetime | None = None, sent: bool = False, redact_after_send: bool = False) -> list[int]:
+    """The one outbox writer: queue `replies` to one person inside the caller's transaction; their ids, in
+    order. `inbox_id`: the inbound message they answer (its replies keep their order in `seq`); None for a
+    reply not caused by one (a volunteer's answer, a reminder, an announcement). `sent`: handed over already
+    (the web chat returns them in its response). `due`: not sent before then (send pacing).
+    `redact_after_send`: the text holds words typed by a person (a volunteer), kept as typed only until it is
+    delivered or given up (REDACT_AFTER_SEND). Pending ORM changes are flushed first, so ids follow them."""
+    if not replies:
+        return []
+    now = now or utcnow()
     s.flush()
-    return int(row.id)
+    rows = [{"inbox_id": inbox_id, "seq": seq if inbox_id is not None else 0, "channel": channel,
+             "user_ref": user_ref,
+             "payload": {"reply": reply.as_dict(), "meta": dict(meta or {})} | (
+                 {REDACT_AFTER_SEND: True} if redact_after_send else {}),
+             "status": "sent" if sent else "pending", "attempts": 0, "next_attempt_at": due or now,
+             "created_at": now, "sent_at": now if sent else None, "platform_msg_id": "", "error": ""}
+            for seq, reply in enumerate(replies)]
+    return [int(i) for i in s.scalars(insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True), rows)]
+
+
+def enqueue_in(s: Session, channel: str, user_ref: str, reply: Reply, *, meta: Mapping[str, object] | None = None,
+               due: datetime | None = None, now: datetime | None = None, redact_after_send: bool = False) -> int:
+    """One reply not caused by an inbound message, inside the caller's transaction (an announcement is
+    queued in the same transaction that marks its recipient handed over): `write_outbox` for one reply."""
+    return write_outbox(s, channel, user_ref, [reply], meta=meta, due=due, now=now,
+                        redact_after_send=redact_after_send)[0]
 
 
 def cancel_pending(s: Session, ids: list[int]) -> int:

@@ -25,11 +25,10 @@ from bot.core.privacy import redact
 from bot.core.text import fold, tokens
 from bot.core.texts import t
 from bot.storage.accounts import User
-from bot.storage.messaging import REDACT_AFTER_SEND
+from bot.storage.messaging import enqueue_in
 from bot.storage.personal_data import register
 from bot.storage.tables import (
     FaqProposalRow,
-    OutboxRow,
     TicketEventRow,
     TicketMessageRow,
     TicketRow,
@@ -175,13 +174,7 @@ class SqlTicketDesk:
     def _send(self, s: Session, channel: str, user_ref: str, reply: Reply, *, raw: bool = False) -> None:
         """Queue a message. `raw`: it carries a volunteer's own words, kept as typed only until delivered
         (the outbox redacts it when it is marked sent or given up: bot.storage.messaging.REDACT_AFTER_SEND)."""
-        now = self.clock()
-        payload: dict[str, object] = {"reply": reply.as_dict(), "meta": {}}
-        if raw:
-            payload[REDACT_AFTER_SEND] = True
-        s.add(OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                        payload=payload, status="pending", attempts=0,
-                        next_attempt_at=now, created_at=now, platform_msg_id="", error=""))
+        enqueue_in(s, channel, user_ref, reply, now=self.clock(), redact_after_send=raw)
 
     def _to_citizen(self, s: Session, r: TicketRow, reply: Reply, *, raw: bool = False) -> None:
         if r.user_ref:

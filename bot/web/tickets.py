@@ -153,11 +153,9 @@ async def proposals(user: Reviewer, svc: ServicesDep,
 @router.post("/api/faq-proposals/{proposal_id}/approve")
 async def approve(proposal_id: int, body: ReviewBody, user: Reviewer, svc: ServicesDep,
                   _: CsrfDep) -> dict[str, object]:
-    from bot.bootstrap import publish_faq
-
     try:
         before = await asyncio.to_thread(svc.desk.proposal, proposal_id)
-        p = await asyncio.to_thread(publish_faq, svc, proposal_id, user, question=body.question, answer=body.answer)
+        p = await asyncio.to_thread(svc.faq.publish, proposal_id, user, question=body.question, answer=body.answer)
     except TicketError as exc:
         raise _fail(exc) from None
     if svc.audit is not None:  # issue 7: every admin action is audited, with the text before and after
