@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from bot.core.handoff import TicketError
+from bot.core.privacy import redact
 from bot.web.admin import Editor, actor, call
 from bot.web.auth import CsrfDep
 from bot.web.deps import ServicesDep, read_body
@@ -229,9 +230,10 @@ class PlaygroundBody(BaseModel):
 async def playground(body: PlaygroundBody, user: Editor, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
     """The passages retrieved for a question (fused, dense and lexical scores), the confidence and the
     answer the citizen would get. Nothing is logged (keep=False)."""
-    answer = await asyncio.to_thread(svc.answers.answer, body.question, channel="admin", keep=False)
+    question = redact(body.question)  # an entry like a citizen's message: the answer service trusts its input
+    answer = await asyncio.to_thread(svc.answers.answer, question, channel="admin", keep=False)
     try:
-        r = await asyncio.to_thread(svc.answers.retrieve, body.question, limit=10)
+        r = await asyncio.to_thread(svc.answers.retrieve, question, limit=10)
     except Exception:  # an invalid question: the answer above already says why
         r = None
     out: dict[str, object] = {

@@ -4,7 +4,7 @@ process. Fields are the core's services or the concrete adapters; optional parts
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -89,7 +89,7 @@ class Services:
     outbox_wake: Wakeup  # this process's outbox worker, attached by bot.runtime.background.Background
 
     @property
-    def index_info(self) -> dict[str, Any]:
+    def index_info(self) -> dict[str, object]:
         return self.live.manifest
 
     def reload_index(self, *, force: bool = False) -> bool:
