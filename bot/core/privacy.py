@@ -394,8 +394,7 @@ class RedactingFilter(logging.Filter):
 
 
 class AlreadyRedacted:
-    """The `Redactor` of a service behind the message edge (bot.runtime.processor.MessageProcessor): the text
-    was redacted once where it entered, so it is passed on as it is."""
+    """The `Redactor` behind the message edge (bot.runtime.processor): the text was redacted as it entered."""
 
     def redact(self, text: str) -> str:
         return text

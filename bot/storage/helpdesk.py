@@ -24,7 +24,7 @@ from bot.core.helpdesk.schedule import PROVINCE, ScheduleError, TeamSchedule
 from bot.core.helpdesk.texts import tx
 from bot.core.messages import Reply
 from bot.storage.accounts import User
-from bot.storage.messaging import enqueue_in
+from bot.storage.outbox import enqueue_in
 from bot.storage.personal_data import register
 from bot.storage.tables import DocumentRow, TicketEventRow, TicketRow, UserRow
 from bot.storage.tables_helpdesk import CsatRow, QueueNoteRow, ReviewItemRow, TeamScheduleRow, VolunteerProfileRow

@@ -33,7 +33,7 @@ from bot.core.messages import Reply
 from bot.storage import personal_data
 from bot.storage.accounts import User
 from bot.storage.filestore import FileStore, clean_image
-from bot.storage.messaging import enqueue_in
+from bot.storage.outbox import enqueue_in
 from bot.storage.tables import TicketMessageRow, TicketRow
 from bot.storage.tables_helpdesk import TicketFileRow
 

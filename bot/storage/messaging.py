@@ -8,7 +8,7 @@ take turns. A completion is refused when its claim is no longer the current one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
 from bot.storage.locks import lock_key
+from bot.storage.outbox import delivered_payload, enqueue_in, write_outbox
 from bot.storage.tables import (
     ChannelTokenRow,
     ConversationRow,
@@ -30,19 +30,6 @@ from bot.storage.tables import (
 )
 
 OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
-# payload flag: the reply holds words typed by a person (a volunteer), kept as typed only until delivered
-REDACT_AFTER_SEND = "redact_after_send"
-
-
-def _delivered_payload(payload: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The payload as it is kept once delivered (or given up): a flagged reply's text redacted."""
-    if not payload or not payload.get(REDACT_AFTER_SEND):
-        return None
-    reply = dict(payload.get("reply") or {})
-    reply["text"] = redact(str(reply.get("text", "")))
-    return {k: v for k, v in payload.items() if k != REDACT_AFTER_SEND} | {"reply": reply}
-
-
 @dataclass(frozen=True)
 class InboxItem:
     id: int
@@ -294,7 +281,7 @@ class MessageStore:
             r = s.get(OutboxRow, outbox_id)
             if r is not None:
                 r.status, r.sent_at, r.platform_msg_id, r.error = "sent", utcnow(), platform_msg_id[:128], ""
-                r.payload = _delivered_payload(r.payload) or r.payload
+                r.payload = delivered_payload(r.payload) or r.payload
 
     def mark_retry(self, outbox_id: int, error: str, delay_s: float, *, give_up: bool = False) -> None:
         with self.sessions.begin() as s:
@@ -303,7 +290,7 @@ class MessageStore:
                 r.error = error[:2000]
                 if give_up:
                     r.status = "failed"
-                    r.payload = _delivered_payload(r.payload) or r.payload
+                    r.payload = delivered_payload(r.payload) or r.payload
                 else:
                     r.status, r.next_attempt_at = "pending", utcnow() + timedelta(seconds=delay_s)
 
@@ -331,7 +318,7 @@ class MessageStore:
             out = [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]  # as typed
             for r in rows:
                 r.status, r.sent_at = "sent", utcnow()
-                r.payload = _delivered_payload(r.payload) or r.payload
+                r.payload = delivered_payload(r.payload) or r.payload
             return out
 
     def queue_depth(self) -> dict[str, int]:
@@ -359,47 +346,6 @@ class MessageStore:
             rows = s.scalars(select(OutboxRow).where(OutboxRow.inbox_id == inbox_id).order_by(OutboxRow.seq))
             return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
 
-
-
-def write_outbox(s: Session, channel: str, user_ref: str, replies: Sequence[Reply], *,
-                 meta: Mapping[str, object] | None = None, inbox_id: int | None = None, now: datetime | None = None,
-                 due: datetime | None = None, sent: bool = False, redact_after_send: bool = False) -> list[int]:
-    """The one outbox writer: queue `replies` to one person inside the caller's transaction; their ids, in
-    order. `inbox_id`: the inbound message they answer (its replies keep their order in `seq`); None for a
-    reply not caused by one (a volunteer's answer, a reminder, an announcement). `sent`: handed over already
-    (the web chat returns them in its response). `due`: not sent before then (send pacing).
-    `redact_after_send`: the text holds words typed by a person (a volunteer), kept as typed only until it is
-    delivered or given up (REDACT_AFTER_SEND). Pending ORM changes are flushed first, so ids follow them."""
-    if not replies:
-        return []
-    now = now or utcnow()
-    s.flush()
-    rows = [{"inbox_id": inbox_id, "seq": seq if inbox_id is not None else 0, "channel": channel,
-             "user_ref": user_ref,
-             "payload": {"reply": reply.as_dict(), "meta": dict(meta or {})} | (
-                 {REDACT_AFTER_SEND: True} if redact_after_send else {}),
-             "status": "sent" if sent else "pending", "attempts": 0, "next_attempt_at": due or now,
-             "created_at": now, "sent_at": now if sent else None, "platform_msg_id": "", "error": ""}
-            for seq, reply in enumerate(replies)]
-    return [int(i) for i in s.scalars(insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True), rows)]
-
-
-def enqueue_in(s: Session, channel: str, user_ref: str, reply: Reply, *, meta: Mapping[str, object] | None = None,
-               due: datetime | None = None, now: datetime | None = None, redact_after_send: bool = False) -> int:
-    """One reply not caused by an inbound message, inside the caller's transaction (an announcement is
-    queued in the same transaction that marks its recipient handed over): `write_outbox` for one reply."""
-    return write_outbox(s, channel, user_ref, [reply], meta=meta, due=due, now=now,
-                        redact_after_send=redact_after_send)[0]
-
-
-def cancel_pending(s: Session, ids: list[int]) -> int:
-    """Withdraw outbox rows not yet taken by a sender (an opt-out, a cancelled announcement); returns how many.
-    A row already being sent ("sending") is left to finish."""
-    if not ids:
-        return 0
-    done = s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.status == "pending")
-                     .values(status="cancelled", error="withdrawn before sending"))
-    return int(getattr(done, "rowcount", 0) or 0)
 
 
 class TokenStore:

@@ -25,7 +25,7 @@ from bot.core.privacy import redact
 from bot.core.text import fold, tokens
 from bot.core.texts import t
 from bot.storage.accounts import User
-from bot.storage.messaging import enqueue_in
+from bot.storage.outbox import enqueue_in
 from bot.storage.personal_data import register
 from bot.storage.tables import (
     FaqProposalRow,
@@ -173,7 +173,7 @@ class SqlTicketDesk:
 
     def _send(self, s: Session, channel: str, user_ref: str, reply: Reply, *, raw: bool = False) -> None:
         """Queue a message. `raw`: it carries a volunteer's own words, kept as typed only until delivered
-        (the outbox redacts it when it is marked sent or given up: bot.storage.messaging.REDACT_AFTER_SEND)."""
+        (the outbox redacts it when it is marked sent or given up: bot.storage.outbox.REDACT_AFTER_SEND)."""
         enqueue_in(s, channel, user_ref, reply, now=self.clock(), redact_after_send=raw)
 
     def _to_citizen(self, s: Session, r: TicketRow, reply: Reply, *, raw: bool = False) -> None:
