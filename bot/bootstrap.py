@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.core.conversation import ConversationService
+from bot.core.privacy import AlreadyRedacted
 from bot.core.scamcheck.chat import ScamChat
 from bot.retrieval.embedders import Embedder
 from bot.retrieval.index_store import LoadedIndex
@@ -74,7 +75,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None, embe
     conversation = ConversationService(answers, handoff=desk, communes=communes, rights=build_rights(s, personal),
                                        scam=ScamChat(scam.checker, record=ws.record_check(scam.check_log)),
                                        outreach=outreach_chat(s, outreach, communes), learning=learning_service,
-                                       voice=voice_chat(voice), helpdesk=helpdesk.chat)
+                                       voice=voice_chat(voice), helpdesk=helpdesk.chat, redactor=AlreadyRedacted())
     store = MessageStore(sessions)
     telegram = wc.build_telegram(s, images=lambda link: certificate_png(s, learning_store, link),
                                  files=helpdesk.files.read, voice=voice)

@@ -20,8 +20,8 @@ from bot.core.learning import LearningService
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
 from bot.core.outreach.chat import ACTIONS as OUTREACH_ACTIONS
 from bot.core.outreach.chat import OutreachChat
-from bot.core.ports import HandoffDesk
-from bot.core.privacy import redact
+from bot.core.ports import HandoffDesk, Redactor
+from bot.core.privacy import RegexRedactor
 from bot.core.rights import ERASE_COMMANDS, EXPORT_COMMANDS, RightsService
 from bot.core.scamcheck.chat import COMMANDS as SCAM_COMMANDS
 from bot.core.scamcheck.chat import ScamChat
@@ -60,8 +60,11 @@ class ConversationService:
                  learning: LearningService | None = None, menu_guides: int = 5,
                  communes: CommuneDirectory | None = None, rights: RightsService | None = None,
                  scam: ScamChat | None = None, voice: VoiceChat | None = None,
-                 outreach: OutreachChat | None = None, helpdesk: HelpdeskChat | None = None) -> None:
+                 outreach: OutreachChat | None = None, helpdesk: HelpdeskChat | None = None,
+                 redactor: Redactor | None = None) -> None:
         self.answers = answers
+        # bootstrap passes AlreadyRedacted: the message processor redacted every message as it entered
+        self.redact = (redactor or RegexRedactor()).redact
         self.helpdesk = helpdesk  # queue place, hours, satisfaction, pictures (issue 22)
         self.voice = voice  # voice notes in, answers read aloud (issue 23); None: voice notes are "unsupported"
         self.outreach = outreach  # announcements and community classes (issue 21)
@@ -144,7 +147,7 @@ class ConversationService:
 
     def _ask(self, msg: InboundMessage, text: str, st: ConversationState) -> list[Reply]:
         replies: list[Reply] = []
-        redacted = redact(text)
+        redacted = self.redact(text)
         if any(tag in redacted for tag in _SENSITIVE):
             replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
         fix = correction(redacted) if st.last_doc and not st.clarify_q else ""
@@ -279,7 +282,7 @@ class ConversationService:
         if (kind != "text" and not heard) or not text:
             return None
         relayed = t("vi", "vc_context", text=text) if heard else text
-        self.handoff.from_citizen(ticket_id, redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
+        self.handoff.from_citizen(ticket_id, self.redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
         if status == "claimed":
             return []  # a person is answering: the bot keeps quiet
         return None  # still waiting: the bot answers too, and the volunteer will see the message
@@ -365,7 +368,7 @@ class ConversationService:
     def _urgent(self, msg: InboundMessage, text: str, kind: str, st: ConversationState) -> list[Reply]:
         """Safety steps at once, then an urgent ticket; the question is logged like any other."""
         replies: list[Reply] = []
-        redacted = redact(text)
+        redacted = self.redact(text)
         if any(tag in redacted for tag in _SENSITIVE):
             replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
         asked = self.answers.answer(redacted, channel=msg.channel, keep=st.consent != "declined")  # logged as usual
