@@ -136,7 +136,9 @@ class MessageProcessor:
             before = (state.consent, state.consent_at, state.last_question_id)
             side = next((c for c in self.side_chats if c.handles(item.message)), None)
             message = item.message
-            if side is None:
+            if side is None:  # a volunteer's text kept as typed that no side chat takes now is redacted first
+                if message.meta.get(_REDACT_WHEN_DONE):
+                    message = redacted(message, max_text_chars=self.max_text_chars)
                 message = self._hand_voice(self._read_image(message))
             replies = side.handle(item.message) if side is not None else self.conversation.handle(message, state)
             if self.voice is not None and any(r.kind == "voice" for r in replies):
