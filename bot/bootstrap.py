@@ -61,7 +61,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None, embe
 
     s, sessions, wake = settings, build_sessions(settings), Wakeup()
     embedder = embedder or build_embedder(s)
-    index = index or load_or_build_index(s, embedder)
+    index = load_or_build_index(s, embedder) if index is None else index
     live = build_live_retriever(s, embedder, index)
     answers = build_answer_service(s, embedder=embedder, index=index, sessions=sessions, retriever=live,
                                    entered_redacted=True)  # MessageProcessor redacts every message as it enters
