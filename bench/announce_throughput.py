@@ -40,7 +40,7 @@ def main() -> None:
     from bot.runtime.workers import OutboxWorker
     from bot.storage.db import make_engine, upgrade
     from bot.storage.messaging import MessageStore
-    from bot.storage.outreach_tables import SubscriptionRow
+    from bot.storage.tables.outreach import SubscriptionRow
     from tests.fakes import FakeTelegram, ServerThread
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-announce-"))

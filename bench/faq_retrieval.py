@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_settings
-from bot.core.answering import AnswerService
+from bot.core.answering.service import AnswerService
 from bot.core.evaluation import EvalItem, by_style, run
 from bot.core.text import fold
 

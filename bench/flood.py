@@ -34,7 +34,7 @@ from bot.bootstrap import build_embedder, build_services, ingest
 from bot.config import load_settings
 from bot.core.messages import InboundMessage
 from bot.runtime.workers import InboxWorker
-from bot.storage.tables import InboxRow
+from bot.storage.tables.messaging import InboxRow
 
 QUESTIONS = ["quen mat khau vneid", "cach dang ky vneid muc 2", "chuyen khoan nham thi lam gi",
              "nop ho so dich vu cong", "bi lua qua dien thoai"]

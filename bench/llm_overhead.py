@@ -40,8 +40,8 @@ def main() -> None:
 
     from bot.bootstrap import build_answer_service, ingest, load_live_index
     from bot.config import load_settings
-    from bot.core.generation import passage_block
-    from bot.core.grounding import check_answer
+    from bot.core.answering.generation import passage_block
+    from bot.core.answering.grounding import check_answer
     from bot.retrieval.embedders import FakeEmbedder
     from tests.fakes import FakeOpenAI, ServerThread
 

@@ -18,9 +18,9 @@ import numpy as np
 
 from bot.bootstrap import build_embedder, build_retriever, index_dir, load_live_index
 from bot.config import load_settings
-from bot.core.answering import AnswerService, Calibration
+from bot.core.answering.service import AnswerService, Calibration
 from bot.core.evaluation import in_split
-from bot.evaluate import load_items
+from bot.evaluation.domain import load_items
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = ((0.0, 0.15, 0.3, 0.5), (0.6, 0.7), (0.35, 0.45, 0.55), (0.8,))

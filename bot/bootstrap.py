@@ -5,8 +5,8 @@ per area; the builders in `__all__` are the public API the CLI, tests and benchm
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.core.conversation import ConversationService
-from bot.core.privacy import AlreadyRedacted
+from bot.core.conversation.engine import ConversationService
+from bot.core.privacy.redaction import AlreadyRedacted
 from bot.core.scamcheck.chat import ScamChat
 from bot.retrieval.embedders import Embedder
 from bot.retrieval.index_store import LoadedIndex
@@ -57,7 +57,7 @@ __all__ = ["Curriculum", "ReportedLists", "Services", "build_accounts", "build_a
 
 def build_services(settings: Settings, *, index: LoadedIndex | None = None, embedder: Embedder | None = None) -> Services:
     """Wire the conversation runtime. Builds the index first when none exists yet."""
-    from bot.volunteers import VolunteerChat
+    from bot.core.handoff.volunteer_chat import VolunteerChat
 
     s, sessions, wake = settings, build_sessions(settings), Wakeup()
     embedder = embedder or build_embedder(s)

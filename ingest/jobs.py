@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
-from ingest.manage import Change, KbError
+from bot.core.admin.model import Change, KbError
 from ingest.pipeline import IngestFailed
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ import openai
 from langchain_core.messages import AIMessage, BaseMessageChunk
 from langchain_openai import ChatOpenAI
 
-from bot.core.ports import GenerationError
+from bot.core.answering.ports import GenerationError
 from bot.core.types import Generation, GenerationRequest
 from bot.llm.prompts import answer_inputs, answer_prompt, rewrite_inputs, rewrite_prompt
 

@@ -2,7 +2,7 @@
 
 The passages and the citizen's words are data: they go into the human message between clear delimiters,
 any delimiter-like tag inside them is removed, and the system message says to ignore instructions found
-there. The post-generation checks (bot/core/grounding.py) remain the real guard.
+there. The post-generation checks (bot/core/answering/grounding.py) remain the real guard.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from bot.core.grounding import REFUSAL_MARKER
+from bot.core.answering.grounding import REFUSAL_MARKER
 
 MAX_WORDS = 150
 

@@ -102,7 +102,10 @@ class HybridRetriever:
         heads, self._names, self._meta, self._head_terms = [], {}, {}, {}
         for d in self._doc_order:
             c = self.chunks[self._first_chunk[d]]
-            head = " ".join([c.title, *c.questions, c.summary]) if c.questions or c.summary else c.title
+            if c.questions or c.summary:
+                head = " ".join([c.title, *c.questions, c.summary])
+            else:  # a title cut from the text's own opening (a FAQ answer without its question) adds no field
+                head = "" if c.text.startswith(c.title.rstrip("…").rstrip()) else c.title
             heads.append([sys.intern(t) for t in lexical_tokens(tokens(head))])
             self._head_terms[d] = frozenset(t for t in heads[-1] if "_" not in t)
             self._names[d] = frozenset(fold(w) for w in tokens(c.title) if len(w) > 1) - _FUNCTION_WORDS - _FUNCTION_WORDS
@@ -111,7 +114,9 @@ class HybridRetriever:
                                               for f in c.facts))
         self._head_vocab = frozenset().union(*self._head_terms.values()) if self._head_terms else frozenset()
         self._heads = bm25s.BM25()
-        if heads:
+        self._headed = np.array([bool(h) for h in heads], dtype=bool)  # per document
+        self._has_heads = bool(self._headed.any())
+        if self._has_heads:  # bm25s cannot index a corpus of empty fields
             self._heads.index(heads, show_progress=False)
         self._is_vi = np.array([c.lang == "vi" for c in self.chunks], dtype=bool)  # per chunk, once
         self._chunk_doc = np.array([self._doc_pos[c.doc_id] for c in self.chunks], dtype=np.int64)  # chunk → document
@@ -189,12 +194,14 @@ class HybridRetriever:
             dn = (dense - dmin) / (dmax - dmin + 1e-9) if dmax > dmin else np.ones_like(dense)
             ln = lexs / (lexs.max() + 1e-9) if lexs.max() > 0 else np.zeros_like(lexs)
             fused = w * dn + (1 - w) * ln
-            if self.title_weight and len(self._doc_order):
+            if self.title_weight and self._has_heads:
                 heads = self._heads.get_scores(list(q.folded_tokens))
                 hmax = float(heads.max())
                 if hmax > 0:
                     hs = heads[self._chunk_doc[idx]] / hmax
-                    fused = (fused + self.title_weight * hs) / (1 + self.title_weight)
+                    # a document without a head field is neither lifted nor lowered by it
+                    fused = np.where(self._headed[self._chunk_doc[idx]],
+                                     (fused + self.title_weight * hs) / (1 + self.title_weight), fused)
         if q.lang == "vi":  # Vietnamese questions get Vietnamese guides; English ones may get either
             fused = np.where(self._is_vi[idx], fused, fused * LANG_MISMATCH_PENALTY)
         order = np.argsort(-fused)

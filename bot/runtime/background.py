@@ -121,7 +121,7 @@ class Background:
                 log.error("channel %s could not start: %s", sender.channel, exc)
         if svc.telegram is not None and s.telegram.webhook_url:
             try:  # idempotent: every process may register the same webhook
-                await svc.telegram.set_webhook(s.telegram.webhook_url, s.telegram.webhook_secret)
+                await svc.telegram.set_webhook(s.telegram.webhook_url, s.telegram.webhook_secret.get_secret_value())
             except Exception as exc:
                 log.error("telegram webhook setup failed: %s", exc)
         if self.process_queues:
@@ -216,14 +216,14 @@ class Background:
 async def run_worker(services: Serving, *, metrics_port: int | None = None) -> None:
     """`binhdan worker`: the queues, polling and index watcher without HTTP, until SIGTERM or SIGINT;
     then the batch in hand is finished before the process exits."""
-    from bot.metrics import QUEUES
+    from bot.infra.metrics import QUEUES
 
     s = services.settings
     QUEUES.source = services.store.queue_depth
     if metrics_port:
         from prometheus_client import start_http_server
 
-        from bot.metrics import scrape_registry
+        from bot.infra.metrics import scrape_registry
 
         start_http_server(metrics_port, addr=s.server.host, registry=scrape_registry())
     bg = Background(services)

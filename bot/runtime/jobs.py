@@ -10,7 +10,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.core.learning import Learner, LearningService, reminder_due
+from bot.core.learning.model import Learner
+from bot.core.learning.policy import reminder_due
+from bot.core.learning.service import LearningService
 from bot.runtime.workers import _Loop
 from bot.storage.messaging import MessageStore
 

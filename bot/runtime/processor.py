@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from bot.core.conversation import ConversationService
+from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact, redact_continuation
+from bot.core.privacy.redaction import redact, redact_continuation
 from bot.core.texts import t
-from bot.metrics import MESSAGE_SECONDS, MESSAGES
+from bot.infra.metrics import MESSAGE_SECONDS, MESSAGES
 from bot.storage.messaging import InboxItem, MessageStore
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class Limits(Protocol):
 
 
 class SideChat(Protocol):
-    """Another audience on a citizen channel, e.g. volunteers linked on Telegram (bot.volunteers)."""
+    """Another audience on a citizen channel, e.g. volunteers linked on Telegram (bot.core.handoff.volunteer_chat)."""
 
     def handles(self, msg: InboundMessage) -> bool: ...
 

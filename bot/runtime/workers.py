@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.channels.base import Sender, SendError
-from bot.metrics import SENDS
+from bot.infra.metrics import SENDS
 from bot.runtime.processor import MessageProcessor
 from bot.storage.messaging import MessageStore, OutboxItem
 

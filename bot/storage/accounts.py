@@ -16,9 +16,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.handoff import TicketError
+from bot.core.errors import Invalid
 from bot.storage.passwords import password_problem
-from bot.storage.tables import SessionRow, UserCommuneRow, UserRow, utcnow
+from bot.storage.tables.accounts import SessionRow, UserCommuneRow, UserRow
+from bot.storage.tables.base import utcnow
 
 ROLES = ("admin", "editor", "volunteer", "viewer")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -27,7 +28,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("binhdan-dummy-password")
 
 
-class AccountError(TicketError):
+class AccountError(Invalid):
     """A request about accounts that cannot be done as asked (message is safe to show)."""
 
 

@@ -12,17 +12,11 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.triage import AskedQuestion
+from bot.core.answering.triage import AskedQuestion
 from bot.storage.audit import audit
-from bot.storage.tables import (
-    BotSettingRow,
-    ChunkRow,
-    DocumentRow,
-    KbJobRow,
-    QuestionRow,
-    QuestionTriageRow,
-    utcnow,
-)
+from bot.storage.tables.admin import BotSettingRow, KbJobRow, QuestionTriageRow
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.knowledge import ChunkRow, DocumentRow, QuestionRow
 
 TRIAGE_ACTIONS = ("ignored", "linked", "guide")
 

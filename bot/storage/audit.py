@@ -22,8 +22,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.privacy import redact
-from bot.storage.tables import AuditRow, utcnow
+from bot.core.privacy.redaction import redact
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.privacy import AuditRow
 
 
 def subject_pseudonym(channel: str, user_ref: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.chathistory import Line, Said, Sent, transcript
 from bot.core.messages import Reply
-from bot.storage.tables import InboxRow, OutboxRow
+from bot.storage.tables.messaging import InboxRow, OutboxRow
 
 
 def _aware(d: datetime) -> datetime:
@@ -36,7 +36,7 @@ class SqlChatHistory:
                                .where(OutboxRow.channel == channel, OutboxRow.user_ref == user_ref,
                                       OutboxRow.status == "sent")
                                .order_by(OutboxRow.id.desc()).limit(depth)).all()
-        prefix = f"{user_ref}:"  # bot.web.chat scopes the page's message ids to the session
+        prefix = f"{user_ref}:"  # bot.web.routes.chat scopes the page's message ids to the session
         said = [Said(int(i), _aware(at), str(kind), str(text or ""), str(action or ""),
                      mid[len(prefix):] if mid.startswith(prefix) else "")
                 for i, at, kind, text, action, mid in inbox]

@@ -12,7 +12,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.websession import new_token, token_hash, user_ref_for, well_formed
-from bot.storage.tables import WebChatSessionRow, utcnow
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.messaging import WebChatSessionRow
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most once a minute per session
 

@@ -20,9 +20,9 @@ from bot.core.outreach import model as m
 from bot.core.outreach.chat import promoted_text, reminder_text, when_text
 from bot.core.outreach.texts import tx
 from bot.storage.outbox import enqueue_in
-from bot.storage.outreach_tables import CampaignRow, ClassReminderRow, ClassRow, RegistrationRow
 from bot.storage.personal_data import register
-from bot.storage.tables import utcnow
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.outreach import CampaignRow, ClassReminderRow, ClassRow, RegistrationRow
 
 
 def _aware(d: datetime | None) -> datetime | None:
@@ -226,7 +226,7 @@ class ClassBook:
         return True
 
     def _statement(self, c: m.ClassInfo, channel: str, user_ref: str, commune: str, group: str, lang: str) -> None:
-        from bot.core.learning import Statement
+        from bot.core.learning.model import Statement
 
         store = self.learning
         learner = store.find(channel, user_ref) or store.create(channel, user_ref)

@@ -28,7 +28,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.tables import DocumentRow, InboxRow, QuestionRow, TicketRow
+from bot.storage.tables.knowledge import DocumentRow, QuestionRow
+from bot.storage.tables.messaging import InboxRow
+from bot.storage.tables.tickets import TicketRow
 
 ACTIVE = ("open", "claimed")
 WRONG = frozenset({"not_helpful", "wrong"})  # feedback values that mean "this answer was not right"
@@ -57,7 +59,7 @@ class Dashboard:
         self.sessions = sessions
         self.tz = tz
         self.desk = desk  # SqlTicketDesk: its metrics() are the ticket numbers
-        self.learning = learning  # rows of the learning report (bootstrap.learning_rows)
+        self.learning = learning  # rows of the learning report (wiring.learning.learning_rows)
         self.commune_name = commune_name or (lambda code: code)
 
     # ---- the period --------------------------------------------------------------------------------

@@ -15,19 +15,21 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.handoff import Forbidden, NotFound, TicketError
+from bot.core.errors import Forbidden, Invalid, NotFound
 from bot.core.helpdesk import csat as csat_rules
 from bot.core.helpdesk.ports import QueueStatus
 from bot.core.helpdesk.presence import PresenceError, check_status
 from bot.core.helpdesk.queue import QueueEntry, WaitSample, estimate, position, positions, worth_telling
 from bot.core.helpdesk.schedule import PROVINCE, ScheduleError, TeamSchedule
-from bot.core.helpdesk.texts import tx
 from bot.core.messages import Reply
+from bot.core.texts import t
 from bot.storage.accounts import User
 from bot.storage.outbox import enqueue_in
 from bot.storage.personal_data import register
-from bot.storage.tables import DocumentRow, TicketEventRow, TicketRow, UserRow
-from bot.storage.tables_helpdesk import CsatRow, QueueNoteRow, ReviewItemRow, TeamScheduleRow, VolunteerProfileRow
+from bot.storage.tables.accounts import UserRow
+from bot.storage.tables.helpdesk import CsatRow, QueueNoteRow, ReviewItemRow, TeamScheduleRow, VolunteerProfileRow
+from bot.storage.tables.knowledge import DocumentRow
+from bot.storage.tables.tickets import TicketEventRow, TicketRow
 
 
 def _aware(d: datetime | None) -> datetime | None:
@@ -99,15 +101,15 @@ class SqlHelpdesk:
                 *[x.as_dict() for x in rows if x is not None]]
 
     def set_schedule(self, user: User, team: str, *, hours: str, days: list[int], days_off: list[str]) -> dict[str, object]:
-        """Admins set any team's hours; a team lead their own commune's. Raises TicketError (400/403)."""
+        """Admins set any team's hours; a team lead their own commune's. Raises Invalid or Forbidden."""
         if not (user.role == "admin" or (self.is_lead(user.id) and (team in user.communes or user.sees_all_communes))):
             raise Forbidden("only an admin or the team's lead sets its hours")
         if team != PROVINCE and not (team.isdigit() and len(team) <= 6):
-            raise TicketError("team must be a commune code or 'province'")
+            raise Invalid("team must be a commune code or 'province'")
         try:
             sched = TeamSchedule.build(team, hours, days, days_off)
         except ScheduleError as exc:
-            raise TicketError(str(exc)) from None
+            raise Invalid(str(exc)) from None
         with self.sessions.begin() as s:
             row = s.get(TeamScheduleRow, team) or TeamScheduleRow(team=team)
             row.hours, row.days = sched.hours, list(sched.days)
@@ -130,7 +132,7 @@ class SqlHelpdesk:
         try:
             check_status(status)
         except PresenceError as exc:
-            raise TicketError(str(exc)) from None
+            raise Invalid(str(exc)) from None
         with self.sessions.begin() as s:
             row = s.get(VolunteerProfileRow, user_id) or VolunteerProfileRow(user_id=user_id, team_lead=False)
             row.presence, row.updated_at = status, self.clock()
@@ -201,7 +203,7 @@ class SqlHelpdesk:
                 note = notes.get(r.id)
                 if note is None or not r.user_ref or not worth_telling(note.told_position, now_pos[r.id]):
                     continue
-                self._send(s, r.channel, r.user_ref, Reply(tx(r.lang, "hx_moved", n=now_pos[r.id]), kind="ticket",
+                self._send(s, r.channel, r.user_ref, Reply(t(r.lang, "hx_moved", n=now_pos[r.id]), kind="ticket",
                                                            lang=r.lang))
                 note.told_position, note.told_at = now_pos[r.id], self.clock()
                 n += 1
@@ -241,7 +243,7 @@ class SqlHelpdesk:
                 return "already"
             turns = (r.summary or {}).get("turns")
             titles = [str(x.get("source") or "") for x in (turns if isinstance(turns, list) else []) if isinstance(x, dict)]
-            topics = {t: tp for t, tp in s.execute(select(DocumentRow.title, DocumentRow.topic).where(
+            topics = {title: tp for title, tp in s.execute(select(DocumentRow.title, DocumentRow.topic).where(
                 DocumentRow.title.in_([x for x in titles if x])))} if any(titles) else {}
             r.rating = score
             s.add(CsatRow(ticket_id=r.id, score=score, comment="", commune=r.commune or "", volunteer_id=r.claimed_by,
@@ -277,8 +279,9 @@ class SqlHelpdesk:
         with self.sessions() as s:
             rows = self._records(s, since, communes)
             open_reviews = len(self.reviews(s, communes=communes, status="open"))
+        province = t("vi", "hx_report_province")
         recs = [csat_rules.CsatRecord(c.ticket_id, c.score, _aware(c.created_at) or now,
-                                      name(c.commune) if c.commune else "Tỉnh", v or "-", c.topic) for c, v in rows]
+                                      name(c.commune) if c.commune else province, v or "-", c.topic) for c, v in rows]
         return {"weeks": weeks, "responses": len(recs), "open_reviews": open_reviews,
                 "by_team": [g.as_dict() for g in csat_rules.by_group(recs, "team")],
                 "by_volunteer": [g.as_dict() for g in csat_rules.by_group(recs, "volunteer")],

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.handoff import Conflict, Forbidden, NotFound, TicketError
+from bot.core.errors import Conflict, Forbidden, Invalid, NotFound
 from bot.core.helpdesk.files import (
     CITIZEN_KINDS,
     MAX_BYTES,
@@ -28,14 +28,14 @@ from bot.core.helpdesk.files import (
     new_file_id,
     valid_file_id,
 )
-from bot.core.helpdesk.texts import tx
 from bot.core.messages import Reply
+from bot.core.texts import t
 from bot.storage import personal_data
 from bot.storage.accounts import User
 from bot.storage.filestore import FileStore, clean_image
 from bot.storage.outbox import enqueue_in
-from bot.storage.tables import TicketMessageRow, TicketRow
-from bot.storage.tables_helpdesk import TicketFileRow
+from bot.storage.tables.helpdesk import TicketFileRow
+from bot.storage.tables.tickets import TicketMessageRow, TicketRow
 
 log = logging.getLogger(__name__)
 Fetch = Callable[[str, str, int], bytes]  # (channel, ref, max_bytes) -> bytes; raises on failure
@@ -58,7 +58,7 @@ class TicketFiles:
     def _save(self, s: Session, ticket: TicketRow, *, sender: str, author: int | None, data: bytes, mime: str,
               name: str, caption: str, source_msg_id: str) -> StoredFile:
         file_id = new_file_id()
-        label = tx(ticket.lang, "hx_picture_caption" if mime.startswith("image/") else "hx_file_caption")
+        label = t(ticket.lang, "hx_picture_caption" if mime.startswith("image/") else "hx_file_caption")
         msg = TicketMessageRow(ticket_id=ticket.id, sender=sender, author_id=author,
                                text=f"{label} {caption}".strip()[:4000], source_msg_id=source_msg_id[:160],
                                created_at=self.clock())
@@ -104,11 +104,11 @@ class TicketFiles:
 
     # ---- from the volunteer --------------------------------------------------------------------------
     def add_from_volunteer(self, user: User, ticket_id: int, data: bytes, *, name: str, caption: str = "") -> StoredFile:
-        """A picture or PDF for the citizen. Raises TicketError (400 refused file, 403, 404, 409)."""
+        """A picture or PDF for the citizen. Raises Invalid (a refused file), Forbidden, NotFound or Conflict."""
         try:
             clean, mime = self._prepare(data, VOLUNTEER_KINDS)
         except FileRejected as exc:
-            raise TicketError(str(exc)) from None
+            raise Invalid(str(exc)) from None
         now = self.clock()
         with self.sessions.begin() as s:
             r = s.get(TicketRow, ticket_id)
@@ -123,7 +123,7 @@ class TicketFiles:
             if r.first_response_at is None:
                 r.first_response_at = now
             if r.user_ref:
-                label = tx(r.lang, "hx_picture_caption" if stored.is_image else "hx_file_caption")
+                label = t(r.lang, "hx_picture_caption" if stored.is_image else "hx_file_caption")
                 text = f"👤 {user.display_name}: {caption.strip()[:900] or label}"
                 reply = Reply(text, kind="volunteer", lang=r.lang, image=f"file:{stored.id}")
                 enqueue_in(s, r.channel, r.user_ref, reply, now=now)
@@ -138,9 +138,9 @@ class TicketFiles:
             row = s.get(TicketFileRow, file_id)
             if row is None:
                 return None
-            t = s.get(TicketRow, row.ticket_id)
+            ticket = s.get(TicketRow, row.ticket_id)
             return (StoredFile(row.id, row.ticket_id, row.sender, row.mime, row.size, row.name),
-                    t.channel if t else "", t.user_ref if t else None)
+                    ticket.channel if ticket else "", ticket.user_ref if ticket else None)
 
     def read(self, file_id: str) -> tuple[bytes, str] | None:
         """Bytes and MIME type of a file (no access check: the caller did it), for senders and routes."""

@@ -1,6 +1,7 @@
 """Learning records: learners and their channel links, append-only xAPI statements, review items,
-certificates, population denominators; the coverage report (plain dataclasses from bot.core.coverage, for
-the CLI and the admin dashboard); reminder candidates; the personal-data handler for /dulieu and /xoa.
+certificates, population denominators; the coverage report (plain dataclasses from
+bot.core.learning.coverage, for the CLI and the admin dashboard); reminder candidates; the personal-data
+handler for /dulieu and /xoa.
 """
 
 from __future__ import annotations
@@ -16,29 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.communes import CommuneDirectory
-from bot.core.coverage import CellCounts, DenominatorRowIn, ProgressReport, Target, build_report
-from bot.core.learning import (
-    COURSE,
-    Certificate,
-    Learner,
-    LearningPolicy,
-    Position,
-    Progress,
-    Statement,
-    new_learner_code,
-    normalize_certificate_code,
-)
+from bot.core.learning.codes import new_learner_code, normalize_certificate_code
+from bot.core.learning.coverage import CellCounts, DenominatorRowIn, ProgressReport, Target, build_report
+from bot.core.learning.model import COURSE, Certificate, Learner, Position, Progress, Statement
+from bot.core.learning.policy import LearningPolicy
 from bot.storage.personal_data import register
-from bot.storage.tables import (
-    CertificateRow,
-    DenominatorRow,
-    InboxRow,
-    LearnerLinkRow,
-    LearnerRow,
-    ReviewRow,
-    StatementRow,
-    utcnow,
-)
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.learning import CertificateRow, DenominatorRow, LearnerLinkRow, LearnerRow, ReviewRow, StatementRow
+from bot.storage.tables.messaging import InboxRow
 
 
 def _aware(d: datetime | None) -> datetime | None:

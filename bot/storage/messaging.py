@@ -21,13 +21,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from bot.core.messages import ConversationState, InboundMessage, Reply
 from bot.storage.locks import lock_key
 from bot.storage.outbox import delivered_payload, enqueue_in, write_outbox
-from bot.storage.tables import (
-    ChannelTokenRow,
-    ConversationRow,
-    InboxRow,
-    OutboxRow,
-    utcnow,
-)
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.messaging import ChannelTokenRow, ConversationRow, InboxRow, OutboxRow
 
 OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
 @dataclass(frozen=True)
@@ -323,7 +318,7 @@ class MessageStore:
 
     def queue_depth(self) -> dict[str, int]:
         """Rows per queue and status, e.g. {"inbox_pending": 3, "outbox_sending": 1} (for /metrics)."""
-        from bot.storage.tables import TicketRow
+        from bot.storage.tables.tickets import TicketRow
 
         out: dict[str, int] = {}
         queues: list[tuple[str, Any, tuple[str, ...]]] = [

@@ -12,8 +12,9 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from bot.core.messages import Reply
-from bot.core.privacy import redact
-from bot.storage.tables import OutboxRow, utcnow
+from bot.core.privacy.redaction import redact
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.messaging import OutboxRow
 
 # payload flag: the reply holds words typed by a person (a volunteer), kept as typed only until delivered
 REDACT_AFTER_SEND = "redact_after_send"

@@ -30,7 +30,10 @@ from bot.core.messages import Button, Reply
 from bot.core.outreach import model as m
 from bot.storage.classes import ClassBook
 from bot.storage.outbox import cancel_pending, enqueue_in
-from bot.storage.outreach_tables import (
+from bot.storage.personal_data import register
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.messaging import InboxRow, OutboxRow
+from bot.storage.tables.outreach import (
     CampaignRow,
     PaceRow,
     RecipientRow,
@@ -38,8 +41,6 @@ from bot.storage.outreach_tables import (
     SubscriptionConsentRow,
     SubscriptionRow,
 )
-from bot.storage.personal_data import register
-from bot.storage.tables import InboxRow, OutboxRow, utcnow
 
 log = logging.getLogger(__name__)
 WINDOW_ERROR = "interaction window"  # in the outbox's error for a Zalo reply outside the window

@@ -42,7 +42,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.audit import audit, subject_pseudonym
 from bot.storage.db import scrub_deleted, vacuum_tables
-from bot.storage.tables import ConsentRow, ConversationRow, InboxRow, OutboxRow, QuestionRow, utcnow
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.knowledge import QuestionRow
+from bot.storage.tables.messaging import ConversationRow, InboxRow, OutboxRow
+from bot.storage.tables.privacy import ConsentRow
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.types import QuestionRecord
-from bot.storage.tables import ChunkRow, DocumentRow, EmbeddingRow, IndexBuildRow, QuestionRow, utcnow
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.knowledge import ChunkRow, DocumentRow, EmbeddingRow, IndexBuildRow, QuestionRow
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.scamcheck.reports import DOMAIN, PHONE, ReportItem
-from bot.storage.tables import ScamCheckRow, ScamReportRow, utcnow
+from bot.storage.tables.base import utcnow
+from bot.storage.tables.scam import ScamCheckRow, ScamReportRow
 
 
 @dataclass(frozen=True)

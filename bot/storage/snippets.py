@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.handoff import Forbidden, NotFound, TicketError
+from bot.core.errors import Forbidden, Invalid, NotFound
 from bot.core.helpdesk.snippets import Snippet, SnippetError, check, search
 from bot.core.text import fold
 from bot.storage.accounts import User
-from bot.storage.tables import DocumentRow
-from bot.storage.tables_helpdesk import SnippetRow
+from bot.storage.tables.helpdesk import SnippetRow
+from bot.storage.tables.knowledge import DocumentRow
 
 
 class SqlSnippets:
@@ -54,7 +54,7 @@ class SqlSnippets:
         try:
             title, body, scope = check(title, body, scope)
         except SnippetError as exc:
-            raise TicketError(str(exc)) from None
+            raise Invalid(str(exc)) from None
         team = team.strip()[:20] if scope == "team" else ""
         self._may_edit(user, scope, user.id if scope == "personal" else None, team)
         now = self.clock()
@@ -74,7 +74,7 @@ class SqlSnippets:
             try:
                 row.title, row.body, _ = check(title, body, row.scope)
             except SnippetError as exc:
-                raise TicketError(str(exc)) from None
+                raise Invalid(str(exc)) from None
             row.updated_at = self.clock()
             return self._view(row)
 

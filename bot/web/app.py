@@ -16,23 +16,24 @@ from fastapi.staticfiles import StaticFiles
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
 from bot.runtime.background import Background, serving_settings
-from bot.web import (
+from bot.web import auth, errors
+from bot.web.asgi import BodyLimit
+from bot.web.routes import (
     admin,
     admin_kb,
     admin_scam,
-    auth,
     chat,
     check,
     health,
     helpdesk,
     learning,
     metrics,
+    outreach,
     pages,
     tickets,
     voice,
     webhooks,
 )
-from bot.web.asgi import BodyLimit
 from bot.web.security import OperatorOnly, SecurityHeaders, security_headers
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
 
     app = FastAPI(title="binhdan", lifespan=lifespan, docs_url=None, redoc_url=None, **metrics.fastapi_options())
     max_body = settings.server.max_body_bytes
-    max_upload = int(settings.admin.max_upload_mb * 1024 * 1024)  # admin console uploads (admin_kb.py)
+    max_upload = int(settings.admin.max_upload_mb * 1024 * 1024)  # admin console uploads (routes/admin_kb.py)
 
     sc = settings.scamcheck
     max_import, max_image = int(sc.max_import_mb * 1024 * 1024), int(sc.max_image_mb * 1024 * 1024) + 1024
@@ -72,9 +73,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         if path.startswith("/api/tickets/") and path.endswith("/files"):
             return max_file
         if path.startswith("/api/admin/scam/"):
-            return max_import  # a CSV of reported items (admin_scam.py)
+            return max_import  # a CSV of reported items (routes/admin_scam.py)
         if path == "/api/check/image":
-            return max_image  # a screenshot to check (check.py)
+            return max_image  # a screenshot to check (routes/check.py)
         if path == "/api/chat/voice":  # a recorded question (issue 23)
             return max(max_body, settings.voice.max_bytes)
         return max_upload if path.startswith(("/api/admin/kb/", "/api/admin/unanswered")) else max_body
@@ -83,8 +84,10 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
 
     production = settings.app.mode == "production"
     if production:  # issue 25: /metrics and the API description only for operators
-        app.add_middleware(OperatorOnly, token=settings.server.metrics_token, is_admin=_is_admin)
+        app.add_middleware(OperatorOnly, token=settings.server.metrics_token.get_secret_value(), is_admin=_is_admin)
     app.add_middleware(SecurityHeaders, production=production)  # issue 8: CSP etc.; outermost, so every response
+
+    errors.install(app)  # a refused request (bot.core.errors.DomainError) → its HTTP status, in one place
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -106,7 +109,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(admin.router)
     app.include_router(admin_kb.router)
     app.include_router(admin_scam.router)
-    app.include_router(__import__("bot.web.outreach", fromlist=["router"]).router)  # issue 21
+    app.include_router(outreach.router)  # issue 21
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
@@ -125,7 +128,7 @@ def create_app_from_env() -> FastAPI:
     """The app factory of `binhdan serve --workers N` (uvicorn imports it in each worker process):
     settings from BINHDAN_CONFIG and BINHDAN_<SECTION>__<KEY>, as for every other command."""
     from bot.config import load_settings, secret_values
-    from bot.logs import setup_logging
+    from bot.infra.logs import setup_logging
 
     settings = load_settings()
     setup_logging(settings.app.log_level, settings.app.log_format, secrets=secret_values(settings))

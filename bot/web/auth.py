@@ -1,6 +1,6 @@
 """Log-in for volunteers, editors, viewers and admins: a server-side session behind an HttpOnly cookie,
 a CSRF token checked on every state-changing request, roles checked on every route, and log-in throttling
-per (username, client address) with exponential back-off (bot/ratelimit.LoginThrottle).
+per (username, client address) with exponential back-off (bot/infra/ratelimit.LoginThrottle).
 
 - `POST /api/auth/login` `{"username", "password"}` → 200 `{"user", "csrf_token"}` + cookies
   `binhdan_session` (HttpOnly, SameSite=Strict, Secure in production/https) and `binhdan_csrf` (readable by
@@ -51,7 +51,7 @@ def _limiter(request: Request, svc: Any) -> Any:
         from limits.storage import storage_from_string
         from limits.strategies import MovingWindowRateLimiter
 
-        from bot.ratelimit import LoginThrottle
+        from bot.infra.ratelimit import LoginThrottle
 
         uri = getattr(svc.settings.server, "rate_limit_storage", "") or "memory://"
         try:

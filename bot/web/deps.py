@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -33,3 +34,14 @@ def wake(request: Request) -> None:
     inbox: Any = getattr(request.app.state, "inbox", None)
     if inbox is not None:
         inbox.wake.set()
+
+
+def actor(user: Any) -> str:
+    """How the audit log names an account."""
+    return f"user:{user.id}"
+
+
+async def call(fn: Any, *args: Any, **kw: Any) -> Any:
+    """Run blocking work off the event loop. A refused request (DomainError) propagates to the app's one
+    handler (bot/web/errors.py), which answers it with its HTTP status."""
+    return await asyncio.to_thread(fn, *args, **kw)

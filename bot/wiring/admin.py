@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.core.admin.faq import FaqPublisher
 from bot.core.admin.settings import BotSettingsService, Greeted
 from bot.core.communes import CommuneDirectory
+from bot.core.handoff.proposals import Proposal
 from bot.core.texts import t
 from bot.storage.accounts import User
 from bot.storage.admin import AdminStore, BotSettingsStore
@@ -27,12 +28,12 @@ from bot.storage.audit import AuditLog
 from bot.storage.dashboard import Dashboard
 from bot.storage.guides import ManagedGuides
 from bot.storage.locks import LeaderLock
-from bot.storage.tickets import Proposal, SqlTicketDesk
+from bot.storage.tickets import SqlTicketDesk
 from bot.wiring.learning import learning_rows
 
 if TYPE_CHECKING:
+    from bot.core.admin.manager import KnowledgeManager
     from ingest.jobs import Reindexer
-    from ingest.manage import KnowledgeManager
 
 log = logging.getLogger(__name__)
 _publish_lock = threading.Lock()  # one FAQ publish or re-index at a time in this process
@@ -44,7 +45,8 @@ def bot_settings_defaults(settings: Settings) -> dict[str, object]:
     return {"hours": h.hours.strip(), "days": list(h.days), "pool_after_min": h.pool_after_min,
             "urgent_pool_after_min": h.urgent_pool_after_min, "silence_remind_min": h.silence_remind_min,
             "silence_close_min": h.silence_close_min, "expire_after_hours": h.expire_after_hours,
-            "greeting_vi": t("vi", "greeting"), "greeting_en": t("en", "greeting")}
+            "greeting_vi": t("vi", "greeting", province=settings.app.province),
+            "greeting_en": t("en", "greeting", province=settings.app.province)}
 
 
 @contextlib.contextmanager
@@ -81,20 +83,23 @@ def build_admin(settings: Settings, sessions: sessionmaker[Session], *, desk: Sq
                 reload_index: Callable[[], bool]) -> AdminConsole:
     """`ingest(progress=None)` rebuilds the index (raising on a broken document); `reload_index()` switches
     this process to the new build. Reads the console's overrides once and applies them."""
+    from bot.core.admin.manager import KnowledgeManager
+    from bot.storage.kbfiles import ManagedFiles
     from ingest.chunking import Chunker
     from ingest.jobs import Reindexer
     from ingest.kbcheck import load_official_domains
-    from ingest.manage import KnowledgeManager
+    from ingest.preview import PipelineReader
 
     s, engine = settings, sessions.kw["bind"]
     admin, bot_settings = AdminStore(sessions), BotSettingsStore(sessions)
     i = s.ingest
-    kb = KnowledgeManager(
-        bundled=[s.path(p) for p in s.knowledge.paths], managed_dir=s.path(s.knowledge.managed_dir),
-        catalogue=admin, official_domains=load_official_domains(s.path(s.knowledge.official_domains)),
+    reader = PipelineReader(
+        official_domains=load_official_domains(s.path(s.knowledge.official_domains)),
         chunker=Chunker(chunk_size=i.chunk_size, overlap=i.chunk_overlap, max_chunks=i.max_chunks_per_document),
         max_words=s.knowledge.max_words, stale_after_days=s.knowledge.stale_after_days,
         broken_links_file=s.path(s.admin.broken_links_file))
+    kb = KnowledgeManager(files=ManagedFiles(s.path(s.knowledge.managed_dir)), reader=reader, front=reader,
+                          catalogue=admin)
     reindexer = Reindexer(admin, run=lambda progress: ingest(progress=progress), reload=reload_index,
                           exclusive=lambda: kb_exclusive(engine))
     service = BotSettingsService(lambda: bot_settings_defaults(s), desk=desk, conversation=conversation,

@@ -48,7 +48,7 @@ def build_telegram(settings: Settings, *, images: Callable[[str], bytes | None],
         return None
     from bot.channels.telegram import TelegramSender
 
-    return TelegramSender(settings.telegram.token, api_base_url=settings.telegram.api_base_url, images=images,
+    return TelegramSender(settings.telegram.token.get_secret_value(), api_base_url=settings.telegram.api_base_url, images=images,
                           files=files, voices=voice.out.clip if voice is not None and voice.out is not None else None)
 
 
@@ -59,8 +59,10 @@ def build_zalo(settings: Settings, sessions: sessionmaker[Session], *, voice: Vo
     from bot.channels.zalo import ZaloSender
     from bot.storage.messaging import Token, TokenStore
 
-    return ZaloSender(app_id=z.app_id, app_secret=z.app_secret, access_token=z.access_token,
-                      refresh_token=z.refresh_token, api_base_url=z.api_base_url, oauth_base_url=z.oauth_base_url,
+    return ZaloSender(app_id=z.app_id, app_secret=z.app_secret.get_secret_value(),
+                      access_token=z.access_token.get_secret_value(),
+                      refresh_token=z.refresh_token.get_secret_value(), api_base_url=z.api_base_url,
+                      oauth_base_url=z.oauth_base_url,
                       store=TokenStore(sessions), token_factory=Token, refresh_margin_s=z.refresh_margin_s,
                       clip_link=(lambda r: voice_clip_link(settings, r)) if voice is not None else None)
 
@@ -83,7 +85,8 @@ def channel_fetch(settings: Settings) -> Callable[[str, str, int], bytes]:
         if channel == "telegram" and ref.startswith("tg:") and settings.telegram.token:
             from bot.channels.telegram import download_file
 
-            return download_file(settings.telegram.token, ref[3:], api_base_url=settings.telegram.api_base_url,
+            return download_file(settings.telegram.token.get_secret_value(), ref[3:],
+                                     api_base_url=settings.telegram.api_base_url,
                                  max_bytes=max_bytes)
         if channel == "zalo" and ref.startswith(("https://", "http://")):
             return download(ref, max_bytes=max_bytes)

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.core.communes import CommuneDirectory
-from bot.core.coverage import Target
-from bot.core.curriculum import CurriculumError, Module, parse_module
-from bot.core.learning import LearningPolicy, LearningService
+from bot.core.learning.coverage import Target
+from bot.core.learning.curriculum import CurriculumError, Module, parse_module
+from bot.core.learning.policy import LearningPolicy
+from bot.core.learning.service import LearningService
 from bot.runtime.jobs import LearningReminders
 from bot.storage.learning import LearningReports, SqlLearningStore
 from bot.storage.messaging import MessageStore
@@ -53,7 +54,7 @@ def learning_policy(settings: Settings) -> LearningPolicy:
     return LearningPolicy(iri_base=ls.iri_base or (f"{public}/xapi" if public else "https://binhdan.invalid/xapi"),
                           public_url=public, pass_ratio=ls.pass_ratio, review_days=tuple(ls.review_days),
                           remind_after_days=ls.remind_after_days, quiet_start=_dt.time(h1 % 24, m1),
-                          quiet_end=_dt.time(h2 % 24, m2), tz=ZoneInfo(ls.timezone), province=settings.knowledge.province)
+                          quiet_end=_dt.time(h2 % 24, m2), tz=ZoneInfo(ls.timezone), province=settings.app.province)
 
 
 def learning_targets(settings: Settings) -> list[Target]:
@@ -81,7 +82,7 @@ def build_reminders(settings: Settings, *, sessions: sessionmaker[Session] | Non
 
 def certificate_png(settings: Settings, store: SqlLearningStore, code_or_link: str) -> bytes | None:
     """The PNG of a stored certificate, from its code or its /certificates/<code>.png link; None if unknown."""
-    from bot.certificates import render_certificate
+    from bot.infra.certificates import render_certificate
 
     m = re.search(r"([0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4})(?:\.png)?$", code_or_link)
     cert = store.certificate(m.group(1)) if m else None

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import ConfigError, Settings
-from bot.core.answering import AnswerService, Calibration
-from bot.core.generation import GroundedWriter
-from bot.core.privacy import AlreadyRedacted, RegexRedactor
+from bot.core.answering.generation import GroundedWriter
+from bot.core.answering.service import AnswerService, Calibration
+from bot.core.privacy.redaction import AlreadyRedacted, RegexRedactor
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.embedders import Embedder, make_embedder
 from bot.retrieval.hybrid import HybridRetriever
@@ -78,7 +78,7 @@ def build_retriever(
 
 def build_live_retriever(settings: Settings, embedder: Embedder, index: LoadedIndex) -> LiveRetriever:
     """A retriever that follows the live build of `index.dir` (see bot/retrieval/live.py)."""
-    from bot.metrics import INDEX_RELOADS
+    from bot.infra.metrics import INDEX_RELOADS
 
     lexicon = build_lexicon(settings)  # read once; every new build's analyser shares it
     live = LiveRetriever(index_dir(settings), index,
@@ -105,7 +105,7 @@ def build_answer_service(
     """`entered_redacted`: every question was redacted where it entered (behind the message processor), so
     neither the question log nor the language model redacts it again. Otherwise (`binhdan ask`, benchmarks)
     the service is its own edge and redacts what it keeps or sends."""
-    from bot.metrics import MeteredAnswerService
+    from bot.infra.metrics import MeteredAnswerService
 
     question_log = None
     if log_questions:
@@ -136,8 +136,8 @@ def build_writer(settings: Settings, *, entered_redacted: bool = False) -> Groun
         raise ConfigError(f"answer.mode is 'llm' but {exc.name or 'a package'} is not installed: "
                           "pip install -e '.[llm]'") from None
     m = settings.llm
-    generator = LangChainGenerator(base_url=m.base_url, model=m.model, api_key=m.api_key, timeout_s=m.timeout_s,
-                                   max_tokens=m.max_tokens, temperature=m.temperature, stream=m.stream)
+    generator = LangChainGenerator(base_url=m.base_url, model=m.model, api_key=m.api_key.get_secret_value(),
+                                   timeout_s=m.timeout_s, max_tokens=m.max_tokens, temperature=m.temperature, stream=m.stream)
     log.info("answers are written by %s at %s (extractive fallback)", m.model, m.base_url)
     return GroundedWriter(
         generator, time_budget_s=m.time_budget_s, timeout_s=m.timeout_s, passages=m.passages, rewrite=m.rewrite,
@@ -177,8 +177,8 @@ def load_or_build_index(settings: Settings, embedder: Embedder, directory: Path 
 
 def knowledge_paths(settings: Settings) -> list[Path]:
     """The configured knowledge paths plus the managed directory (approved FAQs, uploads) when it exists; a
-    managed guide replaces a bundled guide with the same id (admin console edits, ingest/manage.py)."""
-    from ingest.manage import effective_sources
+    managed guide replaces a bundled guide with the same id (admin console edits, ingest/sources.py)."""
+    from ingest.sources import effective_sources
 
     kb = [settings.path(p) for p in settings.knowledge.paths]
     return effective_sources(kb, settings.path(settings.knowledge.managed_dir))

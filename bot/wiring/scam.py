@@ -91,7 +91,8 @@ def build_image_reader(settings: Settings, ocr: TesseractOcr) -> Callable[[Inbou
             if msg.channel == "telegram" and ref.startswith("tg:") and settings.telegram.token:
                 from bot.channels.telegram import download_file
 
-                data = download_file(settings.telegram.token, ref[3:], api_base_url=settings.telegram.api_base_url,
+                data = download_file(settings.telegram.token.get_secret_value(), ref[3:],
+                                     api_base_url=settings.telegram.api_base_url,
                                      max_bytes=max_bytes)
             elif msg.channel == "zalo" and ref.startswith(("https://", "http://")):
                 data = download(ref, max_bytes=max_bytes)

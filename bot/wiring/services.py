@@ -12,11 +12,12 @@ from bot.channels.throttle import ThrottledSender
 from bot.config import Settings
 from bot.core.admin.faq import FaqPublisher
 from bot.core.admin.settings import BotSettingsService
-from bot.core.answering import AnswerService
+from bot.core.answering.service import AnswerService
 from bot.core.communes import CommuneDirectory
-from bot.core.conversation import ConversationService
+from bot.core.conversation.engine import ConversationService
+from bot.core.handoff.proposals import Proposal
 from bot.core.scamcheck import ScamChecker
-from bot.ratelimit import RateLimiter
+from bot.infra.ratelimit import RateLimiter
 from bot.retrieval.embedders import Embedder
 from bot.retrieval.live import LiveRetriever
 from bot.runtime.jobs import Job
@@ -33,17 +34,17 @@ from bot.storage.messaging import MessageStore
 from bot.storage.outreach import SqlOutreach
 from bot.storage.personal_data import SqlPersonalData
 from bot.storage.scamreports import SqlScamCheckLog, SqlScamReports
-from bot.storage.tickets import Proposal, SqlTicketDesk
+from bot.storage.tickets import SqlTicketDesk
 from bot.wiring.helpdesk import Helpdesk
 from bot.wiring.scam import ReportedLists
 
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramSender
     from bot.channels.zalo import ZaloSender
+    from bot.core.admin.manager import KnowledgeManager
     from bot.infra.ocr import TesseractOcr
     from bot.voice.service import VoiceRuntime
     from ingest.jobs import Reindexer
-    from ingest.manage import KnowledgeManager
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.core.communes import CommuneDirectory, load_communes_csv
 from bot.core.handoff import ServiceHours
-from bot.core.rights import RightsService
-from bot.ratelimit import RateLimiter
+from bot.core.privacy.rights import RightsService
+from bot.infra.ratelimit import RateLimiter
 from bot.storage.accounts import Accounts
 from bot.storage.chat_sessions import SqlChatSessions
 from bot.storage.db import make_engine, session_factory, upgrade
@@ -43,8 +43,8 @@ def build_communes(settings: Settings) -> CommuneDirectory:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         log.warning("commune list %s unreadable (%s): communes are unknown", path, exc)
-        return CommuneDirectory([], province=settings.knowledge.province)
-    return load_communes_csv(text, province=settings.knowledge.province, source=str(path))
+        return CommuneDirectory([], province=settings.app.province)
+    return load_communes_csv(text, province=settings.app.province, source=str(path))
 
 
 def build_accounts(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Accounts:

@@ -45,7 +45,7 @@ def build_voice(settings: Settings) -> VoiceRuntime | None:
 
         tg = settings.telegram
         fetchers = {
-            "tg": lambda ref, n: fetch_file(tg.token, ref, api_base_url=tg.api_base_url, max_bytes=n),
+            "tg": lambda ref, n: fetch_file(tg.token.get_secret_value(), ref, api_base_url=tg.api_base_url, max_bytes=n),
             "https": lambda ref, n: download(f"https:{ref}", max_bytes=n),
             "http": lambda ref, n: download(f"http:{ref}", max_bytes=n),
         }

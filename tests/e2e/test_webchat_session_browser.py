@@ -17,7 +17,7 @@ from bot.core.websession import token_hash, user_ref_for
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine
 from bot.storage.messaging import MessageStore
-from bot.storage.tables import InboxRow, WebChatSessionRow
+from bot.storage.tables.messaging import InboxRow, WebChatSessionRow
 from tests.conftest import make_settings
 from tests.fakes import free_port
 from tests.serve_process import ServeProcess

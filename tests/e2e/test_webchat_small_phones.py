@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.storage.db import make_engine
-from bot.storage.tables import InboxRow, TicketRow
+from bot.storage.tables.messaging import InboxRow
+from bot.storage.tables.tickets import TicketRow
 from tests.e2e.chatserver import CHROMIUM, CHROMIUM_ARGS, chat_server
 from tests.e2e.screenshots import ask, large_text, settled
 from tests.serve_process import ServeProcess

@@ -112,7 +112,10 @@ def seed_dashboard(sessions: Any) -> tuple[str, str]:
     from datetime import time as dtime
     from zoneinfo import ZoneInfo
 
-    from bot.storage.tables import DenominatorRow, InboxRow, LearnerRow, QuestionRow, StatementRow, TicketRow
+    from bot.storage.tables.knowledge import QuestionRow
+    from bot.storage.tables.learning import DenominatorRow, LearnerRow, StatementRow
+    from bot.storage.tables.messaging import InboxRow
+    from bot.storage.tables.tickets import TicketRow
 
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     d0, d1, d2 = date(2026, 11, 9), date(2026, 11, 10), date(2026, 11, 11)

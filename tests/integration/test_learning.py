@@ -24,12 +24,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.bootstrap import Curriculum, build_communes, build_learning, build_personal_data, build_reminders, build_sessions, ingest
-from bot.core.curriculum import Course
-from bot.core.learning import new_certificate_code, quiz_action
+from bot.core.learning.codes import new_certificate_code
+from bot.core.learning.curriculum import Course
+from bot.core.learning.quiz import quiz_action
 from bot.core.messages import ConversationState, InboundMessage
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.messaging import MessageStore
-from bot.storage.tables import DenominatorRow, LearnerRow, OutboxRow, StatementRow
+from bot.storage.tables.learning import DenominatorRow, LearnerRow, StatementRow
+from bot.storage.tables.messaging import OutboxRow
 from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeTelegram, ServerThread, tg_callback_update, tg_text_update, wait_for
@@ -537,7 +539,7 @@ def test_export_and_erasure_cover_the_learning_records(tmp_path: Path, db_url: s
 
 
 def _certs(L: Learning) -> list[str]:
-    from bot.storage.tables import CertificateRow
+    from bot.storage.tables.learning import CertificateRow
 
     with L.sessions() as db:
         return list(db.scalars(select(CertificateRow.code)))

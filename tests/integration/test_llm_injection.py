@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.bootstrap import build_answer_service, build_embedder, load_or_build_index
 from bot.config import load_settings
-from bot.core.injection import asks_about_others, strip_instructions
+from bot.core.answering.injection import asks_about_others, strip_instructions
 from tests.conftest import ROOT
 from tests.fakes import FakeOpenAI
 from tests.integration.test_llm_mode import env, fake_llm, kb  # noqa: F401  (fixtures)

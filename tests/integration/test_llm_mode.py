@@ -26,7 +26,7 @@ from bot.bootstrap import ingest
 from bot.config import ConfigError, load_settings
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine
-from bot.storage.tables import QuestionRow
+from bot.storage.tables.knowledge import QuestionRow
 from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeOpenAI, ServerThread
@@ -270,7 +270,7 @@ def test_llm_mode_needs_an_address_and_a_model(tmp_path: Path) -> None:
         make_settings(tmp_path, BINHDAN_LLM__BASE_URL="127.0.0.1:11434")
     s = make_settings(tmp_path, BINHDAN_ANSWER__MODE="llm", BINHDAN_LLM__BASE_URL="http://h:1/v1/", BINHDAN_LLM__MODEL="m",
                       BINHDAN_LLM__API_KEY=API_KEY, BINHDAN_LLM__TEMPERATURE="0")
-    assert s.llm.base_url == "http://h:1/v1" and s.llm.api_key == API_KEY and s.llm.temperature == 0
+    assert s.llm.base_url == "http://h:1/v1" and s.llm.api_key.get_secret_value() == API_KEY and s.llm.temperature == 0
     assert API_KEY not in repr(s) and API_KEY not in str(s.llm)
     assert make_settings(tmp_path).answer.mode == "extractive"  # the default needs no model
 

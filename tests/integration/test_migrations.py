@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.storage.db import make_engine, upgrade
-from bot.storage.tables import Base
+from bot.storage.tables.base import Base
 
 
 def test_migrations_match_the_tables(db_url: str) -> None:

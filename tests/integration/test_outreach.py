@@ -19,7 +19,7 @@ from bot.core.messages import InboundMessage
 from bot.core.outreach import model as m
 from bot.retrieval.embedders import FakeEmbedder
 from bot.runtime.workers import OutboxWorker
-from bot.storage.tables import InboxRow, OutboxRow
+from bot.storage.tables.messaging import InboxRow, OutboxRow
 from tests.conftest import make_settings
 from tests.fakes import FakeTelegram, FakeZalo, ServerThread
 

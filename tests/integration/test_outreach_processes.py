@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from bot.bootstrap import build_outreach, ingest
 from bot.core.outreach import model as m
 from bot.retrieval.embedders import FakeEmbedder
-from bot.storage.outreach_tables import SubscriptionRow
+from bot.storage.tables.outreach import SubscriptionRow
 from tests.conftest import make_settings
 from tests.fakes import FakeTelegram, ServerThread, wait_for
 from tests.serve_process import WorkerProcess
@@ -58,7 +58,7 @@ def test_worker_killed_mid_campaign_loses_nothing_and_sends_nothing_twice(
                 with outreach.sessions() as ses:
                     from sqlalchemy import func, select
 
-                    from bot.storage.outreach_tables import RecipientRow
+                    from bot.storage.tables.outreach import RecipientRow
 
                     return int(ses.scalar(select(func.count()).select_from(RecipientRow).where(
                         RecipientRow.campaign_id == cid, RecipientRow.outbox_id.is_not(None))) or 0) if f else 0

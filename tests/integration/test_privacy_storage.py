@@ -14,7 +14,9 @@ from bot.bootstrap import build_services, ingest
 from bot.core.messages import InboundMessage, Reply
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.audit import AuditLog, subject_pseudonym
-from bot.storage.tables import AuditRow, ConsentRow, ConversationRow, InboxRow, OutboxRow, QuestionRow
+from bot.storage.tables.knowledge import QuestionRow
+from bot.storage.tables.messaging import ConversationRow, InboxRow, OutboxRow
+from bot.storage.tables.privacy import AuditRow, ConsentRow
 from tests.conftest import make_settings
 
 

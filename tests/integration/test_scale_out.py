@@ -25,7 +25,7 @@ from bot.retrieval.index_store import live_build_id, write_index
 from bot.storage.db import make_engine, session_factory, upgrade
 from bot.storage.locks import LeaderLock
 from bot.storage.messaging import MessageStore, Token, TokenStore
-from bot.storage.tables import OutboxRow
+from bot.storage.tables.messaging import OutboxRow
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import FakeZalo, ServerThread, wait_for
@@ -239,7 +239,7 @@ def test_metrics_endpoint_counts_requests_answers_and_queues(tmp_path: Path, db_
 
 
 def test_json_logs_are_one_object_per_line(capfd: pytest.CaptureFixture[str]) -> None:
-    from bot.logs import setup_logging
+    from bot.infra.logs import setup_logging
 
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)

@@ -23,7 +23,7 @@ from bot.core.messages import InboundMessage
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine, session_factory, upgrade
 from bot.storage.messaging import MessageStore
-from bot.storage.tables import InboxRow, OutboxRow
+from bot.storage.tables.messaging import InboxRow, OutboxRow
 from tests.conftest import load_size, make_settings
 from tests.fakes import FakeTelegram, ServerThread, free_port, tg_text_update, wait_for
 from tests.serve_process import ServeProcess, WorkerProcess

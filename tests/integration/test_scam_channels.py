@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import build_sessions
-from bot.storage.tables import ScamCheckRow, TicketRow
+from bot.storage.tables.scam import ScamCheckRow
+from bot.storage.tables.tickets import TicketRow
 from tests.conftest import make_settings
 from tests.fakes import (
     FakeTelegram,

@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select
 from bot.bootstrap import ReportedLists, build_scam_checker, build_sessions
 from bot.core.scamcheck.reports import CONFIRMED_SOURCE, ReportItem
 from bot.storage.scamreports import SqlScamReports
-from bot.storage.tables import ScamCheckRow
+from bot.storage.tables.scam import ScamCheckRow
 from tests.conftest import make_settings
 from tests.integration.admin_helpers import Session, admin_app, ask
 

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from bot.bootstrap import build_accounts, ingest
 from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine
-from bot.storage.tables import FaqProposalRow, InboxRow, OutboxRow, TicketMessageRow, TicketRow
+from bot.storage.tables.messaging import InboxRow, OutboxRow
+from bot.storage.tables.tickets import FaqProposalRow, TicketMessageRow, TicketRow
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import FakeTelegram, ServerThread, tg_callback_update, tg_text_update, wait_for

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.core.messages import Reply
 from bot.core.websession import token_hash
 from bot.storage.db import make_engine
-from bot.storage.tables import InboxRow, WebChatSessionRow
+from bot.storage.tables.messaging import InboxRow, WebChatSessionRow
 from tests.integration.test_channels import start_app
 from tests.webchat import headers, new_session, ref, say, updates
 
@@ -139,7 +139,7 @@ def test_an_idle_session_expires(tmp_path: Path, mini_kb: Path) -> None:
 
     from sqlalchemy import update
 
-    from bot.storage.tables import utcnow
+    from bot.storage.tables.base import utcnow
 
     db = f"sqlite:///{tmp_path / 's.db'}"
     with start_app(tmp_path, db, mini_kb, BINHDAN_SERVER__CHAT_SESSION_IDLE_DAYS="1") as app:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.core.answering.triage import AskedQuestion, group_questions, suggested_phrasing, words
 from bot.core.botsettings import KEYS, validate
-from bot.core.triage import AskedQuestion, group_questions, suggested_phrasing, words
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.core.answering import AnswerService, Calibration
-from bot.core.conversation import ConversationService
+from bot.core.answering.service import AnswerService, Calibration
+from bot.core.answering.shaping import asked_kind, correction, direct_answer
+from bot.core.conversation.engine import ConversationService
 from bot.core.evaluation import expected_calibration_error, split_of
 from bot.core.messages import ConversationState, InboundMessage
-from bot.core.shaping import asked_kind, correction, direct_answer
 from bot.core.types import Fact
 from tests.unit.test_answering import CAL, FakeRetriever, passage
 

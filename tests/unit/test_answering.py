@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.answering import AnswerService, Calibration, is_follow_up
-from bot.core.privacy import RegexRedactor
+from bot.core.answering.service import AnswerService, Calibration, is_follow_up
+from bot.core.privacy.redaction import RegexRedactor
 from bot.core.types import ConversationContext, Passage, QueryAnalysis, QuestionRecord, Retrieval
 
 STEPS = "## Các bước\n" + "\n".join(f"{i}. Bước số {i}: " + "làm việc này cẩn thận " * 6 for i in range(1, 15))
@@ -119,7 +119,7 @@ def test_follow_up_naming_a_new_subject_is_answered_on_its_own_when_covered() ->
 
 
 def test_contrast_rewrite_rules() -> None:
-    from bot.core.followup import contrast, follow_up_content, names_new_subject
+    from bot.core.answering.followup import contrast, follow_up_content, names_new_subject
 
     assert follow_up_content("thế còn mức 1 thì sao?") == ["mức", "1"]
     assert contrast("Đăng ký thường trú trên VNeID thế nào?", "còn tạm trú thì sao?") == "đăng ký tạm trú trên vneid thế nào"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.core.answering import AnswerService, Calibration
-from bot.core.conversation import ConversationService, wants_human
+from bot.core.answering.service import AnswerService, Calibration
+from bot.core.conversation.commands import wants_human
+from bot.core.conversation.engine import ConversationService
 from bot.core.handoff import OpenedTicket
 from bot.core.messages import ConversationState, InboundMessage
 from tests.unit.test_answering import FakeRetriever, RecordingLog, passage

@@ -59,12 +59,24 @@ def test_compose_environment_is_valid_configuration(name: str) -> None:
     assert str(s.index.dir) == next(v.split(":")[1] for v in svc["volumes"] if v.startswith("index:"))
 
 
+def _image_env() -> dict[str, str]:
+    """The ENV lines of the Dockerfile's final stage (`KEY=value`, continued with backslashes)."""
+    block = re.findall(r"^ENV\s+((?:.*\\\n)*.*)$", DOCKERFILE, re.MULTILINE)[-1]
+    return dict(pair.split("=", 1) for pair in block.replace("\\\n", " ").split())
+
+
 def test_ports_match_config_dockerfile_and_readme() -> None:
+    """server.port is the one place for the listening port: the image and compose do not set it again, and
+    what the container listens on (config.yaml + the image's and compose's environment) is what compose
+    publishes, the Dockerfile exposes and the README shows."""
     default = Settings().server.port
     app = COMPOSE["services"]["app"]
-    assert int(app["environment"]["BINHDAN_SERVER__PORT"]) == default
+    env = {**_image_env(), **{k: _interpolate(str(v)) for k, v in app["environment"].items()}}
+    assert "BINHDAN_SERVER__PORT" not in env and "BINHDAN_SERVER__HOST" not in app["environment"]
+    listening = load_settings(ROOT / "config.yaml", env={k: v for k, v in env.items() if v and "$" not in v}).server
+    assert listening.port == default and listening.host == "0.0.0.0"
     assert [p.rsplit(":", 2)[-2:] for p in app["ports"]] == [[str(default), str(default)]]
-    assert f"EXPOSE {default}" in DOCKERFILE and f"BINHDAN_SERVER__PORT={default}" in DOCKERFILE
+    assert f"EXPOSE {default}" in DOCKERFILE and "load_settings().server.port" in DOCKERFILE  # health check
     assert f"http://127.0.0.1:{default}" in (ROOT / "README.md").read_text(encoding="utf-8")
     worker = COMPOSE["services"]["worker"]
     port = worker["command"][worker["command"].index("--metrics-port") + 1]

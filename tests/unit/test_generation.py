@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.core.answering import AnswerService, Calibration
-from bot.core.generation import GroundedWriter, stream_to
-from bot.core.ports import GenerationError
+from bot.core.answering.generation import GroundedWriter, stream_to
+from bot.core.answering.ports import GenerationError
+from bot.core.answering.service import AnswerService, Calibration
 from bot.core.types import ConversationContext, Generation, GenerationRequest, Passage, QueryAnalysis, QuestionRecord, Retrieval
 
 PASSWORD = ("## Các bước\n1. Mở ứng dụng VNeID, bấm Quên mật khẩu.\n2. Nhập số định danh cá nhân.\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.grounding import (
+from bot.core.answering.grounding import (
     BAD_CITATION,
     EMPTY,
     NO_CITATION,

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.privacy import PLACEHOLDERS, RedactingFilter, redact
+from bot.core.privacy.redaction import PLACEHOLDERS, RedactingFilter, redact
 from bot.core.text import clean, fold, has_tone_marks, letter_ratio, nfc, tokens
 from bot.retrieval.analyzer import QueryAnalyzer
 from bot.retrieval.lexicon import load_lexicon

@@ -14,25 +14,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.bootstrap import Curriculum
-from bot.core.answering import AnswerService, Calibration
+from bot.core.answering.service import AnswerService, Calibration
 from bot.core.communes import Commune, CommuneDirectory
-from bot.core.conversation import ConversationService
-from bot.core.curriculum import Course
-from bot.core.learning import (
-    Certificate,
-    Learner,
-    LearningPolicy,
-    LearningService,
-    Progress,
-    Statement,
-    new_certificate_code,
-    new_learner_code,
-    normalize_certificate_code,
-    option_order,
-    parse_learner_code,
-    quiz_action,
-    reminder_due,
-)
+from bot.core.conversation.engine import ConversationService
+from bot.core.learning.codes import new_certificate_code, new_learner_code, normalize_certificate_code, parse_learner_code
+from bot.core.learning.curriculum import Course
+from bot.core.learning.model import Certificate, Learner, Progress, Statement
+from bot.core.learning.policy import LearningPolicy, reminder_due
+from bot.core.learning.quiz import option_order, quiz_action
+from bot.core.learning.service import LearningService
 from bot.core.messages import ConversationState, InboundMessage, Reply
 from tests.unit.test_answering import FakeRetriever, RecordingLog, passage
 
@@ -414,7 +404,7 @@ def test_another_device_resumes_with_the_learner_code() -> None:
 def test_reminder_rules_one_per_pause_never_at_night() -> None:
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     policy = LearningPolicy(tz=tz, remind_after_days=3, quiet_start=time(21), quiet_end=time(7))
-    from bot.core.learning import Position
+    from bot.core.learning.model import Position
 
     paused = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 09:00 local
     learner = Learner(1, "k", "HV-AAAA-BBBB", position=Position("m1-l2-cai-ung-dung"), last_active_at=paused)
@@ -429,10 +419,11 @@ def test_reminder_rules_one_per_pause_never_at_night() -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_learning_texts_exist_in_both_languages(lang: str) -> None:
-    from bot.core.texts_learning import TEXTS
+    from bot.core.texts import en_learning, vi_learning
 
-    assert set(TEXTS["vi"]) == set(TEXTS["en"])
-    assert all(v.strip() for v in TEXTS[lang].values())
+    texts = {"vi": vi_learning.TEXTS, "en": en_learning.TEXTS}
+    assert set(texts["vi"]) == set(texts["en"])
+    assert all(v.strip() for v in texts[lang].values())
 
 
 def test_the_whole_curriculum_yields_a_course_certificate_too() -> None:

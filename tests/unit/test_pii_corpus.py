@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from bot.core.privacy import PLACEHOLDERS, has_sensitive, normalise, redact
+from bot.core.privacy.redaction import PLACEHOLDERS, has_sensitive, normalise, redact
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "pii_corpus.jsonl"
 

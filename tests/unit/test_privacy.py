@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.privacy import has_sensitive, normalise, redact, redact_continuation
+from bot.core.privacy.redaction import has_sensitive, normalise, redact, redact_continuation
 
 
 def test_typed_placeholders_with_and_without_tone_marks() -> None:

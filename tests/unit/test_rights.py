@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.core.answering import AnswerService, Calibration
-from bot.core.conversation import ConversationService
+from bot.core.answering.service import AnswerService, Calibration
+from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage
-from bot.core.rights import RightsService
+from bot.core.privacy.rights import RightsService
 from tests.unit.test_answering import FakeRetriever, RecordingLog, passage
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from bot.channels.telegram import parse_update
 from bot.channels.zalo import parse_event
-from bot.core.answering import AnswerService, Calibration
-from bot.core.conversation import ConversationService
+from bot.core.answering.service import AnswerService, Calibration
+from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.core.scamcheck import ScamChecker
 from bot.core.scamcheck.chat import ScamChat
 from bot.infra.scamlists import load_scam_lists

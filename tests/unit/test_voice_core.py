@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.conversation import ConversationService
+from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage
 from bot.core.voice.flow import VoiceChat, judge
 from bot.core.voice.speech import digits_words, number_words, speakable

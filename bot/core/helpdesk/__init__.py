@@ -8,5 +8,8 @@
 - `files`     attachment checks: magic bytes, size, allowed kinds, unguessable ids
 - `chat`      what the citizen's conversation does with all of this (`HelpdeskChat`)
 - `ports`     what the chat needs from storage (`HelpdeskStore`)
-- `texts`     every sentence the citizen sees here, Vietnamese first
+
+Its sentences (`hx_*`) are in the texts catalogue, bot/core/texts/vi_handoff.py and en_handoff.py. It stays
+beside bot.core.handoff (not inside): it builds on tickets but has its own port and store, and the
+ticket lifecycle does not depend on it.
 """

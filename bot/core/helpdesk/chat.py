@@ -14,10 +14,10 @@ import re
 
 from bot.core.helpdesk.csat import MAX_COMMENT, parse_score
 from bot.core.helpdesk.ports import HelpdeskStore, QueueStatus
-from bot.core.helpdesk.texts import tx
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.core.text import fold, tokens
+from bot.core.texts import t
 
 _ASKS_WAIT = re.compile(
     r"\b(con|phai cho|cho|doi|mat) (bao lau|bao lau nua|lau khong|lau nua khong|may phut)\b"
@@ -35,7 +35,7 @@ def asks_wait(text: str) -> bool:
 def _when(lang: str, st: QueueStatus) -> tuple[str, str, str]:
     assert st.next_open is not None
     when = st.next_open
-    return when.strftime("%H:%M"), tx(lang, f"weekday_{when.weekday()}"), when.strftime("%d/%m")
+    return when.strftime("%H:%M"), t(lang, f"weekday_{when.weekday()}"), when.strftime("%d/%m")
 
 
 class HelpdeskChat:
@@ -47,29 +47,29 @@ class HelpdeskChat:
     def wait_lines(self, lang: str, status: QueueStatus) -> tuple[list[str], tuple[Button, ...]]:
         """The lines telling a waiting citizen where they stand, and the buttons that go with them."""
         if status.status == "claimed":
-            return [tx(lang, "hx_claimed", name=status.volunteer or "TNV")], ()
-        lines = [tx(lang, "hx_position_first") if status.position == 1 else tx(lang, "hx_position", n=status.position)]
+            return [t(lang, "hx_claimed", name=status.volunteer or t("vi", "vt_volunteer"))], ()
+        lines = [t(lang, "hx_position_first") if status.position == 1 else t(lang, "hx_position", n=status.position)]
         if not status.open_now:
             if status.next_open is None:
-                lines.append(tx(lang, "hx_no_schedule"))
+                lines.append(t(lang, "hx_no_schedule"))
             else:
                 hhmm, weekday, day = _when(lang, status)
-                lines.append(tx(lang, "hx_closed_now", hhmm=hhmm, weekday=weekday, day=day))
-            lines.append(tx(lang, "hx_options"))
-            lines.append(tx(lang, "hx_option_leave", n=1))
-            buttons = [Button(tx(lang, "btn_hx_leave"), f"hx:leave:{status.ticket_id}")]
+                lines.append(t(lang, "hx_closed_now", hhmm=hhmm, weekday=weekday, day=day))
+            lines.append(t(lang, "hx_options"))
+            lines.append(t(lang, "hx_option_leave", n=1))
+            buttons = [Button(t(lang, "btn_hx_leave"), f"hx:leave:{status.ticket_id}")]
             if self.hotline:
-                lines.append(tx(lang, "hx_option_hotline", n=2))
-                buttons.append(Button(tx(lang, "btn_hx_hotline"), "hx:hotline"))
+                lines.append(t(lang, "hx_option_hotline", n=2))
+                buttons.append(Button(t(lang, "btn_hx_hotline"), "hx:hotline"))
             return lines, tuple(buttons)
         e = status.estimate
         if e.minutes is None:
-            lines.append(tx(lang, "hx_no_data"))
+            lines.append(t(lang, "hx_no_data"))
         elif e.minutes < 60:
-            lines.append(tx(lang, "hx_estimate_min", m=max(1, round(e.minutes)), k=e.samples))
+            lines.append(t(lang, "hx_estimate_min", m=max(1, round(e.minutes)), k=e.samples))
         else:
-            lines.append(tx(lang, "hx_estimate_hours", h=max(1, round(e.minutes / 60)), k=e.samples))
-        return lines, (Button(tx(lang, "btn_hx_wait"), "hx:wait"),)
+            lines.append(t(lang, "hx_estimate_hours", h=max(1, round(e.minutes / 60)), k=e.samples))
+        return lines, (Button(t(lang, "btn_hx_wait"), "hx:wait"),)
 
     def after_open(self, msg: InboundMessage, lang: str) -> tuple[list[str], tuple[Button, ...]] | None:
         """What to add to the "ticket opened" reply (None: no ticket found — say nothing more)."""
@@ -83,7 +83,7 @@ class HelpdeskChat:
     def status_reply(self, msg: InboundMessage, st: ConversationState) -> list[Reply]:
         status = self.store.queue_status(msg.channel, msg.user_ref)
         if status is None:
-            return [Reply(tx(st.lang, "hx_none"), kind="info", lang=st.lang)]
+            return [Reply(t(st.lang, "hx_none"), kind="info", lang=st.lang)]
         if status.position:
             self.store.told(status.ticket_id, status.position)
         lines, buttons = self.wait_lines(st.lang, status)
@@ -98,7 +98,7 @@ class HelpdeskChat:
             tid = wait.split(":", 1)[1]
             if tid.isdigit() and text.strip():
                 self.store.record_comment(int(tid), msg.channel, msg.user_ref, redact(text.strip())[:MAX_COMMENT])
-                return [Reply(tx(st.lang, "hx_csat_done"), kind="info", lang=st.lang)]
+                return [Reply(t(st.lang, "hx_csat_done"), kind="info", lang=st.lang)]
         if asks_wait(text) and st.state in ("waiting_volunteer", "with_volunteer"):
             return self.status_reply(msg, st)
         return None
@@ -111,18 +111,18 @@ class HelpdeskChat:
         if verb == "leave" and rest.isdigit():
             status = self.store.queue_status(msg.channel, msg.user_ref)
             if status is None or status.ticket_id != int(rest):
-                return [Reply(tx(lang, "hx_none"), kind="info", lang=lang)]
+                return [Reply(t(lang, "hx_none"), kind="info", lang=lang)]
             self.store.leave_question(status.ticket_id)
-            return [Reply(tx(lang, "hx_left"), kind="info", lang=lang)]
+            return [Reply(t(lang, "hx_left"), kind="info", lang=lang)]
         if verb == "hotline" and self.hotline:
-            return [Reply(tx(lang, "hx_hotline", hotline=self.hotline), kind="info", lang=lang)]
+            return [Reply(t(lang, "hx_hotline", hotline=self.hotline), kind="info", lang=lang)]
         if verb == "comment" and rest.isdigit():
             st.hx_wait = f"comment:{rest}"
-            return [Reply(tx(lang, "hx_csat_ask_comment"), (Button(tx(lang, "btn_hx_skip"), "hx:skip"),),
+            return [Reply(t(lang, "hx_csat_ask_comment"), (Button(t(lang, "btn_hx_skip"), "hx:skip"),),
                           kind="question", lang=lang)]
         if verb == "skip":
             st.hx_wait = ""
-            return [Reply(tx(lang, "hx_csat_done"), kind="info", lang=lang)]
+            return [Reply(t(lang, "hx_csat_done"), kind="info", lang=lang)]
         return []
 
     def rate(self, msg: InboundMessage, ticket: str, value: str, st: ConversationState) -> list[Reply]:
@@ -132,11 +132,11 @@ class HelpdeskChat:
             return []
         done = self.store.record_score(int(ticket), msg.channel, msg.user_ref, score)
         if done == "already":
-            return [Reply(tx(st.lang, "hx_csat_already"), kind="info", lang=st.lang)]
+            return [Reply(t(st.lang, "hx_csat_already"), kind="info", lang=st.lang)]
         if done != "ok":
             return []
-        return [Reply(tx(st.lang, "hx_csat_thanks"), (Button(tx(st.lang, "btn_hx_comment"), f"hx:comment:{ticket}"),
-                                                      Button(tx(st.lang, "btn_hx_skip"), "menu")),
+        return [Reply(t(st.lang, "hx_csat_thanks"), (Button(t(st.lang, "btn_hx_comment"), f"hx:comment:{ticket}"),
+                                                      Button(t(st.lang, "btn_hx_skip"), "menu")),
                       kind="info", lang=st.lang)]
 
     def picture(self, msg: InboundMessage, ticket_id: int, *, claimed: bool, lang: str = "vi") -> list[Reply]:
@@ -148,5 +148,5 @@ class HelpdeskChat:
         result = self.store.attach(ticket_id, msg.channel, ref, caption=redact(caption),
                                    source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
         if result != "ok":
-            return [Reply(tx(lang, "hx_picture_bad"), kind="info", lang=lang)]
-        return [] if claimed else [Reply(tx(lang, "hx_picture_sent"), kind="info", lang=lang)]
+            return [Reply(t(lang, "hx_picture_bad"), kind="info", lang=lang)]
+        return [] if claimed else [Reply(t(lang, "hx_picture_sent"), kind="info", lang=lang)]

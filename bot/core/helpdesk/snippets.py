@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.text import fold, tokens
+from bot.core.texts import t
 
 MAX_TITLE = 120
 MAX_BODY = 3000
@@ -70,4 +71,4 @@ def guide_text(title: str, body: str, url: str, *, max_chars: int = 2500) -> str
         kept.append(ln)
         size += len(ln) + 1
     text = f"{title}\n\n" + "\n".join(kept).strip()
-    return text + (f"\n\nXem thêm: {url}" if url else "")
+    return text + ("\n\n" + t("vi", "hx_see_also", url=url) if url else "")

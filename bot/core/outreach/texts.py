@@ -92,14 +92,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-# merged into bot.core.texts.TEXTS for the /dulieu summary
-PD_TEXTS: dict[str, dict[str, str]] = {
-    "vi": {"pd_subscriptions": "Đăng ký nhận tin (chủ đề, xã/phường, lần đồng ý)",
-           "pd_classes": "Đăng ký lớp học cộng đồng", "pd_announcements": "Tin báo đã gửi cho bạn"},
-    "en": {"pd_subscriptions": "News subscriptions (topics, commune, consent)",
-           "pd_classes": "Community class registrations", "pd_announcements": "Announcements sent to you"},
-}
-
 
 def tx(lang: str, key: str, **kw: object) -> str:
     text = TEXTS.get(lang, TEXTS["vi"]).get(key) or TEXTS["vi"][key]

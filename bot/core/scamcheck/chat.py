@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
-from bot.core.privacy import redact
+from bot.core.privacy.redaction import redact
 from bot.core.scamcheck.checker import DANGER, SUSPICIOUS, CheckResult, ScamChecker, fold_text
 
 COMMANDS = ("kiemtra", "kiem_tra", "check")

@@ -157,7 +157,7 @@ def normalise_phone(raw: str) -> str:
     return digits
 
 
-REDACTED_PHONE, REDACTED_ACCOUNT = "[SĐT]", "[STK]"  # placeholders of bot.core.privacy.redact (chat texts)
+REDACTED_PHONE, REDACTED_ACCOUNT = "[SĐT]", "[STK]"  # placeholders of bot.core.privacy.redaction.redact (chat texts)
 
 
 def find_phones(clean: str) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from bot.storage.tables import Base
+from bot.storage.tables.base import Base
 
 config = context.config
 engine = config.attributes["engine"]

@@ -1,0 +1,126 @@
+"""The answer flow: a question asked (redacted, completed after a clarifying question, the language
+followed), the answer or the clarifying question, "sai rồi" corrections, a clarifying button, feedback."""
+
+from __future__ import annotations
+
+from bot.core.answering.shaping import correction
+from bot.core.conversation.base import ConversationBase
+from bot.core.messages import Button, ConversationState, InboundMessage, Reply
+from bot.core.privacy.redaction import has_sensitive
+from bot.core.texts import t
+from bot.core.types import Answer, ConversationContext
+
+
+class AnswerFlow(ConversationBase):
+    def _answer_reply(self, a: Answer, st: ConversationState) -> Reply:
+        lang = st.lang
+        if not a.covered:
+            return Reply(a.text, (Button(t(lang, "btn_volunteer"), "volunteer"), Button(t(lang, "btn_menu"), "menu")),
+                         kind="not_covered")
+        text = a.text
+        buttons = [Button(t(lang, "btn_helpful"), f"fb:up:{a.question_id}"),
+                   Button(t(lang, "btn_not_helpful"), f"fb:down:{a.question_id}")]
+        buttons += [Button(f"{t(lang, 'related')}: {r.title}"[:60], f"ask:{r.doc_id}"[:64]) for r in a.related[:3]]
+        return Reply(text, tuple(buttons), sources=a.sources[:1], kind="answer", lang=lang)
+
+    def _ask(self, msg: InboundMessage, text: str, st: ConversationState) -> list[Reply]:
+        replies: list[Reply] = []
+        redacted = self.redact(text)
+        if has_sensitive(redacted):
+            replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
+        fix = correction(redacted) if st.last_doc and not st.clarify_q else ""
+        if fix:  # "sai rồi", "không được", "không đúng ý tôi": the other guides of that answer, or a volunteer
+            return [*replies, self._offer(st, fix)]
+        # The turn after a clarifying question always answers (never two in a row); a short reply is the
+        # choice ("vneid", "ngân hàng") and completes the question that was asked back.
+        pending, st.clarify_q, st.clarify_opts = st.clarify_q, "", []
+        asked = f"{pending} {redacted}" if pending and len(redacted.split()) <= 5 else redacted
+        ctx = ConversationContext(previous_questions=list(st.previous_questions))
+        a = self.answers.answer(asked, context=ctx, channel=msg.channel, keep=st.consent != "declined",
+                                may_clarify=not pending)
+        if a.lang == "en" and not st.lang_chosen:
+            st.lang = "en"
+        elif a.lang == "vi" and not st.lang_chosen and st.lang == "en" and a.covered:
+            st.lang = "vi"
+        st.previous_questions = ctx.previous_questions[-3:]
+        st.last_question_id = a.question_id
+        st.turns = [*st.turns, {"q": redacted[:300], "source": a.sources[0].title if a.covered and a.sources else "",
+                                "covered": "1" if a.covered else "0"}][-3:]
+        if a.covered and a.clarify:
+            st.clarify_q, st.clarify_opts = asked[:300], [c.doc_id for c in a.clarify]
+            replies.append(self._clarify_reply(a, st))
+        else:
+            replies.append(self._answer_reply(a, st))
+            self._remember(a, st)
+        if a.covered:
+            st.misses = 0
+        else:
+            st.misses += 1
+            if st.misses >= 2:
+                replies[-1] = Reply(a.text + "\n\n" + t(st.lang, "offer_volunteer"),
+                                    (Button(t(st.lang, "btn_volunteer"), "volunteer"),
+                                     Button(t(st.lang, "btn_menu"), "menu")), kind="not_covered")
+        if not st.greeted:  # a first message that is a question: the answer at once, the notice beside it
+            st.greeted = True
+            if not st.consent:
+                replies.append(self._notice(st))
+        return replies
+
+    def _clarify_reply(self, a: Answer, st: ConversationState) -> Reply:
+        buttons = [Button(c.title[:60], f"clar:{c.doc_id}"[:64]) for c in a.clarify]
+        return Reply(t(st.lang, "clarify"), (*buttons, Button(t(st.lang, "btn_other"), "clar:other")), kind="clarify")
+
+    @staticmethod
+    def _remember(a: Answer, st: ConversationState) -> None:
+        """The guide just answered and its runners-up, for a correction on the next turn."""
+        if not a.covered or not a.sources:
+            st.last_doc, st.alternatives = "", []
+            return
+        first = a.sources[0].doc_id
+        seen = {first.removesuffix("-en")}
+        alts: list[str] = []
+        for s in (*a.related, *a.sources[1:]):
+            if s.doc_id.removesuffix("-en") not in seen:
+                seen.add(s.doc_id.removesuffix("-en"))
+                alts.append(s.doc_id)
+        st.last_doc, st.alternatives = first, alts[:3]
+
+    def _offer(self, st: ConversationState, fix: str) -> Reply:
+        """After "sai rồi" / "không được": the next guides of the last answer and a volunteer."""
+        lang = st.lang
+        if st.last_question_id:
+            self.answers.record_feedback(st.last_question_id, "not_helpful")
+        st.last_feedback = "not_helpful"
+        buttons = []
+        for doc_id in st.alternatives:
+            g = self.answers.guide(doc_id, lang)
+            if g is not None and g.sources:
+                buttons.append(Button(f"{t(lang, 'related')}: {g.sources[0].title}"[:60], f"ask:{doc_id}"[:64]))
+        st.last_doc, st.alternatives = "", []
+        buttons += [Button(t(lang, "btn_volunteer"), "volunteer"), Button(t(lang, "btn_menu"), "menu")]
+        return Reply(t(lang, "offer_failed" if fix == "failed" else "offer_wrong"), tuple(buttons), kind="offer")
+
+    def _clarified(self, arg: str, st: ConversationState) -> list[Reply]:
+        """A clarifying button: the chosen guide, opened with its direct answer to the pending question."""
+        question, st.clarify_q, st.clarify_opts = st.clarify_q, "", []
+        if arg == "other" or not arg:
+            return [Reply(t(st.lang, "clarify_other"), (Button(t(st.lang, "btn_volunteer"), "volunteer"),
+                                                       Button(t(st.lang, "btn_menu"), "menu")), kind="question")]
+        a = self.answers.guide(arg, st.lang, question=question)
+        if a is None:
+            return [Reply(t(st.lang, "guide_missing"), self._menu_buttons(st))]
+        self._remember(a, st)
+        return [self._answer_reply(a, st)]
+
+    def _feedback(self, arg: str, st: ConversationState) -> list[Reply]:
+        """👍 / 👎 under an answer ("up|down:<question id>"), recorded on the question."""
+        lang = st.lang
+        value, _, qid = arg.partition(":")
+        helpful = value == "up"
+        st.last_feedback = "helpful" if helpful else "not_helpful"
+        if qid.isdigit():
+            self.answers.record_feedback(int(qid), st.last_feedback)
+        if helpful:
+            return [Reply(t(lang, "thanks_helpful"), kind="info")]
+        return [Reply(t(lang, "thanks_not_helpful"), (Button(t(lang, "btn_volunteer"), "volunteer"),
+                                                      Button(t(lang, "btn_menu"), "menu")), kind="info")]
