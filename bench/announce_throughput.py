@@ -37,7 +37,7 @@ def main() -> None:
     from bot.channels.telegram import TelegramSender
     from bot.config import load_settings
     from bot.core.outreach import model as m
-    from bot.runtime import OutboxWorker
+    from bot.runtime.workers import OutboxWorker
     from bot.storage.db import make_engine, upgrade
     from bot.storage.messaging import MessageStore
     from bot.storage.tables.outreach import SubscriptionRow

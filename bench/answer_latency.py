@@ -189,7 +189,7 @@ def main() -> int:
     load_re = loadavg()
     reingest_s, again = ingest_cli(kb)
 
-    # Latency in a process of its own, configured as a serving process is (bot/workers.serving_settings: one
+    # Latency in a process of its own, configured as a serving process is (bot/runtime/background.serving_settings: one
     # OpenMP thread per embedding; OpenMP's thread count is fixed once it has started in a process).
     index_dir = settings.path(settings.index.dir)
     real = measure_in_subprocess(index_dir, threads=1, n_faq=args.faq_questions, seed=args.seed)
@@ -249,7 +249,7 @@ def main() -> int:
         lines.append("This run found the embeddings cached; `--cold` empties the cache for a full build "
                      "(the embedding dominates it).")
     lines.append("Latency is measured in a fresh process set up as `binhdan serve` answers: the live retriever, "
-                 "one OpenMP thread per embedding (`bot/workers.serving_settings`) and per faiss search.")
+                 "one OpenMP thread per embedding (`bot/runtime/background.serving_settings`) and per faiss search.")
     body = "\n".join(lines)
     print(body)
     if not args.no_write:

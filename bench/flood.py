@@ -33,7 +33,7 @@ from sqlalchemy import select
 from bot.bootstrap import build_embedder, build_services, ingest
 from bot.config import load_settings
 from bot.core.messages import InboundMessage
-from bot.runtime import InboxWorker
+from bot.runtime.workers import InboxWorker
 from bot.storage.tables.messaging import InboxRow
 
 QUESTIONS = ["quen mat khau vneid", "cach dang ky vneid muc 2", "chuyen khoan nham thi lam gi",

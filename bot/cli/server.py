@@ -32,7 +32,7 @@ def serve(
         upgrade(make_engine(s.database_url))
     h, p = host or s.server.host, port or s.server.port
     n = workers or s.server.workers
-    from bot.workers import oversubscription
+    from bot.runtime.background import oversubscription
 
     if (warning := oversubscription(n, s.embedder.threads)) is not None:
         err(warning)
@@ -69,7 +69,7 @@ def worker(
 
     from bot.bootstrap import build_embedder, build_services, index_dir, load_live_index
     from bot.retrieval.index_store import IndexMissing
-    from bot.workers import run_worker, serving_settings
+    from bot.runtime.background import run_worker, serving_settings
 
     s = serving_settings(settings())
     embedder = build_embedder(s)

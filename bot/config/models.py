@@ -150,6 +150,7 @@ class AnswerSettings(Section):
     # apart; 0 = never ask back.
     clarify_margin: float = Field(default=0.0, ge=0, le=1)
     clarify_words: int = Field(default=8, ge=0, le=50)  # … and the question has at most this many words
+    clarify_wide: float = Field(default=0.35, ge=0, le=1)  # a short question naming no service: guides this close
 
 
 class LlmSettings(Section):

@@ -102,7 +102,7 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
     cal = calibration(settings)
     service = AnswerService(retriever, calibration=cal, max_chars=settings.answer.max_chars,
                             related=settings.answer.related, clarify_margin=settings.answer.clarify_margin,
-                            clarify_words=settings.answer.clarify_words)
+                            clarify_words=settings.answer.clarify_words, clarify_wide=settings.answer.clarify_wide)
     kinds: dict[str, str] = {}
     asks_back: dict[str, bool] = {}
 
@@ -121,7 +121,7 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
         cal, result["calibration"] = _calibrate(outcomes, kinds, "train+dev")
         service = AnswerService(retriever, calibration=cal, max_chars=settings.answer.max_chars,
                                 related=settings.answer.related, clarify_margin=settings.answer.clarify_margin,
-                            clarify_words=settings.answer.clarify_words)
+                            clarify_words=settings.answer.clarify_words, clarify_wide=settings.answer.clarify_wide)
     for o in outcomes:
         o.covered = bool(o.ranked) and cal.confidence_from(o.features, kinds[o.item.q]) >= cal.threshold
     chosen = [o for o in outcomes if in_split(o.item.q, split)]

@@ -19,7 +19,7 @@ from bot.core.messages import Button, Reply
 from bot.core.outreach import model as m
 from bot.core.outreach.chat import promoted_text, reminder_text, when_text
 from bot.core.outreach.texts import tx
-from bot.storage.messaging import enqueue_in
+from bot.storage.outbox import enqueue_in
 from bot.storage.personal_data import register
 from bot.storage.tables.base import utcnow
 from bot.storage.tables.outreach import CampaignRow, ClassReminderRow, ClassRow, RegistrationRow

@@ -59,7 +59,7 @@ class Dashboard:
         self.sessions = sessions
         self.tz = tz
         self.desk = desk  # SqlTicketDesk: its metrics() are the ticket numbers
-        self.learning = learning  # rows of the learning report (bootstrap.learning_rows)
+        self.learning = learning  # rows of the learning report (wiring.learning.learning_rows)
         self.commune_name = commune_name or (lambda code: code)
 
     # ---- the period --------------------------------------------------------------------------------

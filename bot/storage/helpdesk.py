@@ -24,11 +24,11 @@ from bot.core.helpdesk.schedule import PROVINCE, ScheduleError, TeamSchedule
 from bot.core.messages import Reply
 from bot.core.texts import t
 from bot.storage.accounts import User
+from bot.storage.outbox import enqueue_in
 from bot.storage.personal_data import register
 from bot.storage.tables.accounts import UserRow
 from bot.storage.tables.helpdesk import CsatRow, QueueNoteRow, ReviewItemRow, TeamScheduleRow, VolunteerProfileRow
 from bot.storage.tables.knowledge import DocumentRow
-from bot.storage.tables.messaging import OutboxRow
 from bot.storage.tables.tickets import TicketEventRow, TicketRow
 
 
@@ -65,10 +65,7 @@ class SqlHelpdesk:
 
     # ---- helpers ---------------------------------------------------------------------------------
     def _send(self, s: Session, channel: str, user_ref: str, reply: Reply) -> None:
-        now = self.clock()
-        s.add(OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                        payload={"reply": reply.as_dict(), "meta": {}}, status="pending", attempts=0,
-                        next_attempt_at=now, created_at=now, platform_msg_id="", error=""))
+        enqueue_in(s, channel, user_ref, reply, now=self.clock())
 
     def _note(self, s: Session, ticket_id: int) -> QueueNoteRow:
         note = s.get(QueueNoteRow, ticket_id)

@@ -33,8 +33,8 @@ from bot.core.texts import t
 from bot.storage import personal_data
 from bot.storage.accounts import User
 from bot.storage.filestore import FileStore, clean_image
+from bot.storage.outbox import enqueue_in
 from bot.storage.tables.helpdesk import TicketFileRow
-from bot.storage.tables.messaging import OutboxRow
 from bot.storage.tables.tickets import TicketMessageRow, TicketRow
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,7 @@ class TicketFiles:
                 label = t(r.lang, "hx_picture_caption" if stored.is_image else "hx_file_caption")
                 text = f"👤 {user.display_name}: {caption.strip()[:900] or label}"
                 reply = Reply(text, kind="volunteer", lang=r.lang, image=f"file:{stored.id}")
-                s.add(OutboxRow(inbox_id=None, seq=0, channel=r.channel, user_ref=r.user_ref,
-                                payload={"reply": reply.as_dict(), "meta": {}}, status="pending", attempts=0,
-                                next_attempt_at=now, created_at=now, platform_msg_id="", error=""))
+                enqueue_in(s, r.channel, r.user_ref, reply, now=now)
         return stored
 
     # ---- reading ---------------------------------------------------------------------------------------

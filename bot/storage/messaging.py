@@ -19,25 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from bot.core.privacy.redaction import redact
 from bot.storage.locks import lock_key
+from bot.storage.outbox import delivered_payload, enqueue_in, write_outbox
 from bot.storage.tables.base import utcnow
 from bot.storage.tables.messaging import ChannelTokenRow, ConversationRow, InboxRow, OutboxRow
 
 OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
-# payload flag: the reply holds words typed by a person (a volunteer), kept as typed only until delivered
-REDACT_AFTER_SEND = "redact_after_send"
-
-
-def _delivered_payload(payload: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The payload as it is kept once delivered (or given up): a flagged reply's text redacted."""
-    if not payload or not payload.get(REDACT_AFTER_SEND):
-        return None
-    reply = dict(payload.get("reply") or {})
-    reply["text"] = redact(str(reply.get("text", "")))
-    return {k: v for k, v in payload.items() if k != REDACT_AFTER_SEND} | {"reply": reply}
-
-
 @dataclass(frozen=True)
 class InboxItem:
     id: int
@@ -179,15 +166,8 @@ class MessageStore:
             if saved is None:
                 s.execute(insert(ConversationRow).values(channel=m.channel, user_ref=m.user_ref,
                                                          state=state.as_dict(), created_at=now, updated_at=now))
-            if not replies:
-                return []
-            rows = [{"inbox_id": item.id, "seq": seq, "channel": m.channel, "user_ref": m.user_ref,
-                     "payload": {"reply": reply.as_dict(), "meta": dict(m.meta)},
-                     "status": "sent" if deliver_now else "pending", "attempts": 0, "next_attempt_at": now,
-                     "created_at": now, "sent_at": now if deliver_now else None, "platform_msg_id": "", "error": ""}
-                    for seq, reply in enumerate(replies)]
-            return [int(i) for i in s.scalars(insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True),
-                                              rows)]
+            return write_outbox(s, m.channel, m.user_ref, replies, meta=m.meta, inbox_id=item.id, now=now,
+                                sent=deliver_now)
 
     def fail_inbound(self, item: InboxItem, error: str, *, max_attempts: int = 5) -> None:
         with self.sessions.begin() as s:
@@ -296,7 +276,7 @@ class MessageStore:
             r = s.get(OutboxRow, outbox_id)
             if r is not None:
                 r.status, r.sent_at, r.platform_msg_id, r.error = "sent", utcnow(), platform_msg_id[:128], ""
-                r.payload = _delivered_payload(r.payload) or r.payload
+                r.payload = delivered_payload(r.payload) or r.payload
 
     def mark_retry(self, outbox_id: int, error: str, delay_s: float, *, give_up: bool = False) -> None:
         with self.sessions.begin() as s:
@@ -305,7 +285,7 @@ class MessageStore:
                 r.error = error[:2000]
                 if give_up:
                     r.status = "failed"
-                    r.payload = _delivered_payload(r.payload) or r.payload
+                    r.payload = delivered_payload(r.payload) or r.payload
                 else:
                     r.status, r.next_attempt_at = "pending", utcnow() + timedelta(seconds=delay_s)
 
@@ -333,7 +313,7 @@ class MessageStore:
             out = [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]  # as typed
             for r in rows:
                 r.status, r.sent_at = "sent", utcnow()
-                r.payload = _delivered_payload(r.payload) or r.payload
+                r.payload = delivered_payload(r.payload) or r.payload
             return out
 
     def queue_depth(self) -> dict[str, int]:
@@ -361,30 +341,6 @@ class MessageStore:
             rows = s.scalars(select(OutboxRow).where(OutboxRow.inbox_id == inbox_id).order_by(OutboxRow.seq))
             return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
 
-
-
-def enqueue_in(s: Session, channel: str, user_ref: str, reply: Reply, *, meta: dict[str, object] | None = None,
-               due: datetime | None = None) -> int:
-    """The outbox writer for a reply not caused by an inbound message, inside the caller's transaction (an
-    announcement is queued in the same transaction that marks its recipient handed over). `due`: not sent
-    before then (send pacing)."""
-    now = utcnow()
-    row = OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                    payload={"reply": reply.as_dict(), "meta": dict(meta or {})}, status="pending", attempts=0,
-                    next_attempt_at=due or now, created_at=now, platform_msg_id="", error="")
-    s.add(row)
-    s.flush()
-    return int(row.id)
-
-
-def cancel_pending(s: Session, ids: list[int]) -> int:
-    """Withdraw outbox rows not yet taken by a sender (an opt-out, a cancelled announcement); returns how many.
-    A row already being sent ("sending") is left to finish."""
-    if not ids:
-        return 0
-    done = s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.status == "pending")
-                     .values(status="cancelled", error="withdrawn before sending"))
-    return int(getattr(done, "rowcount", 0) or 0)
 
 
 class TokenStore:

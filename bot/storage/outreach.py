@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.messages import Button, Reply
 from bot.core.outreach import model as m
 from bot.storage.classes import ClassBook
-from bot.storage.messaging import cancel_pending, enqueue_in
+from bot.storage.outbox import cancel_pending, enqueue_in
 from bot.storage.personal_data import register
 from bot.storage.tables.base import utcnow
 from bot.storage.tables.messaging import InboxRow, OutboxRow

@@ -25,10 +25,9 @@ from bot.core.handoff.rules import OpenedTicket, ServiceHours, TicketSummary
 from bot.core.handoff.views import TicketMessage, TicketView
 from bot.core.messages import Reply
 from bot.core.privacy.redaction import redact
-from bot.storage.messaging import REDACT_AFTER_SEND
+from bot.storage.outbox import enqueue_in
 from bot.storage.personal_data import register
 from bot.storage.tables.accounts import UserCommuneRow, UserRow
-from bot.storage.tables.messaging import OutboxRow
 from bot.storage.tables.tickets import TicketEventRow, TicketMessageRow, TicketRow
 from bot.storage.ticket_figures import TicketFigureQueries
 from bot.storage.ticket_proposals import FaqProposals
@@ -64,7 +63,7 @@ class SqlTicketDesk(TicketFigureQueries, FaqProposals):
                  clock: Callable[[], datetime] | None = None) -> None:
         self.sessions = sessions
         self.hours = hours or ServiceHours()
-        # the routing timings; the admin console changes them on a running desk (bootstrap.apply_bot_settings)
+        # the routing timings; the admin console changes them on a running desk (core.admin.settings.BotSettingsService)
         self.pool_after = timedelta(minutes=pool_after_min)
         self.urgent_pool_after = timedelta(minutes=urgent_pool_after_min)
         self.silence_remind = timedelta(minutes=silence_remind_min)
@@ -87,14 +86,8 @@ class SqlTicketDesk(TicketFigureQueries, FaqProposals):
 
     def _send(self, s: Session, channel: str, user_ref: str, reply: Reply, *, raw: bool = False) -> None:
         """Queue a message. `raw`: it carries a volunteer's own words, kept as typed only until delivered
-        (the outbox redacts it when it is marked sent or given up: bot.storage.messaging.REDACT_AFTER_SEND)."""
-        now = self.clock()
-        payload: dict[str, object] = {"reply": reply.as_dict(), "meta": {}}
-        if raw:
-            payload[REDACT_AFTER_SEND] = True
-        s.add(OutboxRow(inbox_id=None, seq=0, channel=channel, user_ref=user_ref,
-                        payload=payload, status="pending", attempts=0,
-                        next_attempt_at=now, created_at=now, platform_msg_id="", error=""))
+        (the outbox redacts it when it is marked sent or given up: bot.storage.outbox.REDACT_AFTER_SEND)."""
+        enqueue_in(s, channel, user_ref, reply, now=self.clock(), redact_after_send=raw)
 
     def _volunteers_for(self, s: Session, commune: str, *, pool: bool) -> list[UserRow]:
         """Available, enabled, Telegram-linked volunteers who should hear about a ticket."""

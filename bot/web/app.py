@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import Services, build_services
 from bot.config import ConfigError, Settings, security_problems
+from bot.runtime.background import Background, serving_settings
 from bot.web import auth, errors
 from bot.web.asgi import BodyLimit
 from bot.web.routes import (
@@ -34,7 +35,6 @@ from bot.web.routes import (
     webhooks,
 )
 from bot.web.security import OperatorOnly, SecurityHeaders, security_headers
-from bot.workers import Background, serving_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"

@@ -125,7 +125,7 @@ async def _session(request: Request, svc: ServicesDep) -> tuple[Any, str]:
     found = await asyncio.to_thread(svc.accounts.session, token) if token else None
     if found is None:
         raise HTTPException(401, "log in first")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 SessionDep = Annotated[tuple[Any, str], Depends(_session)]

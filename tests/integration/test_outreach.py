@@ -18,7 +18,7 @@ from bot.bootstrap import build_services, ingest
 from bot.core.messages import InboundMessage
 from bot.core.outreach import model as m
 from bot.retrieval.embedders import FakeEmbedder
-from bot.runtime import OutboxWorker
+from bot.runtime.workers import OutboxWorker
 from bot.storage.tables.messaging import InboxRow, OutboxRow
 from tests.conftest import make_settings
 from tests.fakes import FakeTelegram, FakeZalo, ServerThread

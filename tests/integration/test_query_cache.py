@@ -9,7 +9,7 @@ import pytest
 
 from bot.retrieval.embedders import FakeEmbedder
 from bot.retrieval.query_cache import CachedQueryEmbedder
-from bot.workers import oversubscription
+from bot.runtime.background import oversubscription
 
 REDIS = "redis://127.0.0.1:6379/13"
 

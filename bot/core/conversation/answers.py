@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core.answering.shaping import correction
 from bot.core.conversation.base import ConversationBase
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
-from bot.core.privacy.redaction import has_sensitive, redact
+from bot.core.privacy.redaction import has_sensitive
 from bot.core.texts import t
 from bot.core.types import Answer, ConversationContext
 
@@ -25,7 +25,7 @@ class AnswerFlow(ConversationBase):
 
     def _ask(self, msg: InboundMessage, text: str, st: ConversationState) -> list[Reply]:
         replies: list[Reply] = []
-        redacted = redact(text)
+        redacted = self.redact(text)
         if has_sensitive(redacted):
             replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
         fix = correction(redacted) if st.last_doc and not st.clarify_q else ""

@@ -18,6 +18,8 @@ from bot.core.helpdesk.chat import HelpdeskChat
 from bot.core.learning.service import LearningService
 from bot.core.messages import Button, ConversationState, Reply
 from bot.core.outreach.chat import OutreachChat
+from bot.core.privacy.ports import Redactor
+from bot.core.privacy.redaction import RegexRedactor
 from bot.core.privacy.rights import RightsService
 from bot.core.scamcheck.chat import ScamChat
 from bot.core.texts import NOTICE_VERSION, t
@@ -31,8 +33,11 @@ class ConversationBase:
                  learning: LearningService | None = None, menu_guides: int = 5,
                  communes: CommuneDirectory | None = None, rights: RightsService | None = None,
                  scam: ScamChat | None = None, voice: VoiceChat | None = None,
-                 outreach: OutreachChat | None = None, helpdesk: HelpdeskChat | None = None) -> None:
+                 outreach: OutreachChat | None = None, helpdesk: HelpdeskChat | None = None,
+                 redactor: Redactor | None = None) -> None:
         self.answers = answers
+        # bootstrap passes AlreadyRedacted: the message processor redacted every message as it entered
+        self.redact = (redactor or RegexRedactor()).redact
         self.helpdesk = helpdesk  # queue place, hours, satisfaction, pictures (issue 22)
         self.voice = voice  # voice notes in, answers read aloud (issue 23); None: voice notes are "unsupported"
         self.outreach = outreach  # announcements and community classes (issue 21)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.core.conversation.base import ConversationBase
 from bot.core.handoff import URGENT_GUIDES, OpenedTicket, TicketSummary, opening_phrase, wait_phrase
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
-from bot.core.privacy.redaction import has_sensitive, redact
+from bot.core.privacy.redaction import has_sensitive
 from bot.core.texts import TEXTS, t
 
 
@@ -29,7 +29,7 @@ class VolunteerFlow(ConversationBase):
         if (kind != "text" and not heard) or not text:
             return None
         relayed = t("vi", "vc_context", text=text) if heard else text
-        self.handoff.from_citizen(ticket_id, redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
+        self.handoff.from_citizen(ticket_id, self.redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
         if status == "claimed":
             return []  # a person is answering: the bot keeps quiet
         return None  # still waiting: the bot answers too, and the volunteer will see the message
@@ -115,7 +115,7 @@ class VolunteerFlow(ConversationBase):
     def _urgent(self, msg: InboundMessage, text: str, kind: str, st: ConversationState) -> list[Reply]:
         """Safety steps at once, then an urgent ticket; the question is logged like any other."""
         replies: list[Reply] = []
-        redacted = redact(text)
+        redacted = self.redact(text)
         if has_sensitive(redacted):
             replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
         asked = self.answers.answer(redacted, channel=msg.channel, keep=st.consent != "declined")  # logged as usual

@@ -243,10 +243,8 @@ class SettingsBody(BaseModel):
 
 
 async def _settings_view(svc: Any) -> dict[str, object]:
-    from bot.bootstrap import bot_settings_defaults
-
     overrides = await call(svc.bot_settings.overrides)
-    defaults = bot_settings_defaults(svc.settings)
+    defaults = svc.bot_settings_service.defaults()
     return {"values": {**defaults, **{k: v for k, v in overrides.items() if k in KEYS}}, "defaults": defaults,
             "overrides": sorted(k for k in overrides if k in KEYS), "timezone": svc.settings.handoff.timezone}
 
@@ -258,8 +256,6 @@ async def get_settings(user: Admin, svc: ServicesDep) -> dict[str, object]:
 
 @router.post("/api/admin/settings")
 async def save_settings(body: SettingsBody, user: Admin, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
-    from bot.bootstrap import apply_bot_settings
-
     current = (await _settings_view(svc))["values"]
     assert isinstance(current, dict)
     clean, errors = validate(body.changes, current)
@@ -267,7 +263,7 @@ async def save_settings(body: SettingsBody, user: Admin, svc: ServicesDep, _: Cs
         raise HTTPException(422, {"message": "Có mục chưa hợp lệ, chưa lưu gì.", "errors": errors})
     if clean:
         await call(svc.bot_settings.save, clean, actor(user))
-        await call(apply_bot_settings, svc, await call(svc.bot_settings.overrides))
+        await call(svc.bot_settings_service.apply, await call(svc.bot_settings.overrides))
     return await _settings_view(svc)
 
 

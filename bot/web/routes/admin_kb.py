@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from bot.core.privacy.redaction import redact
 from bot.web.auth import CsrfDep
 from bot.web.deps import ServicesDep, actor, call, read_body
 from bot.web.routes.admin import Editor
@@ -224,9 +225,10 @@ class PlaygroundBody(BaseModel):
 async def playground(body: PlaygroundBody, user: Editor, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
     """The passages retrieved for a question (fused, dense and lexical scores), the confidence and the
     answer the citizen would get. Nothing is logged (keep=False)."""
-    answer = await asyncio.to_thread(svc.answers.answer, body.question, channel="admin", keep=False)
+    question = redact(body.question)  # an entry like a citizen's message: the answer service trusts its input
+    answer = await asyncio.to_thread(svc.answers.answer, question, channel="admin", keep=False)
     try:
-        r = await asyncio.to_thread(svc.answers.retrieve, body.question, limit=10)
+        r = await asyncio.to_thread(svc.answers.retrieve, question, limit=10)
     except Exception:  # an invalid question: the answer above already says why
         r = None
     out: dict[str, object] = {

@@ -118,10 +118,8 @@ def ticket_hosts(checker: Any, ticket: dict[str, Any]) -> list[str]:
 
 @router.post("/api/tickets/{ticket_id}/scam-confirm")
 async def confirm_scam(ticket_id: int, user: Volunteer, svc: ServicesDep, _: CsrfDep) -> dict[str, object]:
-    from bot.bootstrap import scam_checker_of
-
     view = await call(svc.desk.get_for, user, ticket_id)
-    hosts = ticket_hosts(scam_checker_of(svc), view.as_dict(full=True))
+    hosts = ticket_hosts(svc.scam_checker, view.as_dict(full=True))
     if not hosts:
         raise HTTPException(422, "Phiếu này không có đường link lạ nào để báo cáo.")
     items = [ReportItem("domain", h, CONFIRMED_SOURCE, _today(svc), f"phiếu #{ticket_id}") for h in hosts]

@@ -23,7 +23,6 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from bot.bootstrap import scam_checker_of
 from bot.core.messages import InboundMessage
 from bot.core.scamcheck.chat import tx
 from bot.core.texts import t
@@ -66,7 +65,7 @@ async def check(body: CheckIn, request: Request, svc: ServicesDep) -> CheckOut |
             return JSONResponse({"error": "too many requests", "retry_after_s": secs,
                                  "message": t("vi", "slow_down_web", s=secs)}, status_code=429,
                                 headers={"Retry-After": str(secs)})
-    result = await asyncio.to_thread(scam_checker_of(svc).check, body.text, lang=body.lang)
+    result = await asyncio.to_thread(svc.scam_checker.check, body.text, lang=body.lang)
     _record(svc, result)
     return CheckOut.model_validate(result.as_dict())
 
@@ -123,6 +122,6 @@ async def check_image(request: Request, svc: ServicesDep,
         return JSONResponse({"error": result.status, "message": tx(lang, "unreadable")}, status_code=422)
     from bot.core.privacy.redaction import redact
 
-    checked = await asyncio.to_thread(scam_checker_of(svc).check, result.text, lang=lang)
+    checked = await asyncio.to_thread(svc.scam_checker.check, result.text, lang=lang)
     _record(svc, checked)
     return ImageCheckOut.model_validate({**checked.as_dict(), "text": redact(result.text)})

@@ -140,10 +140,8 @@ async def proposals(user: Reviewer, svc: ServicesDep,
 @router.post("/api/faq-proposals/{proposal_id}/approve")
 async def approve(proposal_id: int, body: ReviewBody, user: Reviewer, svc: ServicesDep,
                   _: CsrfDep) -> dict[str, object]:
-    from bot.bootstrap import publish_faq
-
     before = await call(svc.desk.proposal, proposal_id)
-    p = await call(publish_faq, svc, proposal_id, user, question=body.question, answer=body.answer)
+    p = await call(svc.faq.publish, proposal_id, user, question=body.question, answer=body.answer)
     if svc.audit is not None:  # issue 7: every admin action is audited, with the text before and after
         await asyncio.to_thread(svc.audit.audit, f"user:{user.id}", "faq.approve", f"proposal:{p.id}",
                                 {"doc_id": p.doc_id, "ticket": p.ticket_id},

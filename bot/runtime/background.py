@@ -13,12 +13,21 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.bootstrap import Services
+from bot.channels.throttle import ThrottledSender
 from bot.config import Settings
-from bot.runtime import InboxWorker, OutboxWorker, PeriodicJobs
+from bot.runtime.jobs import PeriodicJobs
+from bot.runtime.processor import MessageProcessor
+from bot.runtime.workers import InboxWorker, OutboxWorker, Wakeup
 from bot.storage.locks import LeaderLock
+from bot.storage.messaging import MessageStore
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from bot.channels.telegram import TelegramSender
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +64,35 @@ def oversubscription(workers: int, threads: int, cores: int | None = None) -> st
             f"cores; answers will wait for each other (set server.workers or embedder.threads lower)")
 
 
+class Reloadable(Protocol):
+    def maybe_reload(self) -> bool: ...
+
+
+class Serving(Protocol):
+    """What the background side runs on (bot.bootstrap.Services)."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def sessions(self) -> sessionmaker[Session]: ...
+    @property
+    def store(self) -> MessageStore: ...
+    @property
+    def processor(self) -> MessageProcessor: ...
+    @property
+    def senders(self) -> Sequence[ThrottledSender]: ...
+    @property
+    def telegram(self) -> TelegramSender | None: ...
+    @property
+    def live(self) -> Reloadable: ...
+    @property
+    def jobs(self) -> Sequence[tuple[str, float, Callable[[], object]]]: ...
+    @property
+    def outbox_wake(self) -> Wakeup: ...
+
+
 class Background:
-    def __init__(self, services: Services, *, process_queues: bool = True, poll_telegram: bool = True,
+    def __init__(self, services: Serving, *, process_queues: bool = True, poll_telegram: bool = True,
                  watch_index: bool = True, extra_loops: list[Any] | None = None) -> None:
         s = services.settings
         self.services = services
@@ -71,7 +107,7 @@ class Background:
             self.jobs.add(name, every, fn)
         if self.jobs.jobs:
             self.extra_loops.append(self.jobs)
-        services.outbox_wake = self.outbox.wake  # routes that queue a reply wake the sender at once
+        services.outbox_wake.attach(self.outbox.wake)  # routes that queue a reply wake the sender at once
         self.stopping = asyncio.Event()
         self.tasks: list[asyncio.Task[Any]] = []
         self.leader = False  # this process is the Telegram poller
@@ -137,6 +173,7 @@ class Background:
 
         svc = self.services
         tg = svc.telegram
+        assert tg is not None  # self.poll
         lock = LeaderLock(svc.sessions.kw["bind"], POLL_LOCK)
         offset = 0
         try:
@@ -176,7 +213,7 @@ class Background:
             await asyncio.to_thread(lock.release)
 
 
-async def run_worker(services: Services, *, metrics_port: int | None = None) -> None:
+async def run_worker(services: Serving, *, metrics_port: int | None = None) -> None:
     """`binhdan worker`: the queues, polling and index watcher without HTTP, until SIGTERM or SIGINT;
     then the batch in hand is finished before the process exits."""
     from bot.infra.metrics import QUEUES
