@@ -1,14 +1,13 @@
 """When to ask a question back instead of guessing (issue 19, scope 3): which of the first guides of a
 retrieval are close enough, and not told apart by the question, to be offered as choices.
 
-Two rules, tuned on the train+dev splits of tests/eval/ambiguous.jsonl and domain.jsonl (test split only to
-report; the figures are in docs/BENCHMARKS.md):
-- *close*: a short question whose first guides score within `margin` ("quên mật khẩu" fits the VNeID,
-  bank-app and Zalo guides alike); a longer one only when no title word tells them apart and they are within 0.02;
-- *names no service*: a short question whose first guides are within `wide`, when the question does not say
-  which one it means — for guides of one topic, no title word of either is in the question (`confusable`);
-  for guides of two topics (VNeID / bank / Zalo…), the question names no service at all ("quên mật khẩu VNeID"
-  names VNeID: answered at once).
+One rule, tuned on the train+dev splits of tests/eval/ambiguous.jsonl, domain.jsonl and dialogues.jsonl (the test
+split only reports; figures in docs/BENCHMARKS.md): a short question (≤ `max_words`) is asked back when its first
+guides score within `max(margin, wide)` and the question does not tell them apart — for guides of one topic, no
+title word of either is in it (`confusable`); for guides of two topics (VNeID / bank / Zalo…), it names no service
+at all ("quên mật khẩu" fits the VNeID, bank-app and Zalo guides alike; "quên mật khẩu VNeID" and "đổi mật khẩu
+VNeID" are answered at once). A longer question is asked back only when its first guides are equal (within 0.02)
+and alike.
 """
 
 from __future__ import annotations
@@ -54,8 +53,7 @@ def close_guides(r: Retrieval, *, margin: float, max_words: int, wide: float) ->
             break
         if p.lang != top.lang or any(_base(p.doc_id) == _base(c.doc_id) for c in close):
             continue
-        near = gap <= margin and (words <= max_words or (p.doc_id in r.confusable and gap <= 0.02))
-        unnamed = words <= max_words and gap <= wide and not _told_apart(r, top, p)
-        if near or unnamed:
+        tie = p.doc_id in r.confusable and gap <= 0.02  # a longer question whose guides are equal and alike
+        if tie or (words <= max_words and gap <= max(margin, wide) and not _told_apart(r, top, p)):
             close.append(p)
     return close
