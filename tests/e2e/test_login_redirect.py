@@ -17,7 +17,7 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import ServerThread
-from tests.unit.test_redirects import OPEN_REDIRECTS
+from tests.redirect_cases import OPEN_REDIRECTS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MISSING = not Path(CHROMIUM).exists() and os.environ.get("BINHDAN_REQUIRE_BROWSER") != "1"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.test_webchat import ARTIFACTS, MISSING, browser  # noqa: F401  (the module's browser fixture)
+from tests.e2e.helpers_browser import ARTIFACTS, MISSING, browser_fixture  # noqa: F401  (the browser fixture)
 from tests.fakes import free_port
 from tests.serve_process import ServeProcess
 
@@ -31,7 +31,7 @@ def _start_check(page, server: ServeProcess) -> None:  # type: ignore[no-untyped
     page.locator(".msg.bot", has_text="dán hoặc chuyển tiếp").last.wait_for(timeout=20_000)
 
 
-def test_menu_button_then_a_pasted_scam_shows_the_verdict(server: ServeProcess, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_menu_button_then_a_pasted_scam_shows_the_verdict(server: ServeProcess, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 360, "height": 740})
     try:
         _start_check(page, server)
@@ -50,7 +50,7 @@ def test_menu_button_then_a_pasted_scam_shows_the_verdict(server: ServeProcess, 
         page.close()
 
 
-def test_money_already_sent_gets_urgent_advice_and_a_ticket(server: ServeProcess, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_money_already_sent_gets_urgent_advice_and_a_ticket(server: ServeProcess, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         _start_check(page, server)

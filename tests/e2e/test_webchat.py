@@ -3,19 +3,15 @@ with no configuration: the bundled knowledge base, the default embedder, SQLite.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers_browser import ARTIFACTS, MISSING, browser_fixture  # noqa: F401  (the browser fixture)
 from tests.fakes import free_port
 from tests.serve_process import ServeProcess
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-MISSING = not Path(CHROMIUM).exists() and os.environ.get("BINHDAN_REQUIRE_BROWSER") != "1"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(MISSING, reason="chromium is not installed")]
 
 
@@ -25,18 +21,6 @@ def server(bundled_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
     srv = ServeProcess(bundled_env, free_port(), tmp / "serve.log").start()
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--no-first-run", "--disable-sync"])
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width,height,name", [(360, 740, "phone"), (1280, 800, "desktop")])

@@ -10,14 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 
-from bot.bootstrap import ingest
-from bot.retrieval.embedders import FakeEmbedder
-from bot.storage.db import make_engine
-from bot.storage.tables.messaging import InboxRow
-from bot.web.app import create_app
-from tests.conftest import make_settings
 from tests.fakes import (
     FakeTelegram,
     FakeZalo,
@@ -28,14 +21,8 @@ from tests.fakes import (
     zalo_event,
     zalo_signature,
 )
+from tests.integration.helpers_channels import SECRET, inbox_count, start_app
 from tests.webchat import headers, new_session, ref, updates
-
-SECRET = "s3cret-Token_1"
-
-
-def inbox_count(db_url: str) -> int:
-    with make_engine(db_url).connect() as c:
-        return int(c.execute(select(func.count()).select_from(InboxRow)).scalar() or 0)
 
 
 def _running(fake: Any) -> Iterator[Any]:
@@ -52,12 +39,6 @@ def fake_tg() -> Iterator[FakeTelegram]:
 @pytest.fixture
 def fake_zalo() -> Iterator[FakeZalo]:
     yield from _running(FakeZalo())
-
-
-def start_app(tmp_path: Path, db_url: str, mini_kb: Path, **env: str) -> ServerThread:
-    s = make_settings(tmp_path, db_url=db_url, **env)
-    ingest(s, embedder=FakeEmbedder(), paths=[mini_kb])
-    return ServerThread(create_app(s))
 
 
 def test_telegram_webhook_secret_dedupe_and_reply(tmp_path: Path, db_url: str, mini_kb: Path,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.helpers_migrations import head_revision
+
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"question", "answer", "confidence", "covered", "escalate", "sources"}
 SOURCE_KEYS = {"doc_id", "title", "url", "score", "snippet"}
@@ -95,16 +97,6 @@ def test_kb_check_reports_broken_guides(tmp_path: Path) -> None:
     for needle in ("differs from the file name", "not on an official domain", "in the future",
                    "no numbered steps", "Lưu ý"):
         assert needle in r.stdout
-
-
-def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    from bot.storage.db import MIGRATIONS
-
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head is not None
-    return head
 
 
 def test_db_upgrade(tmp_path: Path, db_url: str) -> None:

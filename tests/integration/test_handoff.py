@@ -16,43 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.bootstrap import build_accounts, build_desk, ingest
+from bot.bootstrap import build_accounts, build_desk
 from bot.core.errors import Conflict, Forbidden
 from bot.core.handoff import TicketSummary
-from bot.retrieval.embedders import FakeEmbedder
-from bot.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeTelegram, FakeZalo, ServerThread, tg_callback_update, wait_for, zalo_event, zalo_signature
-from tests.webchat import post_chat, session_for, updates
-
-PW = "mat-khau-rat-dai-2026"
-THUONG_LAM, HA_GIANG = "02269", "00691"
-
-
-def _app(tmp_path: Path, db_url: str, mini_kb: Path, **env: str) -> tuple[Any, ServerThread]:
-    s = make_settings(tmp_path, db_url=db_url, BINHDAN_HANDOFF__HOURS="00:00-23:59", **env)
-    ingest(s, embedder=FakeEmbedder(), paths=[mini_kb, ROOT / "knowledge/guides/safety",
-                                              ROOT / "knowledge/guides/payments"])
-    return s, ServerThread(create_app(s))
-
-
-def _login(url: str, username: str) -> tuple[httpx.Client, str]:
-    c = httpx.Client(base_url=url, timeout=30)
-    r = c.post("/api/auth/login", json={"username": username, "password": PW})
-    assert r.status_code == 200, r.text
-    assert "httponly" in r.headers["set-cookie"].lower() and "samesite=strict" in r.headers["set-cookie"].lower()
-    return c, r.json()["csrf_token"]
-
-
-def _updates(url: str, sid: str, want: int = 1) -> list[dict[str, Any]]:
-    got: list[dict[str, Any]] = []
-
-    def poll() -> bool:
-        got.extend(updates(url, session_for(url, sid), wait=1).json()["replies"])
-        return len(got) >= want
-
-    wait_for(poll, timeout=20)
-    return got
+from tests.integration.helpers_handoff import HA_GIANG, PW, THUONG_LAM, _app, _login, _updates
+from tests.webchat import post_chat
 
 
 def test_web_chat_handoff_end_to_end(tmp_path: Path, db_url: str, mini_kb: Path) -> None:

@@ -19,7 +19,7 @@ from PIL import Image
 from bot.bootstrap import build_accounts, build_sessions
 from bot.storage.tables.tickets import TicketRow
 from tests.fakes import FakeTelegram, ServerThread, tg_photo_update, tg_text_update, wait_for
-from tests.integration.test_handoff import PW, THUONG_LAM, _app, _login, _updates
+from tests.integration.helpers_handoff import PW, THUONG_LAM, _app, _login, _updates
 from tests.webchat import say, session_for, updates
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

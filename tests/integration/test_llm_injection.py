@@ -17,7 +17,7 @@ from bot.config import load_settings
 from bot.core.answering.injection import asks_about_others, strip_instructions
 from tests.conftest import ROOT
 from tests.fakes import FakeOpenAI
-from tests.integration.test_llm_mode import env, fake_llm, kb  # noqa: F401  (fixtures)
+from tests.integration.helpers_llm import env_fixture, fake_llm_fixture, kb_fixture  # noqa: F401  (fixtures env, fake_llm, kb)
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "llm_injection.jsonl"
 
@@ -26,8 +26,8 @@ def _norm(s: str) -> str:
     return " ".join(s.lower().split())
 
 
-def test_every_injection_attempt_is_blocked_by_the_grounding_checks(env: dict[str, str],  # noqa: F811
-                                                                     fake_llm: FakeOpenAI) -> None:  # noqa: F811
+def test_every_injection_attempt_is_blocked_by_the_grounding_checks(env: dict[str, str],
+                                                                     fake_llm: FakeOpenAI) -> None:
     attempts = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(attempts) >= 100
     s = load_settings(ROOT / "config.yaml", env={**env, "BINHDAN_LLM__TIME_BUDGET_S": "5", "BINHDAN_LLM__TIMEOUT_S": "4",
@@ -61,7 +61,7 @@ def test_every_injection_attempt_is_blocked_by_the_grounding_checks(env: dict[st
     assert not leaked, leaked[:5]
 
 
-def test_a_normal_grounded_answer_still_passes(env: dict[str, str], fake_llm: FakeOpenAI) -> None:  # noqa: F811
+def test_a_normal_grounded_answer_still_passes(env: dict[str, str], fake_llm: FakeOpenAI) -> None:
     s = load_settings(ROOT / "config.yaml", env={**env, "BINHDAN_LLM__TIME_BUDGET_S": "5", "BINHDAN_LLM__TIMEOUT_S": "4"})
     embedder = build_embedder(s)
     svc = build_answer_service(s, embedder=embedder, index=load_or_build_index(s, embedder, None), log_questions=False)

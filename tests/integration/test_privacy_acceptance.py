@@ -21,8 +21,8 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.storage.db import make_engine
 from tests.conftest import make_settings
 from tests.fakes import FakeTelegram, ServerThread, free_port, tg_callback_update, tg_text_update, wait_for
+from tests.pii import load
 from tests.serve_process import ServeProcess
-from tests.unit.test_pii_corpus import load
 from tests.webchat import headers, ref, session_for
 
 SECRET = "Zq8-webhook-secret-for-tests-4471"

@@ -28,8 +28,8 @@ from tests.fakes import (
     zalo_attachment_event,
     zalo_signature,
 )
-from tests.integration.test_channels import start_app
-from tests.integration.test_scam_ocr import require_ocr
+from tests.integration.helpers_channels import start_app
+from tests.integration.helpers_ocr import require_ocr
 from tests.screenshots import render
 
 SECRET = "s3cret-Token_1"

@@ -6,27 +6,20 @@ Tesseract or its Vietnamese data is missing, unless BINHDAN_REQUIRE_OCR=1 (CI)."
 from __future__ import annotations
 
 import json
-import os
 import statistics
 from pathlib import Path
 
 import pytest
 
 from bot.core.scamcheck import ScamChecker
-from bot.infra.ocr import OK, TesseractOcr, tesseract_available
+from bot.infra.ocr import OK, TesseractOcr
 from bot.infra.scamlists import load_scam_lists
+from tests.integration.helpers_ocr import require_ocr
 from tests.screenshots import render
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "scam_corpus.jsonl"
 pytestmark = pytest.mark.slow
-
-
-def require_ocr() -> None:
-    if not tesseract_available("vie"):
-        if os.environ.get("BINHDAN_REQUIRE_OCR") == "1":
-            pytest.fail("tesseract-ocr / tesseract-ocr-vie are not installed (BINHDAN_REQUIRE_OCR=1)")
-        pytest.skip("tesseract-ocr with Vietnamese data is not installed")
 
 
 def sample(n_each: int = 12) -> list[dict[str, str]]:

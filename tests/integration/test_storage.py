@@ -12,7 +12,7 @@ def test_migrations_create_every_table_and_are_idempotent(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
     upgrade(engine)
-    from tests.integration.test_cli import head_revision
+    from tests.integration.helpers_migrations import head_revision
 
     assert current_revision(engine) == head_revision()
     tables = set(inspect(engine).get_table_names())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.integration.test_channels import start_app
+from tests.integration.helpers_channels import start_app
 from tests.webchat import headers, new_session, say
 
 

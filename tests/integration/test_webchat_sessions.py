@@ -12,7 +12,7 @@ from bot.core.messages import Reply
 from bot.core.websession import token_hash
 from bot.storage.db import make_engine
 from bot.storage.tables.messaging import InboxRow, WebChatSessionRow
-from tests.integration.test_channels import start_app
+from tests.integration.helpers_channels import start_app
 from tests.webchat import headers, new_session, ref, say, updates
 
 

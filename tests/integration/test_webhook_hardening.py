@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.fakes import FakeTelegram, FakeZalo, ServerThread, wait_for, zalo_event, zalo_signature
-from tests.integration.test_channels import SECRET, inbox_count, start_app
+from tests.integration.helpers_channels import SECRET, inbox_count, start_app
 
 ZALO_ENV = {"BINHDAN_ZALO__APP_ID": "app-1", "BINHDAN_ZALO__OA_SECRET_KEY": "oa-secret",
             "BINHDAN_ZALO__ACCESS_TOKEN": "AT-1", "BINHDAN_ZALO__REFRESH_TOKEN": "RT-1",

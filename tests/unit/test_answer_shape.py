@@ -12,7 +12,7 @@ from bot.core.conversation.engine import ConversationService
 from bot.core.evaluation import expected_calibration_error, split_of
 from bot.core.messages import ConversationState, InboundMessage
 from bot.core.types import Fact
-from tests.unit.test_answering import CAL, FakeRetriever, passage
+from tests.fakes_core import CAL, FakeRetriever, passage
 
 FEE = Fact(text="Lệ phí cấp lại thẻ căn cước là 70.000 đồng.", kind="fee",
            source="https://dichvucong.gov.vn/thu-tuc", checked_on="2026-12-02")

@@ -2,52 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bot.core.answering.service import AnswerService, Calibration, is_follow_up
+from bot.core.answering.service import AnswerService, is_follow_up
 from bot.core.privacy.redaction import RegexRedactor
-from bot.core.types import ConversationContext, Passage, QueryAnalysis, QuestionRecord, Retrieval
-
-STEPS = "## Các bước\n" + "\n".join(f"{i}. Bước số {i}: " + "làm việc này cẩn thận " * 6 for i in range(1, 15))
-
-
-def passage(doc_id: str, score: float, *, lang: str = "vi", text: str = STEPS, dense: float = 0.9) -> Passage:
-    return Passage(doc_id=doc_id, chunk_id=f"{doc_id}#0", title=f"Tiêu đề {doc_id}", url=f"https://x.gov.vn/{doc_id}",
-                   text=text, lang=lang, topic="vneid", kind="guide", score=score, dense=dense,
-                   lead="Câu trả lời ngắn gọn.")
-
-
-@dataclass
-class FakeRetriever:
-    passages: tuple[Passage, ...]
-    coverage: float = 1.0
-    lang: str = "vi"
-    seen: list[str] = field(default_factory=list)
-
-    def retrieve(self, question: str, *, limit: int = 5) -> Retrieval:
-        self.seen.append(question)
-        q = QueryAnalysis(question, question, question, tuple(question.split()), "accented", self.lang)
-        return Retrieval(query=q, passages=self.passages[:limit], coverage=self.coverage, margin=0.2)
-
-    def twin(self, doc_id: str, lang: str) -> str | None:
-        return doc_id + "-en" if lang == "en" else doc_id.removesuffix("-en")
-
-    def document(self, doc_id: str) -> Passage | None:
-        return next((p for p in self.passages if p.doc_id == doc_id), None)
-
-    def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
-        return [(p.doc_id, p.title) for p in self.passages if p.lang == lang][:limit]
-
-
-@dataclass
-class RecordingLog:
-    records: list[QuestionRecord] = field(default_factory=list)
-
-    def record(self, item: QuestionRecord) -> None:
-        self.records.append(item)
-
-
-CAL = Calibration(weights=(-6.0, 0.0, 12.0, 0.0), threshold=0.5)  # confidence driven by coverage
+from bot.core.types import ConversationContext, QuestionRecord, Retrieval
+from tests.fakes_core import CAL, FakeRetriever, RecordingLog, passage
 
 
 def service(r: FakeRetriever, **kw) -> AnswerService:  # type: ignore[no-untyped-def]

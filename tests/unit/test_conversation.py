@@ -2,53 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.core.answering.service import AnswerService, Calibration
 from bot.core.conversation.commands import wants_human
-from bot.core.conversation.engine import ConversationService
-from bot.core.handoff import OpenedTicket
 from bot.core.messages import ConversationState, InboundMessage
-from tests.unit.test_answering import FakeRetriever, RecordingLog, passage
-
-
-@dataclass
-class Desk:
-    """An in-memory HandoffDesk (the core's port) for unit tests."""
-
-    requests: list[dict[str, object]] = field(default_factory=list)
-    status: str = ""
-    relayed: list[str] = field(default_factory=list)
-    ratings: list[int] = field(default_factory=list)
-
-    def request(self, **kw: object) -> OpenedTicket:
-        self.requests.append(kw)
-        existing = bool(self.status)
-        self.status = self.status or "open"
-        return OpenedTicket(len(self.requests), str(kw.get("priority", "normal")), str(kw.get("commune", "")),
-                            existing, 12.0, None)
-
-    def active(self, channel: str, user_ref: str) -> tuple[int, str] | None:
-        return (len(self.requests), self.status) if self.status in ("open", "claimed") else None
-
-    def from_citizen(self, ticket_id: int, text: str, *, source_msg_id: str) -> None:
-        self.relayed.append(text)
-
-    def cancel(self, channel: str, user_ref: str) -> bool:
-        had, self.status = self.status in ("open", "claimed"), "cancelled"
-        return had
-
-    def rate(self, ticket_id: int, channel: str, user_ref: str, rating: int) -> bool:
-        self.ratings.append(rating)
-        return True
-
-
-def engine(coverage: float = 1.0, lang: str = "vi") -> tuple[ConversationService, RecordingLog, Desk]:
-    log, desk = RecordingLog(), Desk()
-    r = FakeRetriever((passage("a", 0.9), passage("b", 0.8)), coverage=coverage, lang=lang)
-    svc = AnswerService(r, calibration=Calibration((-6.0, 0.0, 12.0, 0.0), 0.5), question_log=log)
-    return ConversationService(svc, handoff=desk), log, desk
+from tests.fakes_core import engine
 
 
 def msg(kind: str = "text", text: str = "", action: str = "") -> InboundMessage:

@@ -24,7 +24,7 @@ from bot.core.learning.policy import LearningPolicy, reminder_due
 from bot.core.learning.quiz import option_order, quiz_action
 from bot.core.learning.service import LearningService
 from bot.core.messages import ConversationState, InboundMessage, Reply
-from tests.unit.test_answering import FakeRetriever, RecordingLog, passage
+from tests.fakes_core import FakeRetriever, RecordingLog, passage
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = Course(Curriculum(ROOT / "knowledge" / "lessons").modules())

@@ -8,17 +8,10 @@ citizen would get the "you sent a secret" warning. Precision = TP / (TP + FP), r
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 from bot.core.privacy.redaction import PLACEHOLDERS, has_sensitive, normalise, redact
-
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "pii_corpus.jsonl"
-
-
-def load() -> list[dict[str, object]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+from tests.pii import CORPUS, load
 
 
 def leaked(value: str, out: str) -> bool:

@@ -10,7 +10,7 @@ from bot.core.answering.service import AnswerService, Calibration
 from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage
 from bot.core.privacy.rights import RightsService
-from tests.unit.test_answering import FakeRetriever, RecordingLog, passage
+from tests.fakes_core import FakeRetriever, RecordingLog, passage
 
 
 @dataclass

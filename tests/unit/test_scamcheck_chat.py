@@ -15,8 +15,7 @@ from bot.core.privacy.redaction import redact
 from bot.core.scamcheck import ScamChecker
 from bot.core.scamcheck.chat import ScamChat
 from bot.infra.scamlists import load_scam_lists
-from tests.unit.test_answering import FakeRetriever, RecordingLog, passage
-from tests.unit.test_conversation import Desk
+from tests.fakes_core import Desk, FakeRetriever, RecordingLog, passage
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAM = ("Vietcombank: Tai khoan cua Quy khach se bi khoa sau 24h do chua cap nhat sinh trac hoc. "

@@ -12,7 +12,7 @@ from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage
 from bot.core.voice.flow import VoiceChat, judge
 from bot.core.voice.speech import digits_words, number_words, speakable
-from tests.unit.test_conversation import engine
+from tests.fakes_core import engine
 
 
 def voice_msg(heard: str, text: str = "", msg_id: str = "v1") -> InboundMessage:
