@@ -29,7 +29,12 @@ class FakeRetriever:
     def retrieve(self, question: str, *, limit: int = 5) -> Retrieval:
         self.seen.append(question)
         q = QueryAnalysis(question, question, question, tuple(question.split()), "accented", self.lang)
-        return Retrieval(query=q, passages=self.passages[:limit], coverage=self.coverage, margin=0.2)
+        passages = self.passages[:limit]
+        # as the real retriever: runners-up whose title no word of the question tells apart from the first's
+        words = set(q.folded_tokens)
+        first = set(passages[0].title.split()) if passages else set()
+        confusable = tuple(p.doc_id for p in passages[1:] if not words & (set(p.title.split()) ^ first))
+        return Retrieval(query=q, passages=passages, coverage=self.coverage, margin=0.2, confusable=confusable)
 
     def twin(self, doc_id: str, lang: str) -> str | None:
         return doc_id + "-en" if lang == "en" else doc_id.removesuffix("-en")
