@@ -1,0 +1,113 @@
+"""Voice in the web chat, in a real browser (issue 23 acceptance): Debian's chromium with a fake microphone
+that plays "quên mật khẩu VNeID" spoken by espeak-ng, against `binhdan serve` (bundled knowledge base,
+default embedder, voice on, the real Whisper recogniser). The page's 🎤 button records with MediaRecorder;
+the confirmation "Bác hỏi: «…» — đúng không?" arrives, "Đúng" brings the answer, "Nghe" an audio player
+whose OGG/Opus clip really plays.
+
+Skipped (with the reason) when chromium or the voice extra is missing, unless BINHDAN_REQUIRE_VOICE=1."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.helpers_browser import ARTIFACTS, MISSING, chromium, fake_microphone_args
+from tests.fakes import free_port
+from tests.fakes_voice import ogg_seconds, spoken_wav, voice_cache_dir, voice_missing
+from tests.serve_process import ServeProcess
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800), pytest.mark.skipif(MISSING, reason="chromium is not installed")]
+WHY_NOT = voice_missing()
+if WHY_NOT and os.environ.get("BINHDAN_REQUIRE_VOICE") != "1":
+    pytest.skip(WHY_NOT, allow_module_level=True)
+
+QUESTION = "quên mật khẩu VNeID"
+PLAYBACK = """async (a) => {
+  const wait = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  for (let i = 0; i < 200 && a.readyState < 1 && !a.error; i++) { await wait(100); }
+  let played = "";
+  try { await a.play(); } catch (e) { played = String(e); }
+  for (let i = 0; i < 50 && a.currentTime < 0.5 && !a.error; i++) { await wait(100); }
+  return { duration: a.duration, current: a.currentTime, error: a.error ? a.error.code : 0, played: played,
+           ready: a.readyState, src: a.currentSrc };
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(bundled_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    from bot.voice.weights import model_dir
+
+    tmp = tmp_path_factory.mktemp("voice-serve")
+    weights = model_dir(cache_dir=str(voice_cache_dir()))  # joined once for every test run
+    env = {**bundled_env, "BINHDAN_VOICE__ENABLED": "true", "BINHDAN_VOICE__MODEL_DIR": str(weights),
+           "BINHDAN_VOICE__CACHE_DIR": str(tmp / "voice")}
+    srv = ServeProcess(env, free_port(), tmp / "serve.log").start()
+    yield srv
+    srv.stop()
+
+
+def test_spoken_question_is_confirmed_then_answered_and_nghe_plays_the_answer(server: ServeProcess,
+                                                                             tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    wav = tmp_path / "question.wav"
+    seconds = spoken_wav(QUESTION, wav, rate=48_000)
+    uploads: list[tuple[str, int]] = []
+    with chromium(*fake_microphone_args(wav)) as browser:
+        context = browser.new_context(viewport={"width": 360, "height": 740}, permissions=["microphone"])  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.on("request", lambda r: uploads.append((r.headers.get("content-type", ""), len(r.post_data_buffer or b"")))
+                if r.url.endswith("/api/chat/voice") else None)
+        try:
+            page.goto(server.url + "/")
+            page.wait_for_selector("text=Xin chào", timeout=20_000)
+            mic = page.locator("#mic")
+            expect(mic).to_be_visible(timeout=20_000)  # shown: the server can listen
+            mic.click()
+            expect(mic).to_have_attribute("aria-pressed", "true", timeout=10_000)
+            page.wait_for_timeout(int((seconds + 0.6) * 1000))  # the fake microphone says the question once
+            mic.click()
+            expect(mic).to_have_attribute("aria-pressed", "false", timeout=10_000)
+            page.locator(".msg.bot", has_text="đang nghe").wait_for(timeout=30_000)
+            assert uploads and uploads[0][0].startswith("audio/") and uploads[0][1] > 2_000, uploads
+
+            confirm = page.locator(".msg.bot", has_text="Bác hỏi: «").last
+            confirm.wait_for(timeout=240_000)  # the first transcription loads the model
+            heard = confirm.inner_text()
+            print("web chat transcript:", heard)
+            assert heard.rstrip().endswith("— đúng không?") and "mật khẩu" in heard.lower()
+            choices = page.locator(".buttons").last.locator("button")
+            assert choices.all_inner_texts() == ["Đúng", "Nói lại", "Gõ chữ"]
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "webchat-voice-confirm.png"), full_page=True)
+
+            choices.filter(has_text="Đúng").click()
+            answer = page.locator(".msg.bot", has=page.locator("a", has_text="Quên mật khẩu VNeID")).last
+            answer.wait_for(timeout=60_000)
+            assert "1." in answer.inner_text()  # the guide's steps
+
+            page.locator(".buttons button", has_text="Nghe").last.click()
+            player = page.locator("audio.voice").last
+            player.wait_for(state="attached", timeout=90_000)
+            state = player.evaluate(PLAYBACK)
+            print("answer read aloud:", state)
+            assert state["error"] == 0 and not state["played"], state
+            assert state["duration"] > 3 and state["duration"] != float("inf"), state
+            assert state["current"] > 0, state  # it really plays
+            page.screenshot(path=str(ARTIFACTS / "webchat-voice-answer.png"), full_page=True)
+
+            clip = page.request.get(state["src"])
+            assert clip.status == 200 and clip.headers["content-type"].startswith("audio/ogg")
+            data = clip.body()
+            assert data[:4] == b"OggS"
+            import av
+
+            with av.open(io.BytesIO(data)) as c:
+                assert c.streams.audio[0].codec_context.name == "opus"
+            assert abs(ogg_seconds(data) - state["duration"]) < 1.0
+        finally:
+            context.close()
