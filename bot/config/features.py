@@ -189,6 +189,7 @@ class VoiceSettings(Section):
     max_seconds: float = Field(default=60, gt=0, le=600)
     timeout_s: float = Field(default=60, gt=0, le=600)  # one transcription (checked between segments)
     beam_size: int = Field(default=5, ge=1, le=10)
+    vad: bool = False  # faster-whisper's Silero voice-activity filter before decoding (docs/BENCHMARKS.md "Voice")
     prompt: str = ""  # Whisper's initial prompt; "" = the built-in domain words (VNeID, căn cước …)
     min_avg_logprob: float = Field(default=-0.9, le=0)  # below: "nghe chưa rõ" (retry / type / volunteer)
     max_no_speech_prob: float = Field(default=0.6, ge=0, le=1)

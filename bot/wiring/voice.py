@@ -52,7 +52,7 @@ def build_voice(settings: Settings) -> VoiceRuntime | None:
         }
         intake = VoiceIntake(
             recognizer=WhisperRecognizer(recognizer_dir, threads=v.threads, workers=v.workers, beam_size=v.beam_size,
-                                         prompt=v.prompt or DEFAULT_PROMPT),
+                                         prompt=v.prompt or DEFAULT_PROMPT, vad=v.vad),
             pool=BoundedPool(workers=v.workers, queue_size=v.queue_size, nice=v.nice), fetchers=fetchers,
             deliver=lambda m: None, limits=Limits(max_bytes=v.max_bytes, max_seconds=v.max_seconds,
                                                   timeout_s=v.timeout_s),
