@@ -383,11 +383,11 @@
         recorder.ondataavailable = function (e) { if (e.data && e.data.size) { chunks.push(e.data); } };
         recorder.onstop = function () {
           stream.getTracks().forEach(function (t) { t.stop(); });
-          mic.setAttribute("aria-pressed", "false"); mic.textContent = "🎤"; mic.setAttribute("aria-label", "Nói câu hỏi");
+          mic.setAttribute("aria-pressed", "false"); mic.textContent = "🎤";
           sendRecording(new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
         };
         recorder.start();
-        mic.setAttribute("aria-pressed", "true"); mic.textContent = "■"; mic.setAttribute("aria-label", "Dừng và gửi");
+        mic.setAttribute("aria-pressed", "true"); mic.textContent = "■";
         stopTimer = setTimeout(stopRecording, 55000);  /* the server takes 60 s at most */
       }).catch(function () { add("bot", "Không dùng được micro. Bạn gõ chữ nhé."); });
     });
