@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,16 +46,31 @@ def server(bundled_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
     tmp = tmp_path_factory.mktemp("voice-serve")
     weights = model_dir(cache_dir=str(voice_cache_dir()))  # joined once for every test run
     env = {**bundled_env, "BINHDAN_VOICE__ENABLED": "true", "BINHDAN_VOICE__MODEL_DIR": str(weights),
-           "BINHDAN_VOICE__CACHE_DIR": str(tmp / "voice")}
+           "BINHDAN_VOICE__CACHE_DIR": str(tmp / "voice"), "BINHDAN_VOICE__RETENTION_S": "600",
+           "BINHDAN_HANDOFF__HOURS": "00:00-23:59", "BINHDAN_HANDOFF__SWEEP_EVERY_S": "2",
+           "BINHDAN_HELPDESK__FILES_DIR": str(tmp / "files")}
     srv = ServeProcess(env, free_port(), tmp / "serve.log").start()
+    srv.db_url = env["BINHDAN_DATABASE__URL"]  # type: ignore[attr-defined]
+    srv.files = tmp / "files"  # type: ignore[attr-defined]
     yield srv
     srv.stop()
 
 
-def test_spoken_question_is_confirmed_then_answered_and_nghe_plays_the_answer(server: ServeProcess,
-                                                                             tmp_path: Path) -> None:
+def _record(page, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    """Press 🎤, let the fake microphone say its file once, press it again (which sends the recording)."""
     from playwright.sync_api import expect
 
+    mic = page.locator("#mic")
+    expect(mic).to_be_visible(timeout=20_000)  # shown: the server can listen
+    mic.click()
+    expect(mic).to_have_attribute("aria-pressed", "true", timeout=10_000)
+    page.wait_for_timeout(int((seconds + 0.6) * 1000))
+    mic.click()
+    expect(mic).to_have_attribute("aria-pressed", "false", timeout=10_000)
+
+
+def test_spoken_question_is_confirmed_then_answered_and_nghe_plays_the_answer(server: ServeProcess,
+                                                                             tmp_path: Path) -> None:
     wav = tmp_path / "question.wav"
     seconds = spoken_wav(QUESTION, wav, rate=48_000)
     uploads: list[tuple[str, int]] = []
@@ -65,13 +82,7 @@ def test_spoken_question_is_confirmed_then_answered_and_nghe_plays_the_answer(se
         try:
             page.goto(server.url + "/")
             page.wait_for_selector("text=Xin chào", timeout=20_000)
-            mic = page.locator("#mic")
-            expect(mic).to_be_visible(timeout=20_000)  # shown: the server can listen
-            mic.click()
-            expect(mic).to_have_attribute("aria-pressed", "true", timeout=10_000)
-            page.wait_for_timeout(int((seconds + 0.6) * 1000))  # the fake microphone says the question once
-            mic.click()
-            expect(mic).to_have_attribute("aria-pressed", "false", timeout=10_000)
+            _record(page, seconds)
             page.locator(".msg.bot", has_text="đang nghe").wait_for(timeout=30_000)
             assert uploads and uploads[0][0].startswith("audio/") and uploads[0][1] > 2_000, uploads
 
@@ -111,3 +122,66 @@ def test_spoken_question_is_confirmed_then_answered_and_nghe_plays_the_answer(se
             assert abs(ogg_seconds(data) - state["duration"]) < 1.0
         finally:
             context.close()
+
+
+def test_the_volunteer_reads_and_plays_a_voice_note_while_the_ticket_is_open(server: ServeProcess,
+                                                                            tmp_path: Path) -> None:
+    """`voice.retention_s` > 0: a voice note recorded while the citizen waits for a volunteer shows in the
+    console as its transcript and a player that plays it; once the ticket is closed it is gone."""
+    import httpx
+
+    from bot.bootstrap import build_accounts
+    from tests.conftest import make_settings
+    from tests.integration.helpers_handoff import PW, THUONG_LAM, _login
+
+    build_accounts(make_settings(tmp_path, db_url=server.db_url)).add_user(  # type: ignore[attr-defined]
+        "lan-voice", PW, role="volunteer", communes=[THUONG_LAM], display_name="Lan")
+    wav = tmp_path / "note.wav"
+    seconds = spoken_wav("tôi không đăng nhập được VNeID", wav, rate=48_000)
+    with chromium(*fake_microphone_args(wav)) as browser:
+        citizen = browser.new_context(viewport={"width": 360, "height": 740}, permissions=["microphone"])  # type: ignore[attr-defined]
+        desk = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+        try:
+            page = citizen.new_page()
+            page.goto(server.url + "/")
+            page.wait_for_selector("text=Xin chào", timeout=20_000)
+            for text in (f"/start {THUONG_LAM}", "tôi muốn gặp người thật"):
+                page.fill("#text", text)
+                page.press("#text", "Enter")
+            opened = page.locator(".msg.bot", has_text="phiếu số").last
+            opened.wait_for(timeout=30_000)
+            tid = int(re.search(r"phiếu số (\d+)", opened.inner_text()).group(1))  # type: ignore[union-attr]
+            _record(page, seconds)
+            page.locator(".msg.bot", has_text="Bác hỏi: «").last.wait_for(timeout=240_000)
+
+            console = desk.new_page()
+            console.goto(server.url + "/volunteer")
+            console.fill("#username", "lan-voice")
+            console.fill("#password", PW)
+            console.click("#login-form button[type=submit]")
+            console.locator(f"#queue li button[data-id='{tid}']").click(timeout=20_000)
+            note = console.locator(".m.citizen", has=console.locator("audio.voice-note"))
+            note.wait_for(timeout=30_000)
+            texts = console.locator(".m.citizen").all_inner_texts()
+            assert any("Tin nhắn giọng nói, máy nghe được: «" in x for x in texts), texts
+            state = note.locator("audio").evaluate(PLAYBACK)
+            print("voice note in the console:", state)
+            assert state["error"] == 0 and not state["played"] and state["duration"] > 1 and state["current"] > 0, state
+            ARTIFACTS.mkdir(exist_ok=True)
+            console.screenshot(path=str(ARTIFACTS / "volunteer-console-voice-note.png"), full_page=True)
+
+            src = state["src"]
+            lan, csrf = _login(server.url, "lan-voice")
+            assert lan.get(src).status_code == 200
+            assert lan.post(f"/api/tickets/{tid}/claim", headers={"X-CSRF-Token": csrf}).status_code == 200
+            assert lan.post(f"/api/tickets/{tid}/close", json={"note": ""}, headers={"X-CSRF-Token": csrf}).status_code == 200
+            assert lan.get(src).status_code == 404 and httpx.get(src).status_code == 404
+            note.wait_for(state="detached", timeout=15_000)  # the console's refresh drops the player
+            file_id = src.rsplit("/", 1)[1]
+            deadline = time.time() + 30
+            while (server.files / file_id).exists() and time.time() < deadline:  # type: ignore[attr-defined]
+                page.wait_for_timeout(500)
+            assert not (server.files / file_id).exists()  # type: ignore[attr-defined]  # the sweep deleted it
+        finally:
+            citizen.close()
+            desk.close()
