@@ -73,18 +73,18 @@ def test_spoken_question_is_confirmed_then_answered_and_nghe_plays_the_answer(se
                                                                              tmp_path: Path) -> None:
     wav = tmp_path / "question.wav"
     seconds = spoken_wav(QUESTION, wav, rate=48_000)
-    uploads: list[tuple[str, int]] = []
+    uploads: list[str] = []
     with chromium(*fake_microphone_args(wav)) as browser:
         context = browser.new_context(viewport={"width": 360, "height": 740}, permissions=["microphone"])  # type: ignore[attr-defined]
         page = context.new_page()
-        page.on("request", lambda r: uploads.append((r.headers.get("content-type", ""), len(r.post_data_buffer or b"")))
-                if r.url.endswith("/api/chat/voice") else None)
+        page.on("request", lambda r: uploads.append(r.headers.get("content-type", "")) if r.url.endswith("/api/chat/voice")
+                else None)  # (Playwright does not expose a Blob body; the transcript below shows what it held)
         try:
             page.goto(server.url + "/")
             page.wait_for_selector("text=Xin chào", timeout=20_000)
             _record(page, seconds)
             page.locator(".msg.bot", has_text="đang nghe").wait_for(timeout=30_000)
-            assert uploads and uploads[0][0].startswith("audio/") and uploads[0][1] > 2_000, uploads
+            assert uploads == ["audio/webm"], uploads  # Chromium's MediaRecorder: WebM/Opus
 
             confirm = page.locator(".msg.bot", has_text="Bác hỏi: «").last
             confirm.wait_for(timeout=240_000)  # the first transcription loads the model
