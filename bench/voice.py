@@ -122,6 +122,7 @@ def main() -> None:
     ap.add_argument("--voices", default=",".join(VOICES), help="espeak-ng voices, comma-separated")
     ap.add_argument("--conditions", default="clean,degraded")
     ap.add_argument("--sets", default="short,long")
+    ap.add_argument("--verbose", action="store_true", help="one line per utterance")
     ap.add_argument("--reuse", default="", help="a bundled build (d.db + idx/) to copy instead of ingesting")
     ap.add_argument("--weights-cache", default=str(ROOT / "var" / "voice"), help="where the Whisper weights are joined")
     args = ap.parse_args()
@@ -185,6 +186,9 @@ def main() -> None:
                         e2, _ = wer(words(x["q"]), words(tr.text))
                         a, b = hits(tr.text, x["gold"])
                         ef, ea, nw, h3, right, n = ef + e, ea + e2, nw + k, h3 + a, right + b, n + 1
+                        if args.verbose:
+                            print(f"  {name} {cond} {voice} {tr.seconds:.1f}s wer {e}/{k} hit3 {a} right {b} "
+                                  f"«{x['q']}» → «{tr.text}»", flush=True)
                         if cond == "clean" and voice == "vi" and len(samples_out) < 6:
                             samples_out.append((x["q"], tr.text))
                 if n:
