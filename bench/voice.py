@@ -1,14 +1,22 @@
-"""Voice benchmark (issue 23): how well faster-whisper (Whisper base, int8, CPU) hears citizens' questions.
+"""Voice benchmark (issue 23): how well faster-whisper (Whisper base, int8, CPU) hears citizens' questions,
+and whether the answer path still finds the right guide from what it heard.
 
-Test set: the first N Vietnamese questions of tests/eval/domain.jsonl whose style is "accented" (real
-citizens' phrasings), spoken by espeak-ng's three Vietnamese voices (vi, vi-vn-x-central, vi-vn-x-south),
-each clean and "degraded" (white noise at ~15 dB SNR and a speed change of ±10 %, PyAV/numpy). Reports
-word error rate on accent-folded text and on accented text, retrieval hit@3 on the transcripts against
-hit@3 on the typed text through the real answer path (bundled knowledge base, index built once into
-var/bench/voice), the real-time factor of recognition and the peak memory.
+Questions, each with its gold guides, split into a dev part (to choose the recogniser's settings) and a test
+part (reported), fixed before any run:
+- short: tests/eval/voice_short.jsonl — 40 questions of 3–8 words, the way people speak to a phone
+  ("quên mật khẩu VNeID", "cách nộp phạt nguội"), 20 dev / 20 test;
+- long: every 14th "accented" question of tests/eval/domain.jsonl (real citizens' phrasings, 10–25 words),
+  12 in all, alternately dev / test.
+Each is spoken by espeak-ng's three Vietnamese voices (vi, vi-vn-x-central, vi-vn-x-south), clean and
+"degraded" (white noise at ~15 dB SNR and a ±10 % speed change). Reported per recogniser setting: word error
+rate on accent-folded and on accented text, hit@3 (a gold guide among the first three the answer path ranks)
+and "answered right" (covered, first guide gold) on the transcripts against the same on the typed text, the
+real-time factor and seconds per utterance, and memory. Retrieval is the real answer path with the default
+embedder (config.yaml: e5-small-onnx) over the bundled knowledge base, built once into var/bench/voice
+(or copied from a bundled test build with --reuse DIR, which holds d.db and idx/).
 
-    python bench/voice.py                    # 12 questions x 3 voices x 2 conditions = 72 utterances
-    python bench/voice.py --n 40 --threads 2
+    python bench/voice.py --split dev --configs default,beam1,noprompt,vad,kbprompt
+    python bench/voice.py --split test --configs default,vad
 No real recordings with a clear licence were found in the package lists, so the voices are synthetic:
 espeak-ng is robotic, and real speech (accents, background noise, elderly voices) will differ.
 """
@@ -18,22 +26,36 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.text import fold
+from bot.voice.recognizer import DEFAULT_PROMPT
 
 VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
+# Domain words taken from the knowledge base's guide titles (not from the questions): a longer prompt.
+KB_PROMPT = ("Hỏi đáp về VNeID, tài khoản định danh điện tử mức 2, căn cước, mật khẩu, passcode, mã OTP, "
+             "Cổng Dịch vụ công, hộ chiếu, tạm trú, thường trú, khai sinh, kết hôn, bảo hiểm y tế, BHXH, VssID, "
+             "phạt nguội, giấy phép lái xe, chuyển khoản, ngân hàng, mã QR, thẻ ATM, Zalo, lừa đảo.")
+CONFIGS: dict[str, dict[str, Any]] = {
+    "default": {"beam": 5, "prompt": DEFAULT_PROMPT, "vad": False},  # what voice: in config.yaml does
+    "beam1": {"beam": 1, "prompt": DEFAULT_PROMPT, "vad": False},
+    "noprompt": {"beam": 5, "prompt": "", "vad": False},
+    "vad": {"beam": 5, "prompt": DEFAULT_PROMPT, "vad": True},
+    "kbprompt": {"beam": 5, "prompt": KB_PROMPT, "vad": False},
+    "kbprompt-vad": {"beam": 5, "prompt": KB_PROMPT, "vad": True},
+}
 
 
 def words(s: str) -> list[str]:
-    import re
-
     return re.findall(r"\w+", s.lower())
 
 
@@ -48,7 +70,7 @@ def wer(ref: list[str], hyp: list[str]) -> tuple[int, int]:
     return prev[-1], len(ref)
 
 
-def degrade(samples, rate: int, rng):  # type: ignore[no-untyped-def]
+def degrade(samples, rng):  # type: ignore[no-untyped-def]
     import numpy as np
 
     speed = rng.choice([0.9, 1.1])
@@ -59,32 +81,50 @@ def degrade(samples, rate: int, rng):  # type: ignore[no-untyped-def]
     return out + noise
 
 
-def build_answers(workdir: Path, embedder: str):  # type: ignore[no-untyped-def]
+def load_items() -> list[dict[str, Any]]:
+    short = [json.loads(x) | {"set": "short"} for x in (ROOT / "tests/eval/voice_short.jsonl").read_text("utf-8").splitlines()
+             if x.strip()]
+    accented = [json.loads(x) for x in (ROOT / "tests/eval/domain.jsonl").read_text("utf-8").splitlines()
+                if x.strip() and json.loads(x).get("style") == "accented"]
+    long = [x | {"set": "long", "split": "dev" if i % 2 == 0 else "test"} for i, x in enumerate(accented[::14])]
+    return short + long
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def build_answers(workdir: Path, reuse: str):  # type: ignore[no-untyped-def]
     from bot.bootstrap import build_answer_service, build_embedder, ingest, load_or_build_index
     from bot.config import load_settings
 
-    env = {"BINHDAN_DATABASE__URL": f"sqlite:///{workdir / 'bench.db'}", "BINHDAN_INDEX__DIR": str(workdir / "index"),
-           "BINHDAN_APP__LOG_LEVEL": "WARNING", **({"BINHDAN_EMBEDDER__KIND": embedder} if embedder else {}),
-           # config.yaml's calibration is fitted for the e5 model; the fake embedder uses term coverage alone
-           **({"BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
-              if embedder == "fake" else {})}
+    if reuse and not (workdir / "d.db").exists():
+        shutil.copy2(Path(reuse) / "d.db", workdir / "d.db")
+        shutil.copytree(Path(reuse) / "idx", workdir / "idx", symlinks=True)
+    env = {"BINHDAN_DATABASE__URL": f"sqlite:///{workdir / 'd.db'}", "BINHDAN_INDEX__DIR": str(workdir / "idx"),
+           "BINHDAN_APP__LOG_LEVEL": "WARNING"}
     s = load_settings(ROOT / "config.yaml", env={**os.environ, **env})
     emb = build_embedder(s)
-    if not (workdir / "index" / "CURRENT").exists():
+    if not (workdir / "idx" / "CURRENT").exists():
         ingest(s, embedder=emb)
     index = load_or_build_index(s, emb)
-    return build_answer_service(s, embedder=emb, index=index, log_questions=False)
+    return s.embedder.kind, build_answer_service(s, embedder=emb, index=index, log_questions=False)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=12)
+    ap.add_argument("--split", default="dev", choices=("dev", "test", "all"))
+    ap.add_argument("--configs", default="default", help=f"comma-separated, of {', '.join(CONFIGS)}")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--beam", type=int, default=5)
-    ap.add_argument("--embedder", default="", help="embedder.kind for the index (default: config.yaml's)")
-    ap.add_argument("--no-retrieval", action="store_true")
     ap.add_argument("--voices", default=",".join(VOICES), help="espeak-ng voices, comma-separated")
     ap.add_argument("--conditions", default="clean,degraded")
+    ap.add_argument("--sets", default="short,long")
+    ap.add_argument("--verbose", action="store_true", help="one line per utterance")
+    ap.add_argument("--reuse", default="", help="a bundled build (d.db + idx/) to copy instead of ingesting")
+    ap.add_argument("--weights-cache", default=str(ROOT / "var" / "voice"), help="where the Whisper weights are joined")
     args = ap.parse_args()
 
     import numpy as np
@@ -93,51 +133,80 @@ def main() -> None:
     from bot.voice.tts import espeak_wav, wav_samples
     from bot.voice.weights import model_dir
 
-    items = [json.loads(line) for line in (ROOT / "tests/eval/domain.jsonl").read_text().splitlines() if line.strip()]
-    items = [x for x in items if x.get("style") == "accented"][: args.n]
+    items = [x for x in load_items() if x["set"] in args.sets.split(",") and args.split in ("all", x["split"])]
     workdir = ROOT / "var" / "bench" / "voice"
     workdir.mkdir(parents=True, exist_ok=True)
-    rec = WhisperRecognizer(str(model_dir(cache_dir=str(workdir.parent.parent / "voice"))), threads=args.threads,
-                            beam_size=args.beam)
+    rss0 = rss_mb()
+    rec = WhisperRecognizer(str(model_dir(cache_dir=args.weights_cache)), threads=args.threads)
     t0 = time.perf_counter()
     rec.model()
-    load_s = time.perf_counter() - t0
-    answers = None if args.no_retrieval else build_answers(workdir, args.embedder)
+    load_s, model_rss = time.perf_counter() - t0, rss_mb() - rss0
+    kind, answers = build_answers(workdir, args.reuse)
 
-    def hit3(q: str, gold: list[str]) -> bool:
-        assert answers is not None
+    def ranked(q: str) -> tuple[list[str], bool]:
         a = answers.answer(q)
-        ids = [s.doc_id for s in a.sources] + [r.doc_id for r in a.related]
-        return a.covered and any(g in ids[:3] for g in gold)
+        ids = list(dict.fromkeys([s.doc_id for s in a.sources] + [r.doc_id for r in a.related]))
+        return ids, bool(a.covered)
 
-    rng = np.random.default_rng(23)
-    rows: dict[str, dict[str, float]] = {}
-    typed_hits = sum(hit3(x["q"], x["gold"]) for x in items) if answers is not None else 0
-    audio_s = wall_s = 0.0
-    for cond in args.conditions.split(","):
+    def hits(q: str, gold: list[str]) -> tuple[int, int]:
+        ids, covered = ranked(q) if q.strip() else ([], False)
+        return int(any(g in ids[:3] for g in gold)), int(covered and bool(ids) and ids[0] in gold)
+
+    audio: dict[tuple[int, str, str], Any] = {}
+    for i, x in enumerate(items):
         for voice in args.voices.split(","):
-            errs_f = errs_a = n_words = hits = 0
-            for x in items:
-                samples = wav_samples(espeak_wav(x["q"], voice=voice), rate=16_000)
-                if cond == "degraded":
-                    samples = degrade(samples, 16_000, rng)
-                tr = rec.transcribe(samples)
-                audio_s += len(samples) / 16_000
-                wall_s += tr.seconds
-                e, n = wer(words(fold(x["q"])), words(fold(tr.text)))
-                ea, _ = wer(words(x["q"]), words(tr.text))
-                errs_f, errs_a, n_words = errs_f + e, errs_a + ea, n_words + n
-                if answers is not None and tr.text:
-                    hits += hit3(tr.text, x["gold"])
-            rows[f"{cond}/{voice}"] = {"wer_folded": errs_f / n_words, "wer_accented": errs_a / n_words,
-                                       "hit3": hits / len(items)}
-            print(f"{cond:9s} {voice:16s} WER folded {errs_f / n_words:6.1%}  accented {errs_a / n_words:6.1%}"
-                  + (f"  hit@3 {hits / len(items):6.1%}" if answers is not None else ""), flush=True)
-    if answers is not None:
-        print(f"typed text hit@3 {typed_hits / len(items):.1%} ({len(items)} questions)")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"model load {load_s:.1f} s; real-time factor {wall_s / audio_s:.2f} ({wall_s:.0f} s for {audio_s:.0f} s "
-          f"of audio, {args.threads} threads, beam {args.beam}); peak RSS {rss:.0f} MB (whole process)")
+            clean = wav_samples(espeak_wav(x["q"], voice=voice), rate=16_000)
+            audio[(i, voice, "clean")] = clean
+            audio[(i, voice, "degraded")] = degrade(clean, np.random.default_rng(23 + i))
+    typed = {s: [hits(x["q"], x["gold"]) for x in items if x["set"] == s] for s in args.sets.split(",")}
+    print(f"{len(items)} questions ({args.split}), embedder {kind}; typed text: " + "; ".join(
+        f"{s} n={len(v)} hit@3 {sum(h for h, _ in v) / len(v):.0%} answered right {sum(r for _, r in v) / len(v):.0%}"
+        for s, v in typed.items() if v), flush=True)
+    results: dict[str, Any] = {"split": args.split, "embedder": kind, "typed": {
+        s: {"n": len(v), "hit3": sum(h for h, _ in v) / len(v), "right": sum(r for _, r in v) / len(v)}
+        for s, v in typed.items() if v}, "configs": {}}
+    for name in args.configs.split(","):
+        cfg = CONFIGS[name]
+        rec.beam_size, rec.prompt, rec.vad = cfg["beam"], cfg["prompt"], cfg["vad"]
+        rows: dict[str, dict[str, float]] = {}
+        audio_s = wall_s = 0.0
+        n_utt = 0
+        samples_out: list[tuple[str, str]] = []
+        for cond in args.conditions.split(","):
+            for s in args.sets.split(","):
+                ef = ea = nw = h3 = right = n = 0
+                for i, x in enumerate(items):
+                    if x["set"] != s:
+                        continue
+                    for voice in args.voices.split(","):
+                        pcm = audio[(i, voice, cond)]
+                        tr = rec.transcribe(pcm)
+                        audio_s, wall_s, n_utt = audio_s + len(pcm) / 16_000, wall_s + tr.seconds, n_utt + 1
+                        e, k = wer(words(fold(x["q"])), words(fold(tr.text)))
+                        e2, _ = wer(words(x["q"]), words(tr.text))
+                        a, b = hits(tr.text, x["gold"])
+                        ef, ea, nw, h3, right, n = ef + e, ea + e2, nw + k, h3 + a, right + b, n + 1
+                        if args.verbose:
+                            print(f"  {name} {cond} {voice} {tr.seconds:.1f}s wer {e}/{k} hit3 {a} right {b} "
+                                  f"«{x['q']}» → «{tr.text}»", flush=True)
+                        if cond == "clean" and voice == "vi" and len(samples_out) < 6:
+                            samples_out.append((x["q"], tr.text))
+                if n:
+                    rows[f"{cond}/{s}"] = {"n": n, "wer_folded": ef / nw, "wer_accented": ea / nw, "hit3": h3 / n,
+                                           "right": right / n}
+                    print(f"{name:12s} {cond:9s} {s:6s} n={n:3d}  WER folded {ef / nw:6.1%}  accented {ea / nw:6.1%}  "
+                          f"hit@3 {h3 / n:6.1%}  answered right {right / n:6.1%}", flush=True)
+        results["configs"][name] = {**cfg, "rows": rows, "rtf": wall_s / audio_s, "s_per_utt": wall_s / n_utt,
+                                    "examples": samples_out}
+        print(f"{name:12s} real-time factor {wall_s / audio_s:.2f} ({wall_s:.0f} s for {audio_s:.0f} s of audio, "
+              f"{wall_s / n_utt:.2f} s per utterance, {args.threads} threads)", flush=True)
+        for q, heard in samples_out:
+            print(f"    «{q}» → «{heard}»")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results |= {"model_load_s": load_s, "model_rss_mb": model_rss, "peak_rss_mb": peak}
+    print(f"model load {load_s:.1f} s, +{model_rss:.0f} MB RSS; peak RSS {peak:.0f} MB (whole process: model, "
+          f"embedder, index)")
+    (workdir / f"results-{args.split}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

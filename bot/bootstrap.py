@@ -46,7 +46,7 @@ from bot.wiring.storage import (
     build_rights,
     build_sessions,
 )
-from bot.wiring.voice import build_voice, voice_chat
+from bot.wiring.voice import build_voice, kept_voice_notes, voice_chat
 
 __all__ = ["Curriculum", "ReportedLists", "Services", "build_accounts", "build_answer_service", "build_communes", "build_desk",
            "build_embedder", "build_learning", "build_live_retriever", "build_outreach", "build_personal_data",
@@ -71,7 +71,7 @@ def build_services(settings: Settings, *, index: LoadedIndex | None = None, embe
     learning_service, learning_store = build_learning(s, sessions, communes)
     scam, voice = ws.build_scam(s, sessions), build_voice(s)
     outreach = build_outreach(s, sessions, learning=learning_store) if s.outreach.enabled else None
-    helpdesk = build_helpdesk(s, sessions, desk, outbox_wake=wake)
+    helpdesk = build_helpdesk(s, sessions, desk, outbox_wake=wake, kept_voice=kept_voice_notes(voice))
     conversation = ConversationService(answers, handoff=desk, communes=communes, rights=build_rights(s, personal),
                                        scam=ScamChat(scam.checker, record=ws.record_check(scam.check_log)),
                                        outreach=outreach_chat(s, outreach, communes), learning=learning_service,

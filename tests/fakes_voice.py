@@ -3,7 +3,9 @@ sendVoice, registered in front of FakeTelegram's catch-all method route; and hel
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
@@ -100,3 +102,45 @@ def ogg_seconds(data: bytes) -> float:
     from bot.voice.audio import decode
 
     return decode(data, max_bytes=50_000_000, max_seconds=600).seconds
+
+
+def voice_cache_dir() -> Path:
+    """Where the tests join the Whisper weights once (BINHDAN_TEST_CACHE moves it, shared by worktrees)."""
+    root = Path(os.environ.get("BINHDAN_TEST_CACHE", Path(__file__).resolve().parents[1] / "var" / "test-cache"))
+    return root / "voice"
+
+
+def voice_missing() -> str:
+    """Why the voice tests cannot run here ("" when they can): the voice extra, the Whisper weights and
+    espeak-ng with PyAV's libopus are all needed."""
+    try:
+        import faster_whisper  # noqa: F401
+    except ImportError:
+        return "the voice extra is not installed (pip install -e '.[voice]')"
+    from bot.voice.status import probe
+
+    status = probe(cache_dir=voice_cache_dir())
+    if not (status.can_listen and status.can_speak):
+        return "voice is not complete here: " + "; ".join(status.problems)
+    return ""
+
+
+def spoken_wav(text: str, path: Path, *, voice: str = "vi", rate: int = 48_000, lead_s: float = 0.4,
+               tail_s: float = 0.8) -> float:
+    """`text` spoken by espeak-ng into a mono 16-bit PCM WAV at `rate` (what Chromium's
+    --use-file-for-fake-audio-capture plays as the microphone), with silence before and after.
+    Returns the file's duration in seconds."""
+    import wave
+
+    import numpy as np
+
+    from bot.voice.tts import espeak_wav, wav_samples
+
+    speech = wav_samples(espeak_wav(text, voice=voice), rate=rate)
+    pcm = np.concatenate([np.zeros(int(lead_s * rate), np.float32), speech, np.zeros(int(tail_s * rate), np.float32)])
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(pcm, -1, 1) * 32767).astype("<i2").tobytes())
+    return len(pcm) / rate

@@ -189,10 +189,13 @@ class VoiceSettings(Section):
     max_seconds: float = Field(default=60, gt=0, le=600)
     timeout_s: float = Field(default=60, gt=0, le=600)  # one transcription (checked between segments)
     beam_size: int = Field(default=5, ge=1, le=10)
+    vad: bool = False  # faster-whisper's Silero voice-activity filter before decoding (docs/BENCHMARKS.md "Voice")
     prompt: str = ""  # Whisper's initial prompt; "" = the built-in domain words (VNeID, căn cước …)
     min_avg_logprob: float = Field(default=-0.9, le=0)  # below: "nghe chưa rõ" (retry / type / volunteer)
     max_no_speech_prob: float = Field(default=0.6, ge=0, le=1)
-    retention_s: float = Field(default=0, ge=0, le=7 * 86400)  # citizens' audio kept after transcription; 0 = never
+    # citizens' audio kept after transcription; 0 = never. > 0: a voice note sent to a volunteer goes on the ticket
+    # (played in the console) until the ticket is no longer open or claimed, or this long after it was recorded
+    retention_s: float = Field(default=0, ge=0, le=7 * 86400)
     tts_voice: str = "vi"  # espeak-ng voice: vi | vi-vn-x-central | vi-vn-x-south
     tts_words_per_minute: int = Field(default=145, ge=80, le=300)
     speech_chars: int = Field(default=1500, ge=100, le=5000)  # longest answer read aloud

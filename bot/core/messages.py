@@ -116,6 +116,7 @@ class ConversationState:
     voice_pending: str = ""
     voice_last: str = ""
     voice_always: bool = False
+    voice_kept: str = ""  # the token of the last voice note kept for a volunteer (only when voice.retention_s > 0)
     # outreach (issue 21): the commune question of /nhantin or /lophoc ("sub" | "cls"), the topics chosen
     outreach_wait: str = ""
     outreach_topics: list[str] = field(default_factory=list)

@@ -50,6 +50,19 @@ class ClipStore:
         except OSError:
             return None
 
+    def take(self, token: str) -> tuple[bytes, float] | None:
+        """The bytes of a live token and when they were stored (epoch seconds), deleting the file: a voice
+        note moved onto a ticket is kept there, once."""
+        p = self.path(token)
+        if p is None:
+            return None
+        try:
+            at, data = p.stat().st_mtime, p.read_bytes()
+            p.unlink()
+        except OSError:
+            return None
+        return data, at
+
     def purge(self) -> int:
         """Delete expired files; returns how many."""
         if not self.dir.is_dir():

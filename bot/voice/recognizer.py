@@ -30,13 +30,14 @@ class WhisperRecognizer:
     library's threads too) and shares it between the pool's threads (CTranslate2 models are thread-safe)."""
 
     def __init__(self, model_dir: str | Callable[[], str], *, threads: int = 1, workers: int = 1, beam_size: int = 5,
-                 prompt: str = DEFAULT_PROMPT, language: str = "vi") -> None:
+                 prompt: str = DEFAULT_PROMPT, language: str = "vi", vad: bool = False) -> None:
         self.model_dir = model_dir
         self.threads = threads
         self.workers = workers
         self.beam_size = beam_size
         self.prompt = prompt
         self.language = language
+        self.vad = vad  # faster-whisper's Silero voice-activity filter: silence cut before decoding
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -56,7 +57,7 @@ class WhisperRecognizer:
         started = time.monotonic()
         segments, info = self.model().transcribe(
             samples, language=self.language, beam_size=self.beam_size, initial_prompt=self.prompt or None,
-            condition_on_previous_text=False, vad_filter=False, without_timestamps=True)
+            condition_on_previous_text=False, vad_filter=self.vad, without_timestamps=True)
         texts: list[str] = []
         weighted, length, no_speech, timed_out = 0.0, 0.0, 0.0, False
         for seg in segments:

@@ -14,7 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-PERMISSIONS = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), "
+# The microphone for this origin only: the web chat's 🎤 button records a question (issue 23); no frame may.
+PERMISSIONS = ("camera=(), microphone=(self), geolocation=(), payment=(), usb=(), interest-cohort=(), "
                "accelerometer=(), gyroscope=(), magnetometer=()")
 
 

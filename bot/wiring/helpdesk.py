@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,11 +40,14 @@ class Helpdesk:
     jobs: tuple[tuple[str, float, Callable[[], object]], ...] = ()
 
 
-class _ChatStore:
-    """The core's HelpdeskStore port over the two SQL adapters."""
+KeptNotes = Callable[[str], tuple[bytes, float] | None]  # voice note token -> (bytes, stored at), taken once
 
-    def __init__(self, store: SqlHelpdesk, files: TicketFiles) -> None:
-        self.store, self.files = store, files
+
+class _ChatStore:
+    """The core's HelpdeskStore port over the two SQL adapters (and the voice notes the recogniser kept)."""
+
+    def __init__(self, store: SqlHelpdesk, files: TicketFiles, kept: KeptNotes | None = None) -> None:
+        self.store, self.files, self.kept = store, files, kept
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
@@ -51,10 +55,21 @@ class _ChatStore:
     def attach(self, ticket_id: int, channel: str, ref: str, *, caption: str, source_msg_id: str) -> str:
         return str(self.files.attach(ticket_id, channel, ref, caption=caption, source_msg_id=source_msg_id))
 
+    def attach_voice(self, ticket_id: int, channel: str, token: str, *, caption: str, source_msg_id: str) -> str:
+        if self.kept is None or self.files.audio_ttl_s <= 0:
+            return "off"
+        got = self.kept(token)
+        if got is None:
+            return "gone"  # retention over (or never kept)
+        data, at = got
+        return self.files.add_voice(ticket_id, channel, data, caption=caption, source_msg_id=source_msg_id,
+                                    recorded_at=datetime.fromtimestamp(at, UTC))
+
 
 def build_helpdesk(settings: Settings, sessions: sessionmaker[Session], desk: SqlTicketDesk, *,
-                   outbox_wake: Wakeup) -> Helpdesk:
-    """The hand-off extras; hooks `desk.after_claim` (queue positions are told after every claim)."""
+                   outbox_wake: Wakeup, kept_voice: KeptNotes | None = None) -> Helpdesk:
+    """The hand-off extras; hooks `desk.after_claim` (queue positions are told after every claim).
+    `kept_voice` takes the voice notes the recogniser kept (`voice.retention_s` > 0) onto tickets."""
     c = settings.helpdesk
 
     def default_schedule() -> TeamSchedule:  # the configured hours, or the admin console's override
@@ -64,6 +79,7 @@ def build_helpdesk(settings: Settings, sessions: sessionmaker[Session], desk: Sq
                         wait_window_days=settings.handoff.wait_window_days, clock=lambda: desk.clock())
     files = TicketFiles(sessions, LocalFileStore(settings.path(c.files_dir)), fetch=channel_fetch(settings),
                         max_bytes=int(c.max_file_mb * 1024 * 1024), max_pixels=int(c.max_megapixels * 1_000_000),
+                        audio_ttl_s=settings.voice.retention_s if kept_voice is not None else 0.0,
                         clock=lambda: desk.clock())
 
     def tell_moves() -> None:
@@ -75,6 +91,7 @@ def build_helpdesk(settings: Settings, sessions: sessionmaker[Session], desk: Sq
 
     desk.after_claim.append(tell_moves)
     return Helpdesk(store, files, SqlSnippets(sessions, is_lead=store.is_lead), TypingDebounce(c.typing_debounce_s),
-                    chat=HelpdeskChat(_ChatStore(store, files), hotline=c.hotline),
+                    chat=HelpdeskChat(_ChatStore(store, files, kept_voice), hotline=c.hotline),
                     jobs=(("queue-positions", settings.handoff.sweep_every_s, tell_moves),
-                          ("ticket-files", 3600.0, files.sweep)))
+                          ("ticket-files", 3600.0, files.sweep),
+                          ("ticket-voice-notes", settings.handoff.sweep_every_s, files.sweep_audio)))

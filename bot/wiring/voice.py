@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
@@ -51,7 +52,7 @@ def build_voice(settings: Settings) -> VoiceRuntime | None:
         }
         intake = VoiceIntake(
             recognizer=WhisperRecognizer(recognizer_dir, threads=v.threads, workers=v.workers, beam_size=v.beam_size,
-                                         prompt=v.prompt or DEFAULT_PROMPT),
+                                         prompt=v.prompt or DEFAULT_PROMPT, vad=v.vad),
             pool=BoundedPool(workers=v.workers, queue_size=v.queue_size, nice=v.nice), fetchers=fetchers,
             deliver=lambda m: None, limits=Limits(max_bytes=v.max_bytes, max_seconds=v.max_seconds,
                                                   timeout_s=v.timeout_s),
@@ -61,6 +62,12 @@ def build_voice(settings: Settings) -> VoiceRuntime | None:
                    words_per_minute=v.tts_words_per_minute) if status.can_speak else None
     chat = VoiceChat(max_seconds=int(v.max_seconds), speech_chars=v.speech_chars, offer_listen=out is not None)
     return VoiceRuntime(chat=chat, intake=intake, out=out)
+
+
+def kept_voice_notes(voice: VoiceRuntime | None) -> Callable[[str], tuple[bytes, float] | None] | None:
+    """What takes a kept voice note onto a ticket (`voice.retention_s` > 0), or None when none are kept."""
+    kept = voice.intake.kept if voice is not None and voice.intake is not None else None
+    return kept.take if kept is not None else None
 
 
 def voice_chat(voice: VoiceRuntime | None) -> VoiceChat | None:

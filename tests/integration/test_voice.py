@@ -21,20 +21,23 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import FakeZalo, ServerThread, tg_callback_update, tg_text_update, wait_for, zalo_signature
+from tests.fakes_voice import (
+    FakeVoiceTelegram,
+    ogg_seconds,
+    spoken_ogg,
+    tg_voice_update,
+    tone_ogg,
+    voice_cache_dir,
+    voice_missing,
+)
 
-if os.environ.get("BINHDAN_REQUIRE_VOICE") != "1":
-    pytest.importorskip("faster_whisper", reason="the voice extra is not installed (pip install -e '.[voice]')")
-    from bot.voice.status import probe
-
-    if not (probe().can_listen and probe().can_speak):
-        pytest.skip("voice weights or espeak-ng missing", allow_module_level=True)
-
-from tests.fakes_voice import FakeVoiceTelegram, ogg_seconds, spoken_ogg, tg_voice_update, tone_ogg
+WHY_NOT = voice_missing()
+if WHY_NOT and os.environ.get("BINHDAN_REQUIRE_VOICE") != "1":
+    pytest.skip(WHY_NOT, allow_module_level=True)
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-Token_1"
-ROOT = Path(__file__).resolve().parents[2]
-SHARED_CACHE = ROOT / "var" / "test-cache" / "voice"  # the joined weights, once for every test run
+SHARED_CACHE = voice_cache_dir()  # the joined weights, once for every test run
 
 
 @pytest.fixture
@@ -188,3 +191,55 @@ def test_ten_concurrent_voice_notes_do_not_slow_text_answers_more_than_twice(
         b95, l95 = _p95(base), _p95(loaded)
         print(f"text answers p95: {b95 * 1000:.0f} ms alone, {l95 * 1000:.0f} ms with 10 voice notes being transcribed")
         assert l95 <= 2 * max(b95, 0.02)
+
+
+def test_a_volunteer_reads_the_transcript_and_plays_the_voice_note_only_while_the_ticket_is_open(
+        tmp_path: Path, mini_kb: Path, fake_tg: FakeVoiceTelegram) -> None:
+    """`voice.retention_s` > 0: a web-chat voice note sent while the citizen waits for a volunteer reaches the
+    ticket as its transcript and a recording the console plays; closing the ticket ends both the serving and
+    (with the sweep) the stored bytes."""
+    from bot.bootstrap import build_accounts
+    from tests.integration.helpers_handoff import PW, THUONG_LAM, _login
+    from tests.webchat import headers, new_session, say
+
+    files = tmp_path / "files"
+    with start(tmp_path, mini_kb, fake_tg, BINHDAN_VOICE__RETENTION_S="600", BINHDAN_HANDOFF__HOURS="00:00-23:59",
+               BINHDAN_HANDOFF__SWEEP_EVERY_S="1", BINHDAN_HELPDESK__FILES_DIR=str(files)) as app:
+        build_accounts(make_settings(tmp_path, db_url=f"sqlite:///{tmp_path / 'v.db'}")).add_user(
+            "lan", PW, role="volunteer", communes=[THUONG_LAM], display_name="Lan")
+        sid = new_session(app.url)
+        assert say(app.url, sid, text="/start 02269").status_code == 200
+        opened = say(app.url, sid, text="gap nguoi that").json()["replies"]
+        assert any(r["kind"] == "ticket" for r in opened)
+        note = spoken_ogg("quên mật khẩu VNeID")  # heard well enough to be relayed (not "empty")
+        r = httpx.post(f"{app.url}/api/chat/voice", content=note, headers={**headers(sid), "Content-Type": "audio/ogg"})
+        assert r.status_code == 200 and "đang nghe" in r.json()["replies"][0]["text"]
+
+        lan, csrf = _login(app.url, "lan")
+        tid = lan.get("/api/tickets", params={"status": "open"}).json()["tickets"][0]["id"]
+        got: dict[str, Any] = {}
+
+        def relayed() -> bool:
+            got["ticket"] = lan.get(f"/api/tickets/{tid}").json()["ticket"]
+            got["files"] = lan.get(f"/api/tickets/{tid}/extras").json()["files"]
+            return bool(got["files"])
+
+        try:
+            wait_for(relayed, timeout=120)
+        except AssertionError:
+            raise AssertionError(f"no recording on the ticket: {got}") from None
+        texts = [m["text"] for m in got["ticket"]["messages"]]
+        assert any(x.startswith("Tin nhắn giọng nói, máy nghe được: «") for x in texts), texts
+        (msg_id, f), = got["files"].items()
+        assert f["mime"] == "audio/ogg" and next(m for m in got["ticket"]["messages"] if str(m["id"]) == msg_id)
+        audio = lan.get(f["url"])
+        assert audio.status_code == 200 and audio.content == note and audio.headers["content-type"] == "audio/ogg"
+        assert httpx.get(f"{app.url}{f['url']}").status_code == 404  # nobody else
+
+        h = {"X-CSRF-Token": csrf}
+        assert lan.post(f"/api/tickets/{tid}/claim", headers=h).status_code == 200
+        assert lan.get(f["url"]).status_code == 200
+        assert lan.post(f"/api/tickets/{tid}/close", json={"note": ""}, headers=h).status_code == 200
+        assert lan.get(f["url"]).status_code == 404
+        wait_for(lambda: not (files / f["id"]).exists(), timeout=30)  # the sweep deleted the bytes
+        assert lan.get(f"/api/tickets/{tid}/extras").json()["files"] == {}

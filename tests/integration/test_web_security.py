@@ -44,6 +44,7 @@ def test_every_response_carries_the_security_headers(app: TestClient) -> None:
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["referrer-policy"] == "no-referrer" and r.headers["x-frame-options"] == "DENY"
         assert "camera=()" in r.headers["permissions-policy"]
+        assert "microphone=(self)" in r.headers["permissions-policy"]  # the chat's 🎤 button, this origin only
         assert "strict-transport-security" not in r.headers  # development: no HSTS
     assert app.post("/api/chat", content=b"x" * 70_000,
                     headers={"content-type": "application/json"}).headers["x-frame-options"] == "DENY"

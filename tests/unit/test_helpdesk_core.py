@@ -183,3 +183,19 @@ def test_satisfaction_groups_and_weekly_trend_count_low_scores() -> None:
     assert teams["A"] == {"key": "A", "count": 2, "mean": 3.0, "low": 1}
     trend = weekly_trend(recs, HCM, weeks=3, now=now)
     assert [(w["week"], w["count"]) for w in trend] == [("2026-08-24", 0), ("2026-08-31", 1), ("2026-09-07", 2)]
+
+
+def test_voice_notes_are_told_by_their_bytes_and_only_accepted_as_audio() -> None:
+    from bot.core.helpdesk.files import AUDIO_KINDS
+
+    webm = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01"
+    m4a = b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00"
+    assert [sniff(x) for x in (b"OggS\x00\x02", webm, m4a, b"\xff\xf1\x50\x80", b"ID3\x04", b"RIFF\x24\x00\x00\x00WAVEfmt ")] \
+        == ["audio/ogg", "audio/webm", "audio/mp4", "audio/aac", "audio/mpeg", "audio/wav"]
+    assert sniff(b"RIFF\x24\x00\x00\x00WEBPVP8 ") == "image/webp"  # RIFF alone says nothing
+    assert accept(b"OggS\x00\x02", allowed=AUDIO_KINDS) == "audio/ogg"
+    for allowed in (CITIZEN_KINDS, VOLUNTEER_KINDS):  # a recording never passes as a picture or a PDF
+        with pytest.raises(FileRejected):
+            accept(b"OggS\x00\x02", allowed=allowed)
+    with pytest.raises(FileRejected):
+        accept(b"MZ\x90\x00", allowed=AUDIO_KINDS)

@@ -152,3 +152,67 @@ def test_a_transcript_while_a_volunteer_answers_goes_to_the_ticket() -> None:
     desk.requests.append({})  # type: ignore[attr-defined]
     assert conv.handle(voice_msg("ok", "tôi vẫn chưa vào được", "v2:heard"), st) == []
     assert "tôi vẫn chưa vào được" in desk.relayed[-1]  # type: ignore[attr-defined]
+
+
+class KeptVoiceStore:
+    """The helpdesk port as far as voice notes go: what was attached to which ticket."""
+
+    def __init__(self) -> None:
+        self.attached: list[tuple[int, str, str]] = []
+
+    def queue_status(self, channel: str, user_ref: str) -> None:
+        return None
+
+    def attach_voice(self, ticket_id: int, channel: str, token: str, *, caption: str, source_msg_id: str) -> str:
+        self.attached.append((ticket_id, token, source_msg_id))
+        return "ok"
+
+
+def kept_msg(heard: str, text: str, msg_id: str, token: str) -> InboundMessage:
+    msg = voice_msg(heard, text, msg_id)
+    return replace(msg, meta={**msg.meta, "kept": token})
+
+
+def test_a_kept_recording_goes_to_the_ticket_the_citizen_asks_for_from_a_doubtful_transcript() -> None:
+    from bot.core.helpdesk.chat import HelpdeskChat
+
+    conv, desk = voice_engine()
+    store = KeptVoiceStore()
+    conv.helpdesk = HelpdeskChat(store)  # type: ignore[arg-type]
+    st = ConversationState(consent="given", greeted=True)
+    conv.handle(kept_msg("low", "wên mặt khau", "v1:heard", "tok-1"), st)
+    assert st.voice_kept == "tok-1" and store.attached == []
+    opened = conv.handle(action("voice:volunteer"), st)
+    assert opened[0].kind == "ticket"
+    assert store.attached == [(1, "tok-1", "telegram:a:audio")] and st.voice_kept == ""
+
+    conv.handle(kept_msg("ok", "quên mật khẩu", "v2:heard", "tok-2"), st)  # while the ticket waits
+    assert "quên mật khẩu" in desk.relayed[-1]  # type: ignore[attr-defined]
+    assert store.attached[-1] == (1, "tok-2", "telegram:v2:heard:audio")  # the transcript and its recording
+
+
+def test_a_recording_the_citizen_confirmed_or_retried_is_not_given_to_a_later_ticket() -> None:
+    from bot.core.helpdesk.chat import HelpdeskChat
+
+    conv, _desk = voice_engine()
+    store = KeptVoiceStore()
+    conv.helpdesk = HelpdeskChat(store)  # type: ignore[arg-type]
+    st = ConversationState(consent="given", greeted=True)
+    conv.handle(kept_msg("ok", "quên mật khẩu VNeID", "v1:heard", "tok-1"), st)
+    conv.handle(action("voice:again"), st)
+    assert st.voice_kept == ""
+    conv.handle(replace(action("volunteer"), platform_msg_id="b"), st)
+    assert store.attached == []
+
+
+def test_without_retention_no_recording_is_attached() -> None:
+    from bot.core.helpdesk.chat import HelpdeskChat
+
+    conv, desk = voice_engine()
+    store = KeptVoiceStore()
+    conv.helpdesk = HelpdeskChat(store)  # type: ignore[arg-type]
+    st = ConversationState(consent="given", greeted=True, state="with_volunteer")
+    desk.status = "claimed"  # type: ignore[attr-defined]
+    desk.requests.append({})  # type: ignore[attr-defined]
+    conv.handle(voice_msg("ok", "tôi vẫn chưa vào được", "v2:heard"), st)  # no "kept" token
+    assert desk.relayed and store.attached == []  # type: ignore[attr-defined]

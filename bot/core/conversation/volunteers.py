@@ -30,6 +30,8 @@ class VolunteerFlow(ConversationBase):
             return None
         relayed = t("vi", "vc_context", text=text) if heard else text
         self.handoff.from_citizen(ticket_id, self.redact(relayed), source_msg_id=f"{msg.channel}:{msg.platform_msg_id}")
+        if heard and self.helpdesk is not None:  # the recording too, when voice.retention_s keeps it (issue 23)
+            self.helpdesk.voice(msg, ticket_id, str(msg.meta.get("kept") or ""))
         if status == "claimed":
             return []  # a person is answering: the bot keeps quiet
         return None  # still waiting: the bot answers too, and the volunteer will see the message
@@ -92,6 +94,9 @@ class VolunteerFlow(ConversationBase):
             st.state = "bot"
             return [Reply(t(lang, "tk_unavailable"), self._menu_buttons(st), kind="info")]
         st.state = "waiting_volunteer"
+        kept, st.voice_kept = st.voice_kept, ""
+        if reason == "voice" and kept and not opened.existing and self.helpdesk is not None:
+            self.helpdesk.voice(msg, opened.id, kept)  # the doubtful recording, for the volunteer to play
         cancel = Button(t(lang, "btn_tk_cancel"), "tk:cancel")
         if opened.existing:
             return [Reply(t(lang, "tk_existing", id=opened.id), (cancel,), kind="info")]

@@ -139,6 +139,14 @@ class HelpdeskChat:
                                                       Button(t(st.lang, "btn_hx_skip"), "menu")),
                       kind="info", lang=st.lang)]
 
+    def voice(self, msg: InboundMessage, ticket_id: int, token: str) -> bool:
+        """The citizen's voice note (kept by the recogniser, `token`) goes to the ticket beside its transcript,
+        for the volunteer to play while the ticket is open. Silent: the transcript is what the ticket needs."""
+        if not token:
+            return False
+        return self.store.attach_voice(ticket_id, msg.channel, token, caption="",
+                                       source_msg_id=f"{msg.channel}:{msg.platform_msg_id}:audio") == "ok"
+
     def picture(self, msg: InboundMessage, ticket_id: int, *, claimed: bool, lang: str = "vi") -> list[Reply]:
         """A picture sent while a ticket is active: stored on the ticket (the volunteer sees it)."""
         ref = str(msg.meta.get("image") or "")

@@ -13,6 +13,8 @@ MAX_PIXELS = 25_000_000
 IMAGE_KINDS = ("image/jpeg", "image/png", "image/webp", "image/gif")
 VOLUNTEER_KINDS = (*IMAGE_KINDS, "application/pdf")
 CITIZEN_KINDS = IMAGE_KINDS
+# a citizen's voice note kept for the volunteer while the ticket is open (issue 23, `voice.retention_s` > 0)
+AUDIO_KINDS = ("audio/ogg", "audio/webm", "audio/mp4", "audio/aac", "audio/mpeg", "audio/wav")
 ID_BYTES = 18  # 144 bits of randomness, above the 128 required
 
 
@@ -36,6 +38,18 @@ def sniff(data: bytes) -> str:
         return "image/gif"
     if data[:5] == b"%PDF-":
         return "application/pdf"
+    if data[:4] == b"OggS":  # Telegram voice notes (Opus)
+        return "audio/ogg"
+    if data[:4] == b"\x1a\x45\xdf\xa3":  # WebM (Matroska): the web chat's MediaRecorder
+        return "audio/webm"
+    if data[4:8] == b"ftyp":  # M4A (Zalo voice messages, iPhone recordings)
+        return "audio/mp4"
+    if data[:2] in (b"\xff\xf1", b"\xff\xf9"):  # AAC in ADTS frames
+        return "audio/aac"
+    if data[:3] == b"ID3" or data[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "audio/mpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "audio/wav"
     return ""
 
 
@@ -73,6 +87,10 @@ class StoredFile:
     @property
     def is_image(self) -> bool:
         return self.mime.startswith("image/")
+
+    @property
+    def is_audio(self) -> bool:
+        return self.mime.startswith("audio/")
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "mime": self.mime, "size": self.size, "name": self.name, "sender": self.sender,

@@ -48,3 +48,8 @@ class HelpdeskStore(Protocol):
         """Fetch, check, clean and store a picture the citizen sent to their ticket: "ok" or the reason it
         was refused (too_large, type, pixels, broken, failed)."""
         ...
+
+    def attach_voice(self, ticket_id: int, channel: str, token: str, *, caption: str, source_msg_id: str) -> str:
+        """Move a voice note the recogniser kept (`token`; only when `voice.retention_s` > 0) onto the citizen's
+        active ticket, for the volunteer to play while it is open: "ok" or why not (off, gone, type, no_ticket)."""
+        ...

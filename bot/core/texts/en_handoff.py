@@ -72,6 +72,7 @@ TEXTS: dict[str, str] = {
     "hx_picture_sent": "Your picture has been passed to the volunteer.",
     "hx_picture_bad": "I could not take this picture. Please send a JPG or PNG under 5 MB.",
     "hx_picture_caption": "[Picture]",
+    "hx_voice_caption": "🎤",
     "hx_file_caption": "[PDF file]",
     "weekday_0": "Monday", "weekday_1": "Tuesday", "weekday_2": "Wednesday", "weekday_3": "Thursday",
     "weekday_4": "Friday", "weekday_5": "Saturday", "weekday_6": "Sunday",

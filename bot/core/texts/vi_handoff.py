@@ -74,6 +74,7 @@ TEXTS: dict[str, str] = {
     "hx_picture_sent": "Đã chuyển ảnh cho tình nguyện viên.",
     "hx_picture_bad": "Không nhận được ảnh này. Bạn gửi ảnh JPG hoặc PNG, dưới 5 MB nhé.",
     "hx_picture_caption": "[Ảnh]",
+    "hx_voice_caption": "🎤",
     "hx_file_caption": "[Tệp PDF]",
     "weekday_0": "thứ Hai", "weekday_1": "thứ Ba", "weekday_2": "thứ Tư", "weekday_3": "thứ Năm",
     "weekday_4": "thứ Sáu", "weekday_5": "thứ Bảy", "weekday_6": "Chủ nhật",

@@ -67,6 +67,7 @@ class VoiceChat:
         if heard in FAILURES:
             return [Reply(t(lang, "vc_unreadable"), retry, kind="info", lang=lang)]
         text = " ".join(msg.text.split())[:500]
+        st.voice_kept = str(msg.meta.get("kept") or "")  # the recording, if voice.retention_s keeps it
         if heard == "ok" and text:
             st.voice_pending = text
             return [Reply(t(lang, "vc_confirm", text=text),
@@ -83,6 +84,8 @@ class VoiceChat:
         """voice:yes | again | type | volunteer | listen | always:on | always:off; None for anything else."""
         lang = st.lang
         verb, _, rest = arg.partition(":")
+        if verb in ("yes", "again", "type"):
+            st.voice_kept = ""  # only a volunteer asked for from the transcript gets the recording
         if verb == "yes":
             pending, st.voice_pending = st.voice_pending, ""
             if not pending:

@@ -170,7 +170,7 @@ async def download(file_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{24}$")]
     if got is None:
         raise HTTPException(404, "not found")
     data, mime = got
-    disposition = "inline" if mime.startswith("image/") else 'attachment; filename="tep.pdf"'
+    disposition = "inline" if mime.startswith(("image/", "audio/")) else 'attachment; filename="tep.pdf"'
     return Response(data, media_type=mime, headers={**NO_STORE, "Content-Disposition": disposition})
 
 

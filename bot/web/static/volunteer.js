@@ -60,6 +60,17 @@
     }).catch(function (e) { if (e.status === 401) { show(false); } });
   }
 
+  /* Voice notes keep their player across the 4-second refresh (re-attached in the same task: no pause). */
+  var players = {};
+  function player(f) {
+    if (!players[f.id]) {
+      var au = el("audio", "", "voice-note"); au.controls = true; au.preload = "metadata"; au.src = f.url;
+      au.setAttribute("aria-label", "Nghe tin nhắn giọng nói của công dân");
+      players[f.id] = au;
+    }
+    return players[f.id];
+  }
+
   function renderMessages(t, extras) {
     var box = $("t-messages");
     box.textContent = "";
@@ -71,6 +82,8 @@
       if (f && f.mime.indexOf("image/") === 0) {
         var img = el("img"); img.src = f.url; img.alt = m.sender === "citizen" ? "Ảnh công dân gửi" : "Ảnh bạn đã gửi";
         div.appendChild(img);
+      } else if (f && f.mime.indexOf("audio/") === 0) {  /* the citizen's voice note, while the ticket is open */
+        div.appendChild(document.createElement("br")); div.appendChild(player(f));
       } else if (f) {
         var a = el("a", "Mở tệp PDF"); a.href = f.url; a.target = "_blank"; a.rel = "noopener";
         div.appendChild(document.createElement("br")); div.appendChild(a);
@@ -84,6 +97,7 @@
   }
 
   function open(id, quiet) {
+    if (current !== id) { players = {}; }
     current = id;
     return Promise.all([api("GET", "/api/tickets/" + id), api("GET", "/api/tickets/" + id + "/extras").catch(function () { return {}; })])
       .then(function (both) {
