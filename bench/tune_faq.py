@@ -9,6 +9,7 @@ so a grid point costs lexical scoring only.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import random
 import sys
@@ -71,9 +72,20 @@ def main() -> int:
     keys = [g.split("=", 1)[0] for g in args.grid]
     values = [[float(v) if v.replace(".", "", 1).lstrip("-").isdigit() else v for v in g.split("=", 1)[1].split(",")]
               for g in args.grid]
+    base = retriever
     for combo in itertools.product(*values) if keys else [()]:
+        retriever = base
         for k, v in zip(keys, combo, strict=True):
-            if k.startswith("w_"):
+            if k == "head_kinds":  # e.g. head_kinds=guide+faq: the other kinds' head vectors left out
+                kinds = set(str(v).split("+"))
+                kind_of = {c.doc_id: c.kind for c in index.chunks}
+                keep = [i for i, d in enumerate(index.head_docs) if kind_of.get(d) in kinds]
+                sub = dataclasses.replace(index, heads=index.heads[keep], head_docs=[index.head_docs[i] for i in keep])
+                retriever = build_retriever(settings, embedder, index=sub)
+                for k2, v2 in zip(keys, combo, strict=True):
+                    if k2 != "head_kinds" and not k2.startswith("w_"):
+                        setattr(retriever, k2, v2)
+            elif k.startswith("w_"):
                 retriever.weights = {**retriever.weights, k[2:]: v}
             else:
                 setattr(retriever, k, v)
