@@ -138,6 +138,8 @@ class RetrievalSettings(Section):
     # Question-to-question similarity: share by which a document's dense score is lifted to the question's best
     # similarity with one of its phrasings (title, `questions`, a portal FAQ's question); 0 = chunks only.
     head_dense: float = Field(default=0.0, ge=0, le=1)
+    # The synonyms' canonical terms are appended to what the dense model reads (BM25 always gets them).
+    dense_synonyms: bool = True
 
 
 class AnswerSettings(Section):

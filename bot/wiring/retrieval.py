@@ -67,6 +67,7 @@ def build_retriever(
         index.tones,
         restore=r.restore_tones if restore is None else restore,
         max_chars=r.max_query_chars,
+        dense_synonyms=r.dense_synonyms,
     )
     return HybridRetriever(
         index, embedder, analyzer, candidates=r.candidates, mode=mode, max_dense_chars=r.max_dense_chars,
