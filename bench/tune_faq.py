@@ -85,6 +85,8 @@ def main() -> int:
                 for k2, v2 in zip(keys, combo, strict=True):
                     if k2 != "head_kinds" and not k2.startswith("w_"):
                         setattr(retriever, k2, v2)
+            elif k == "dense_synonyms":
+                retriever.analyzer.dense_synonyms = bool(v)
             elif k.startswith("w_"):
                 retriever.weights = {**retriever.weights, k[2:]: v}
             else:
