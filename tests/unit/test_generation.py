@@ -266,6 +266,7 @@ def test_a_written_answer_citing_a_portal_record_carries_the_portal_label() -> N
     a = service(FakeGenerator(GOOD), retriever=Portal()).answer("Quên mật khẩu VNeID thì làm sao?")
     assert a.mode == "llm" and a.kind == "portal"
     assert a.text.startswith("Thông tin từ Cổng Dịch vụ công:\nBạn lấy lại mật khẩu")
-    level2 = "Bạn mang thẻ căn cước đến Công an xã [2].\n1. Mang thẻ căn cước đến Công an xã [2].\n2. Chờ 7 ngày để được duyệt [2]."
+    level2 = ("Bạn mang thẻ căn cước đến Công an xã [2].\n1. Mang thẻ căn cước đến Công an xã [2].\n"
+              "2. Chờ 7 ngày để được duyệt [2].")
     only_guide = service(FakeGenerator(level2), retriever=Portal()).answer("Làm mức 2 ở đâu?")
     assert only_guide.mode == "llm" and only_guide.kind == "" and not only_guide.text.startswith("Thông tin từ")
