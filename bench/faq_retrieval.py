@@ -10,6 +10,14 @@ in-process answer latency p50/p95/p99 and peak RSS.
     python bench/faq_retrieval.py                 # full run (first run embeds everything: ~25 min)
     python bench/faq_retrieval.py --reduced       # CI size: 200 queries, gold + 800 distractors
     python bench/faq_retrieval.py --reduced --check   # exit 1 if the project falls below a baseline
+    python bench/faq_retrieval.py --paraphrases [--reduced]   # as the product indexes the FAQ (see below)
+
+`--paraphrases`: the FAQs are indexed the way the product indexes them (ingest/readers/tables.py: the
+question as title and `questions`, the answer as body) and the queries are PARAPHRASES of the questions,
+never the verbatim text (bench/_paraphrase.py: a deterministic citizen-style rewrite of the sampled
+questions, and the hand-written tests/eval/faq_paraphrases.jsonl), each with tone marks, stripped and in
+teencode. Figures per split (by FAQ id: train+dev for tuning, test for reporting) and the confusion
+pairs of the test split.
 
 The embedding cache lives in var/bench/<name>.db, so a second run only embeds what changed.
 """
@@ -26,13 +34,16 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _paraphrase import generated, hand_written
+
 from bot.config import load_settings
 from bot.core.answering.service import AnswerService
-from bot.core.evaluation import EvalItem, by_style, run
+from bot.core.evaluation import EvalItem, by_style, in_split, run
 from bot.core.text import fold
 
 DATA = Path(os.environ.get("BINHDAN_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -81,7 +92,7 @@ def load_faq() -> list[dict[str, str]]:
 
 
 def build_kb(folder: Path, faq: list[dict[str, str]], gold_ids: set[str], *, reduced: bool,
-             distractors: int, seed: int) -> None:
+             distractors: int, seed: int, with_questions: bool = False, procedures: int | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed + 1)
     if reduced:
@@ -91,12 +102,14 @@ def build_kb(folder: Path, faq: list[dict[str, str]], gold_ids: set[str], *, red
     else:
         rows = faq
     with (folder / "faq.jsonl").open("w", encoding="utf-8") as fh:
-        for r in rows:  # the question text is withheld: the answer alone must be found
-            fh.write(json.dumps({"id": f"faq-{r['faq_id']}", "question": "", "answer": r["answer"],
+        for r in rows:  # without `with_questions` the question text is withheld: the answer alone must be found
+            fh.write(json.dumps({"id": f"faq-{r['faq_id']}", "question": r["question"] if with_questions else "",
+                                 "answer": r["answer"],
                                  "url": r["url"], "topic": "dichvucong"}, ensure_ascii=False) + "\n")
     procs = [line for line in PROCEDURES.open(encoding="utf-8")]
-    if reduced:
-        procs = random.Random(seed + 2).sample(procs, 40)
+    n_procs = procedures if procedures is not None else (40 if reduced else len(procs))
+    if n_procs < len(procs):
+        procs = random.Random(seed + 2).sample(procs, n_procs)
     (folder / "procedures.jsonl").write_text("".join(procs), encoding="utf-8")
 
 
@@ -107,37 +120,69 @@ def pct(values: list[float], p: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--reduced", action="store_true", help="CI size: 200 queries, gold + 800 distractors")
-    ap.add_argument("--queries", type=int, default=None)
-    ap.add_argument("--distractors", type=int, default=800)
-    ap.add_argument("--seed", type=int, default=20261128)
-    ap.add_argument("--workdir", type=Path, default=None)
-    ap.add_argument("--check", action="store_true", help="exit 1 if the project is below a baseline")
-    ap.add_argument("--json", type=Path, default=None, help="also write the results here")
-    args = ap.parse_args()
+STYLES = ("as_written", "stripped", "teencode")
+PARA_STYLES = ("gen", "gen_stripped", "gen_teencode", "hand", "hand_stripped", "hand_teencode")
+
+
+def verbatim_items(sample: list[dict[str, str]], rng: random.Random) -> list[EvalItem]:
+    items: list[EvalItem] = []
+    for r in sample:
+        gold = (f"faq-{r['faq_id']}",)
+        items.append(EvalItem(r["question"], gold, "as_written"))
+        items.append(EvalItem(stripped(r["question"]), gold, "stripped"))
+        items.append(EvalItem(teencode(r["question"], rng), gold, "teencode"))
+    return items
+
+
+def paraphrase_items(sample: list[dict[str, str]], hand: list[tuple[str, str]],
+                     rng: random.Random) -> list[tuple[str, EvalItem]]:
+    """(split, item): the generated and the hand-written paraphrases in three styles each; the split is
+    the FAQ id's, so all paraphrases of one FAQ share it."""
+    out: list[tuple[str, EvalItem]] = []
+    for src, pairs in (("gen", [(r["faq_id"], generated(r["question"], rng)) for r in sample]), ("hand", hand)):
+        for fid, q in pairs:
+            gold, split = (f"faq-{fid}",), "test" if in_split(fid, "test") else "train+dev"
+            out.append((split, EvalItem(q, gold, src)))
+            out.append((split, EvalItem(stripped(q), gold, f"{src}_stripped")))
+            out.append((split, EvalItem(teencode(q, rng), gold, f"{src}_teencode")))
+    return out
+
+
+def confusions(items: list[EvalItem], ranked: dict[str, list[str]], titles: dict[str, str],
+               limit: int = 15) -> list[str]:
+    """The test misses at hit@1: gold → what ranked first (titles cut), and where gold ranked."""
+    out = []
+    for it in items:
+        r = ranked[it.q]
+        if r and r[0] not in it.gold:
+            pos = next((i + 1 for i, d in enumerate(r) if d in it.gold), 0)
+            out.append(f"[{it.style}] {it.q[:70]!r}: {it.gold[0]} ({titles.get(it.gold[0], '')[:50]}) → "
+                       f"{r[0]} ({titles.get(r[0], '')[:50]}); gold at {pos or '>10'}")
+    return out[:limit]
+
+
+def setup(args: argparse.Namespace) -> tuple[Any, ...]:
+    """Write the knowledge base, ingest it (timed, and again after changing one document), load it.
+    Returns (settings, embedder, index, sample, gold_ids, timings)."""
     n_queries = args.queries or (200 if args.reduced else 600)
-    name = "faq-reduced" if args.reduced else "faq-full"
+    name = ("faq-para-" if args.paraphrases else "faq-") + ("reduced" if args.reduced else "full")
     work = args.workdir or ROOT / "var" / "bench" / name
     work.mkdir(parents=True, exist_ok=True)
-    if not FAQ.exists():
-        print(f"shared data not found at {DATA}", file=sys.stderr)
-        return 2
     os.environ["BINHDAN_DATABASE__URL"] = f"sqlite:///{work / 'bench.db'}"
     os.environ["BINHDAN_INDEX__DIR"] = str(work / "index")
-    from bot.bootstrap import build_embedder, build_retriever, calibration, ingest, load_live_index
-    from bot.retrieval.baselines import BaselineRetriever
+    from bot.bootstrap import build_embedder, ingest, load_live_index
 
     settings = load_settings()
     faq = load_faq()
     rng = random.Random(args.seed)
     sample = rng.sample(faq, n_queries)
     gold_ids = {r["faq_id"] for r in sample}
+    if args.paraphrases:
+        gold_ids |= {fid for fid, _ in hand_written()}
     kb = work / "kb"
     shutil.rmtree(kb, ignore_errors=True)
-    build_kb(kb, faq, gold_ids, reduced=args.reduced, distractors=args.distractors, seed=args.seed)
-
+    build_kb(kb, faq, gold_ids, reduced=args.reduced, distractors=args.distractors, seed=args.seed,
+             with_questions=args.paraphrases, procedures=args.procedures)
     embedder = build_embedder(settings)
     t0 = time.perf_counter()
     summary = ingest(settings, embedder=embedder, paths=[kb])
@@ -152,26 +197,57 @@ def main() -> int:
     t0 = time.perf_counter()
     re_summary = ingest(settings, embedder=embedder, paths=[kb])
     reingest_s = time.perf_counter() - t0
-
     index = load_live_index(settings, embedder, settings.path(settings.index.dir))
+    timings = {"name": name, "summary": summary, "re_summary": re_summary, "full_ingest_s": full_ingest_s,
+               "reingest_s": reingest_s}
+    return settings, embedder, index, sample, gold_ids, timings
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reduced", action="store_true", help="CI size: 200 queries, gold + 800 distractors")
+    ap.add_argument("--paraphrases", action="store_true", help="index questions + answers, query paraphrases")
+    ap.add_argument("--queries", type=int, default=None)
+    ap.add_argument("--distractors", type=int, default=800)
+    ap.add_argument("--procedures", type=int, default=None, help="procedure records (default: 40 reduced, all)")
+    ap.add_argument("--seed", type=int, default=20261128)
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--check", action="store_true", help="exit 1 if the project is below a baseline")
+    ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = ap.parse_args()
+    if not FAQ.exists():
+        print(f"shared data not found at {DATA}", file=sys.stderr)
+        return 2
+    from bot.bootstrap import build_retriever, calibration
+    from bot.retrieval.baselines import BaselineRetriever
+
+    settings, embedder, index, sample, _, tm = setup(args)
     retriever = build_retriever(settings, embedder, index=index)
     vrng = random.Random(args.seed + 3)
-    items: list[EvalItem] = []
-    for r in sample:
-        gold = (f"faq-{r['faq_id']}",)
-        items.append(EvalItem(r["question"], gold, "as_written"))
-        items.append(EvalItem(stripped(r["question"]), gold, "stripped"))
-        items.append(EvalItem(teencode(r["question"], vrng), gold, "teencode"))
+    if args.paraphrases:
+        tagged = paraphrase_items(sample, hand_written(), vrng)
+        splits = {"train+dev": [it for s, it in tagged if s == "train+dev"], "test": [it for s, it in tagged if s == "test"]}
+        styles = PARA_STYLES
+    else:
+        splits = {"all": verbatim_items(sample, vrng)}
+        styles = STYLES
+    items = [it for group in splits.values() for it in group]
+    ranked: dict[str, list[str]] = {}
 
     def project(q: str) -> tuple[list[str], bool, tuple[float, ...]]:
-        return [p.doc_id for p in retriever.retrieve(q, limit=10).passages], True, ()
+        ranked[q] = [p.doc_id for p in retriever.retrieve(q, limit=10).passages]
+        return ranked[q], True, ()
 
-    results = {"project": {k: v.as_dict() for k, v in by_style(run(items, project)).items()}}
+    systems = {"project": project}
     for bname, b in (("bm25_folded", BaselineRetriever(index, kind="bm25")),
                      ("dense_only", BaselineRetriever(index, kind="dense", embedder=embedder))):
         def rank(q: str, b: BaselineRetriever = b) -> tuple[list[str], bool, tuple[float, ...]]:
             return [p.doc_id for p in b.retrieve(q, limit=10).passages], True, ()
-        results[bname] = {k: v.as_dict() for k, v in by_style(run(items, rank)).items()}
+        systems[bname] = rank
+    results = {split: {name: {k: v.as_dict() for k, v in by_style(run(group, fn)).items()}
+                       for name, fn in systems.items()} for split, group in splits.items()}
+    titles = {c.doc_id: c.title for c in index.chunks}
+    confused = confusions(splits.get("test", []), ranked, titles) if args.paraphrases else []
 
     service = AnswerService(retriever, calibration=calibration(settings), max_chars=settings.answer.max_chars)
     questions = [it.q for it in items]
@@ -182,16 +258,18 @@ def main() -> int:
         t = time.perf_counter()
         service.answer(q)
         lat.append((time.perf_counter() - t) * 1000)
+    summary, re_summary = tm["summary"], tm["re_summary"]
     out = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "mode": name, "queries": n_queries, "variants": 3,
+        "mode": tm["name"], "queries": len(sample), "variants": 3, "styles": list(styles),
         "kb": {"documents": summary.documents, "chunks": summary.chunks},
-        "ingest_full_s": round(full_ingest_s, 1), "embedded_in_full_run": summary.embedded,
-        "reingest_one_change_s": round(reingest_s, 2), "reingest_embedded": re_summary.embedded,
+        "ingest_full_s": round(tm["full_ingest_s"], 1), "embedded_in_full_run": summary.embedded,
+        "reingest_one_change_s": round(tm["reingest_s"], 2), "reingest_embedded": re_summary.embedded,
         "latency_ms": {"n": len(lat), "p50": round(pct(lat, .5), 1), "p95": round(pct(lat, .95), 1),
                        "p99": round(pct(lat, .99), 1)},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "results": results,
+        "results": results if args.paraphrases else results["all"],
+        "confusions_test": confused,
     }
     print(render(out))
     if args.json:
@@ -199,13 +277,14 @@ def main() -> int:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.check:
         bad = []
-        for v in ("as_written", "stripped", "teencode"):
-            p = results["project"][v]
-            for bname in ("bm25_folded", "dense_only"):
-                b = results[bname][v]
-                for m in ("hit@1", "hit@5"):
-                    if p[m] < b[m]:
-                        bad.append(f"{v} {m}: project {p[m]} < {bname} {b[m]}")
+        for split, res in results.items():
+            for v in styles:
+                p = res["project"][v]
+                for bname in ("bm25_folded", "dense_only"):
+                    b = res[bname][v]
+                    for m in ("hit@1", "hit@5"):
+                        if p[m] < b[m]:
+                            bad.append(f"{split} {v} {m}: project {p[m]} < {bname} {b[m]}")
         if bad:
             print("FAIL: " + "; ".join(bad), file=sys.stderr)
             return 1
@@ -213,15 +292,26 @@ def main() -> int:
     return 0
 
 
+def _table(res: dict, styles: list[str]) -> list[str]:  # type: ignore[type-arg]
+    lines = ["| system | variant | n | hit@1 | hit@5 | MRR@10 |", "|---|---|---|---|---|---|"]
+    for system in ("project", "bm25_folded", "dense_only"):
+        for v in styles:
+            r = res[system][v]
+            lines.append(f"| {system} | {v} | {r['n']} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr@10']:.3f} |")
+    return lines
+
+
 def render(out: dict) -> str:  # type: ignore[type-arg]
     lines = [f"## FAQ retrieval ({out['mode']}, {out['date']})",
              f"KB: {out['kb']['documents']} documents, {out['kb']['chunks']} chunks; "
-             f"{out['queries']} questions × 3 variants",
-             "", "| system | variant | hit@1 | hit@5 | MRR@10 |", "|---|---|---|---|---|"]
-    for system in ("project", "bm25_folded", "dense_only"):
-        for v in ("as_written", "stripped", "teencode"):
-            r = out["results"][system][v]
-            lines.append(f"| {system} | {v} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr@10']:.3f} |")
+             f"{out['queries']} sampled questions × 3 variants", ""]
+    if "project" in out["results"]:
+        lines += _table(out["results"], out["styles"])
+    else:
+        for split, res in out["results"].items():
+            lines += [f"### split {split}", "", *_table(res, out["styles"]), ""]
+    if out.get("confusions_test"):
+        lines += ["", "Confusions (test, first 15 misses at hit@1):", *[f"- {c}" for c in out["confusions_test"]]]
     lat = out["latency_ms"]
     lines += ["", f"- full ingest: {out['ingest_full_s']} s ({out['embedded_in_full_run']} chunks embedded)",
               f"- re-ingest after changing one document: {out['reingest_one_change_s']} s "

@@ -3,6 +3,7 @@ index, and a failed run leaves the previous index (and database) exactly as they
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -45,6 +46,8 @@ class IngestSummary:
     removed: int = 0
     embedded: int = 0
     cached: int = 0
+    heads: int = 0  # phrasings naming a document, embedded as queries (heads_embedded of them this run)
+    heads_embedded: int = 0
     seconds: float = 0.0
     build: str = ""
     errors: list[str] = field(default_factory=list)
@@ -55,6 +58,41 @@ class IngestSummary:
 
 def _noop(phase: str, done: int, total: int) -> None:
     return None
+
+
+def head_texts(d: SourceDocument) -> list[str]:
+    """The phrasings that name a document, for question-to-question similarity: a guide's title and its
+    `questions`, a portal FAQ's question, a procedure's name. A FAQ answer without its question has none
+    (its title is cut from the answer)."""
+    if not d.questions and d.kind not in ("guide", "procedure"):
+        return []
+    return list(dict.fromkeys(t.strip() for t in (d.title, *d.questions) if t.strip()))
+
+
+def _head_key(text: str) -> str:  # its own key space: the same text embedded as a query, not a passage
+    return hashlib.sha256(("query\x00" + text).encode("utf-8")).hexdigest()
+
+
+def _embed_heads(docs: list[SourceDocument], sessions: sessionmaker[Session], embedder: Embedder,
+                 batch_size: int, summary: IngestSummary) -> tuple[list[str], np.ndarray]:
+    rows = [(d.doc_id, t, _head_key(t)) for d in docs for t in head_texts(d)]
+    with sessions() as s:
+        vectors = EmbeddingCache(s, embedder.model_id).get_many([h for _, _, h in rows])
+    todo = sorted({h: t for _, t, h in rows if h not in vectors}.items(), key=lambda kv: len(kv[1]))
+    # the wrapped model itself: a query cache in front of it (bot/retrieval/query_cache.py) is for citizens' questions
+    model = getattr(embedder, "inner", embedder)
+    for i in range(0, len(todo), batch_size):
+        batch = todo[i:i + batch_size]
+        embedded = model.embed_queries([t for _, t in batch])
+        fresh = {h: embedded[j] for j, (h, _) in enumerate(batch)}
+        with sessions.begin() as s:
+            EmbeddingCache(s, embedder.model_id).put_many(fresh)
+        vectors.update(fresh)
+        summary.heads_embedded += len(batch)
+    summary.heads = len(rows)
+    dim = embedder.dim
+    matrix = np.stack([vectors[h] for _, _, h in rows]).astype(np.float32) if rows else np.zeros((0, dim), np.float32)
+    return [d for d, _, _ in rows], matrix
 
 
 def load_documents(paths: list[Path], *, on_error: str, progress: Progress = _noop
@@ -135,6 +173,8 @@ def run_ingest(
         summary.embedded += len(batch)
         progress("embed", min(i + batch_size, len(pending)), len(pending))
 
+    head_docs, head_matrix = _embed_heads(docs, sessions, embedder, batch_size, summary)
+
     # Phase 2: one transaction for the catalogue; it commits only after the new index is live.
     with sessions.begin() as s:
         cat = Catalogue(s)
@@ -163,7 +203,7 @@ def run_ingest(
             index_dir, chunks=items, vectors=matrix, model_id=embedder.model_id, tones=tones,
             extra={"embedder_dim": int(matrix.shape[1]), "sources": [str(p) for p in paths],
                    "ingest": {k: v for k, v in summary.as_dict().items() if k != "errors"}},
-            keep_builds=keep_builds,
+            keep_builds=keep_builds, heads=(head_docs, head_matrix),
         )
         summary.build = build.name
         summary.seconds = round(time.perf_counter() - t0, 3)

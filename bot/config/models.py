@@ -135,6 +135,11 @@ class RetrievalSettings(Section):
     max_dense_chars: int = Field(default=1000, ge=0)  # 0 = the dense model reads the whole question
     # Share of a guide's head (title, `questions`, summary) as its own BM25 field in the fused score; 0 = off.
     title_weight: float = Field(default=0.0, ge=0, le=5)
+    # Question-to-question similarity: share by which a document's dense score is lifted to the question's best
+    # similarity with one of its phrasings (title, `questions`, a portal FAQ's question); 0 = chunks only.
+    head_dense: float = Field(default=0.0, ge=0, le=1)
+    # The synonyms' canonical terms are appended to what the dense model reads (BM25 always gets them).
+    dense_synonyms: bool = True
 
 
 class AnswerSettings(Section):

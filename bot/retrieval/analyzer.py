@@ -45,12 +45,15 @@ def is_english(words: list[str], text: str) -> bool:
 
 class QueryAnalyzer:
     def __init__(self, lexicon: Lexicon, tones: ToneModel | None, *, restore: bool = True,
-                 max_chars: int = 1000, vocabulary: frozenset[str] = frozenset()) -> None:
+                 max_chars: int = 1000, vocabulary: frozenset[str] = frozenset(), dense_synonyms: bool = True) -> None:
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.tones = tones
         self.restore = restore
         self.max_chars = max_chars
+        # the synonyms' canonical terms are also read by the dense model (off: it reads the question alone; a
+        # canonical term such as "định danh điện tử" for "VNeID" pulled every question toward the same guides)
+        self.dense_synonyms = dense_synonyms
 
     def _synonyms(self, words: list[str]) -> list[str]:
         extra: list[str] = []
@@ -58,11 +61,16 @@ class QueryAnalyzer:
         if not syn:
             return extra
         n = len(words)
+        taken = [False] * n  # longest phrase first; its words are not matched again ("ứng dụng vneid", not "vneid" too)
         for size in (4, 3, 2, 1):
             for i in range(n - size + 1):
+                if any(taken[i:i + size]):
+                    continue
                 canon = syn.get(" ".join(words[i:i + size]))
                 if canon:
-                    extra.extend(canon)
+                    taken[i:i + size] = [True] * size
+                    if not any(canon == tuple(extra[j:j + len(canon)]) for j in range(len(extra))):
+                        extra.extend(canon)  # one group's canonical term once
         return extra
 
     def analyze(self, question: str) -> QueryAnalysis:
@@ -81,7 +89,7 @@ class QueryAnalyzer:
         # The dense model reads a question typed with marks as typed (case and punctuation help it);
         # an unaccented one in its restored form. Synonym canonical terms are appended either way.
         base = text if kind == "accented" else " ".join(restored)
-        dense_text = " ".join([base, *[w for w in extra if w not in restored]])
+        dense_text = " ".join([base, *[w for w in extra if w not in restored]]) if self.dense_synonyms else base
         return QueryAnalysis(
             original=question,
             normalized=" ".join(expanded),

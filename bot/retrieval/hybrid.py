@@ -57,6 +57,8 @@ class HybridRetriever:
         mode: str = "hybrid",  # hybrid | dense | lexical (the latter two are evaluation baselines)
         max_dense_chars: int = 0,
         title_weight: float = 0.0,
+        head_dense: float = 0.0,
+        doc_pool: float = 0.0,
     ) -> None:
         import bm25s
         import faiss
@@ -72,6 +74,12 @@ class HybridRetriever:
         self.mode = mode
         self.max_dense_chars = max_dense_chars
         self.title_weight = title_weight
+        # Question-to-question similarity: a document's dense score is lifted towards the best similarity of
+        # the question to one of its phrasings (title, `questions`; the index's head vectors) by this share.
+        self.head_dense = head_dense
+        # Guide-level scores: each chunk's dense and lexical scores lifted towards its document's best (among the
+        # candidates) by this share, so a document whose best dense and best lexical chunks differ is not split.
+        self.doc_pool = doc_pool
         self.chunks: list[IndexedChunk] = index.chunks
         self.vectors = index.vectors
         self._faiss = faiss.IndexFlatIP(int(self.vectors.shape[1]) if len(self.vectors) else 1)
@@ -120,6 +128,9 @@ class HybridRetriever:
             self._heads.index(heads, show_progress=False)
         self._is_vi = np.array([c.lang == "vi" for c in self.chunks], dtype=bool)  # per chunk, once
         self._chunk_doc = np.array([self._doc_pos[c.doc_id] for c in self.chunks], dtype=np.int64)  # chunk → document
+        known = [i for i, d in enumerate(index.head_docs) if d in self._doc_pos]
+        self._head_vecs = np.ascontiguousarray(index.heads[known], dtype=np.float32) if known else None
+        self._head_doc = np.array([self._doc_pos[index.head_docs[i]] for i in known], dtype=np.int64)
         self.analyzer.vocabulary = frozenset(self._idf)
 
     @property
@@ -169,11 +180,18 @@ class HybridRetriever:
         k = min(self.candidates, n)
         cand: set[int] = set()
         dense_all = None
+        head_best = None
         if self.mode != "lexical":
             qv = self.embedder.embed_queries([dense_query(q.restored or q.normalized, self.max_dense_chars)])[0]
             _, ids = self._faiss.search(qv.reshape(1, -1), k)
             cand.update(int(i) for i in ids[0] if i >= 0)
             dense_all = qv
+            if self.head_dense > 0 and self._head_vecs is not None:
+                sims = self._head_vecs @ qv
+                head_best = np.full(len(self._doc_order), -1.0, dtype=np.float32)
+                np.maximum.at(head_best, self._head_doc, sims)
+                top = np.argpartition(-sims, min(k, len(sims)) - 1)[:k] if len(sims) > k else np.arange(len(sims))
+                cand.update(self._first_chunk[self._doc_order[int(self._head_doc[i])]] for i in top)
         lex = None
         if self.mode != "dense":
             lex = self._bm25.get_scores(list(q.folded_tokens))
@@ -184,6 +202,18 @@ class HybridRetriever:
         idx = np.fromiter(cand, dtype=np.int64)
         dense = self.vectors[idx] @ dense_all if dense_all is not None else np.zeros(len(idx), np.float32)
         lexs = lex[idx] if lex is not None else np.zeros(len(idx), np.float32)
+        chunk_dense = dense
+        if head_best is not None:  # shown as `dense` stays the chunk's own similarity (a calibration feature)
+            hd = head_best[self._chunk_doc[idx]]
+            dense = dense + self.head_dense * np.maximum(0.0, hd - dense)
+        if self.doc_pool > 0:
+            docs = self._chunk_doc[idx]
+            pooled = []
+            for arr in (dense, lexs):
+                top = np.full(len(self._doc_order), -np.inf, dtype=np.float64)
+                np.maximum.at(top, docs, arr)
+                pooled.append(arr + self.doc_pool * (top[docs] - arr))
+            dense, lexs = pooled[0], pooled[1]
         if self.mode == "dense":
             fused = dense.astype(np.float64)
         elif self.mode == "lexical":
@@ -214,7 +244,7 @@ class HybridRetriever:
             best[c.doc_id] = Passage(
                 doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, url=c.url, text=c.text,
                 lang=c.lang, topic=c.topic, kind=c.kind, score=float(max(0.0, min(1.0, fused[j]))),
-                dense=float(dense[j]), lexical=float(lexs[j] / lmax) if lmax > 0 else 0.0, lead=c.lead,
+                dense=float(chunk_dense[j]), lexical=float(lexs[j] / lmax) if lmax > 0 else 0.0, lead=c.lead,
                 summary=self._meta.get(c.doc_id, ("", ()))[0], facts=self._meta.get(c.doc_id, ("", ()))[1],
             )
             if len(best) >= limit:

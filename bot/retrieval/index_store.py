@@ -6,6 +6,9 @@
         chunks.jsonl               one JSON object per chunk (metadata, display text, search text)
         vectors.faiss              faiss IndexFlatIP over L2-normalised vectors (row i = chunk i)
         tones.json                 the tone-restoration model fitted on the same text
+        heads.npy, heads.json      optional: one vector per phrasing that names a document (its title and
+                                   `questions`, a portal FAQ's question), embedded as a query, and the
+                                   document id of each row (question-to-question similarity)
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +66,8 @@ class LoadedIndex:
     chunks: list[IndexedChunk]
     vectors: NDArray[np.float32]
     tones: ToneModel | None
+    heads: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 1), np.float32))
+    head_docs: list[str] = field(default_factory=list)
 
 
 def write_index(
@@ -74,6 +79,7 @@ def write_index(
     tones: ToneModel,
     extra: dict[str, Any] | None = None,
     keep_builds: int = 2,
+    heads: tuple[list[str], NDArray[np.float32]] | None = None,
 ) -> Path:
     """Write a new build and make it live atomically. Returns the build directory.
 
@@ -97,12 +103,18 @@ def write_index(
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(index, str(tmp / "vectors.faiss"))
         tones.save(tmp / "tones.json")
+        head_docs, head_vectors = heads if heads is not None else ([], np.zeros((0, dim or 1), np.float32))
+        if len(head_docs) != len(head_vectors):
+            raise ValueError("one document id per head vector is required")
+        if head_docs:
+            np.save(tmp / "heads.npy", np.ascontiguousarray(head_vectors, dtype=np.float32))
+            (tmp / "heads.json").write_text(json.dumps(head_docs, ensure_ascii=False), encoding="utf-8")
         manifest = {
             "format_version": FORMAT_VERSION,
             "model_id": model_id,
             "dim": dim,
             "normalisation": NORMALISATION,
-            "counts": {"chunks": len(chunks), "documents": len({c.doc_id for c in chunks})},
+            "counts": {"chunks": len(chunks), "documents": len({c.doc_id for c in chunks}), "heads": len(head_docs)},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_id": build_id,
             **(extra or {}),
@@ -181,5 +193,9 @@ def load_index(index_dir: Path, *, expected_model_id: str | None) -> LoadedIndex
     vectors = index.reconstruct_n(0, n) if n else np.zeros((0, manifest.get("dim", 1)), np.float32)
     tones_path = build / "tones.json"
     tones = ToneModel.load(tones_path) if tones_path.exists() else None
-    return LoadedIndex(path=build, manifest=manifest, chunks=chunks,
-                       vectors=np.asarray(vectors, np.float32), tones=tones)
+    loaded = LoadedIndex(path=build, manifest=manifest, chunks=chunks,
+                         vectors=np.asarray(vectors, np.float32), tones=tones)
+    if (build / "heads.json").exists():  # builds before the head vectors have none: chunks alone are searched
+        loaded.head_docs = list(json.loads((build / "heads.json").read_text("utf-8")))
+        loaded.heads = np.asarray(np.load(build / "heads.npy"), np.float32)
+    return loaded

@@ -67,12 +67,13 @@ def build_retriever(
         index.tones,
         restore=r.restore_tones if restore is None else restore,
         max_chars=r.max_query_chars,
+        dense_synonyms=r.dense_synonyms,
     )
     return HybridRetriever(
         index, embedder, analyzer, candidates=r.candidates, mode=mode, max_dense_chars=r.max_dense_chars,
         dense_weights={"accented": r.dense_weight_accented, "unaccented": r.dense_weight_unaccented,
                        "english": r.dense_weight_english},
-        title_weight=r.title_weight,
+        title_weight=r.title_weight, head_dense=r.head_dense,
     )
 
 

@@ -111,3 +111,32 @@ def test_a_document_without_a_head_is_neither_lifted_nor_lowered_by_the_head_fie
     assert scores["0.3"]["faq-lltp"] == pytest.approx(scores["0"]["faq-lltp"])
     headed = [d for d in scores["0"] if d != "faq-lltp" and d in scores["0.3"]]
     assert any(scores["0.3"][d] != pytest.approx(scores["0"][d]) for d in headed)  # the field does act on guides
+
+
+def test_phrasings_are_indexed_as_head_vectors_and_portal_answers_are_labelled(tmp_path: Path, mini_kb: Path) -> None:
+    """A guide's title and `questions` and a portal FAQ's question get their own vector (question-to-question
+    similarity, `retrieval.head_dense`); a FAQ answer without its question gets none. An answer from a portal
+    FAQ or procedure record says so ("Thông tin từ Cổng Dịch vụ công", issue 19 item 6); a guide's does not."""
+    from bot.bootstrap import build_retriever
+
+    question = "Gia hạn thẻ bảo hiểm y tế hộ gia đình ở đâu?"
+    found = {}
+    for share in ("0", "1"):
+        s = make_settings(tmp_path / share, BINHDAN_RETRIEVAL__HEAD_DENSE=share, BINHDAN_ANSWER__THRESHOLD="0")
+        emb = FakeEmbedder()
+        summary = ingest(s, embedder=emb, paths=[mini_kb])
+        idx = load_live_index(s, emb, s.path(s.index.dir))
+        assert summary.heads == len(idx.head_docs) == len(idx.heads) > 0
+        assert "faq-bhyt-1" in idx.head_docs and "faq-gplx-1" not in idx.head_docs
+        assert idx.head_docs.count("test-vneid-quen-mat-khau") >= 2  # its title and its questions
+        assert ingest(s, embedder=emb, paths=[mini_kb]).heads_embedded == 0  # cached like the chunks
+        top = build_retriever(s, emb, index=idx).retrieve(question, limit=3).passages[0]
+        found[share] = top
+        svc = build_answer_service(s, embedder=emb, index=idx)
+        a = svc.answer(question)
+        assert a.sources[0].doc_id == "faq-bhyt-1" and a.kind == "portal"
+        assert a.text.startswith("Thông tin từ Cổng Dịch vụ công:\n")
+        g = svc.answer("chuyen khoan nham thi lam gi")
+        assert g.sources[0].doc_id == "test-tt-chuyen-nham" and g.kind == "" and "Cổng Dịch vụ công:" not in g.text
+    assert found["0"].doc_id == found["1"].doc_id == "faq-bhyt-1"
+    assert found["1"].dense == pytest.approx(found["0"].dense)  # shown (and calibrated) as the chunk's own

@@ -103,3 +103,17 @@ def test_split_is_three_way_deterministic_and_ignores_case_and_punctuation() -> 
 def test_expected_calibration_error_is_zero_when_probabilities_match_frequencies() -> None:
     assert expected_calibration_error([0.95] * 20, [1] * 19 + [0]) < 1e-9
     assert abs(expected_calibration_error([0.9] * 10, [0] * 10) - 0.9) < 1e-9
+
+
+def test_an_answer_from_a_portal_faq_or_procedure_record_says_where_it_comes_from() -> None:
+    """Out of the guides' scope (issue 19, item 6): a portal FAQ or procedure record answers, labelled."""
+    faq = replace(passage("faq-11451", 0.9), kind="faq", topic="dichvucong", title="Gia hạn giấy chứng nhận?")
+    proc = replace(passage("1.000123", 0.8), kind="procedure", topic="dichvucong")
+    svc = AnswerService(FakeRetriever((faq, proc)), calibration=CAL)
+    a = svc.answer("gia hạn giấy chứng nhận huấn luyện cần gì")
+    assert a.covered and a.kind == "portal" and a.sources[0].doc_id == "faq-11451"
+    assert a.text.startswith("Thông tin từ Cổng Dịch vụ công:\n")
+    b = svc.guide("1.000123")  # the same record opened from a button
+    assert b is not None and b.kind == "portal" and b.text.startswith("Thông tin từ Cổng Dịch vụ công:\n")
+    own = AnswerService(FakeRetriever((passage("vneid-cai-dat", 0.9), faq)), calibration=CAL).answer("cài VNeID")
+    assert own.kind == "" and "Cổng Dịch vụ công:" not in own.text  # a guide of our own: no portal label

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -254,3 +254,19 @@ def test_a_broken_sink_does_not_cost_the_answer() -> None:
     with stream_to(broken):
         a = service(FakeGenerator(GOOD + "\n")).answer("Quên mật khẩu VNeID?")
     assert a.mode == "llm"
+
+
+def test_a_written_answer_citing_a_portal_record_carries_the_portal_label() -> None:
+    class Portal(Retriever):
+        def retrieve(self, question: str, *, limit: int = 5) -> Retrieval:
+            r = super().retrieve(question, limit=limit)
+            first = replace(r.passages[0], kind="faq", doc_id="faq-1")
+            return Retrieval(query=r.query, passages=(first, *r.passages[1:]), coverage=r.coverage, margin=r.margin)
+
+    a = service(FakeGenerator(GOOD), retriever=Portal()).answer("Quên mật khẩu VNeID thì làm sao?")
+    assert a.mode == "llm" and a.kind == "portal"
+    assert a.text.startswith("Thông tin từ Cổng Dịch vụ công:\nBạn lấy lại mật khẩu")
+    level2 = ("Bạn mang thẻ căn cước đến Công an xã [2].\n1. Mang thẻ căn cước đến Công an xã [2].\n"
+              "2. Chờ 7 ngày để được duyệt [2].")
+    only_guide = service(FakeGenerator(level2), retriever=Portal()).answer("Làm mức 2 ở đâu?")
+    assert only_guide.mode == "llm" and only_guide.kind == "" and not only_guide.text.startswith("Thông tin từ")

@@ -254,12 +254,14 @@ class AnswerService:
             w = self._writer.write(standalone, given, lang=lang, deadline=deadline, on_delta=current_sink())
             tokens, reason = w.tokens, w.reason
             if w.refused:  # the passages do not answer it: the "not covered" path and the volunteer offer
-                mode, covered, text, related = "llm", False, msgs["not_covered"], ()
+                mode, covered, text, related, kind = "llm", False, msgs["not_covered"], (), ""
             elif w.text:
                 mode = "llm"
                 cited = [self._source(given[i]) for i in w.cited]
                 ids = {c.doc_id for c in cited}
-                text = w.text
+                if w.cited:  # labelled by what the written answer cites
+                    kind = "portal" if any(given[i].kind in ("faq", "procedure") for i in w.cited) else ""
+                text = f"{msgs['portal']}\n{w.text}" if kind == "portal" else w.text
                 if len(cited) > 1:
                     text += "\n\n" + msgs["sources"] + "\n" + "\n".join(f"[{i}] {c.title}" for i, c in enumerate(cited, 1))
                 sources = (*cited, *[s for s in sources if s.doc_id not in ids])[:5]
@@ -314,9 +316,13 @@ class AnswerService:
             return None
         src = self._source(p)
         direct = direct_answer(question, p, lang) if question else ""
-        text = self._compose(p, MESSAGES["en" if lang == "en" else "vi"]["more"], direct=direct)
+        msgs = MESSAGES["en" if lang == "en" else "vi"]
+        text = self._compose(p, msgs["more"], direct=direct)
+        kind = "portal" if p.kind in ("faq", "procedure") else ""
+        if kind:  # a portal FAQ / procedure record says where it comes from, as in `answer`
+            text = f"{msgs['portal']}\n{text}"
         return Answer(question=question, text=text, confidence=1.0, covered=True, escalate=False, sources=(src,),
-                      lang=p.lang, topic=p.topic, direct=direct)
+                      lang=p.lang, topic=p.topic, direct=direct, kind=kind)
 
     def clarify_options(self, r: Retrieval) -> tuple[Source, ...]:
         """The guides to ask the citizen to choose from, or () when the first one is clearly meant (clarify.py)."""
