@@ -4,9 +4,9 @@ The graph is built directly with the `onnx` helpers (no torch): input `embeds` (
 embeddings, summed by the caller from the 4-bit table) and `mask`; the embedding LayerNorm, 12 BERT layers
 (onnxruntime's fused `Attention`, `BiasGelu`; the session fuses the residual LayerNorms) and a masked mean
 pool; output `pooled` (not normalised). `precision="int8"` adds onnxruntime's dynamic int8 quantisation of
-the weights (but for `int8_keep_float`). The cache directory's name holds a content hash of the source weights and `CONVERTER_VERSION`,
-so new weights or a new converter convert again; a directory is written whole (temporary + rename) or not
-at all.
+the weights (but for `int8_keep_float`). The cache directory's name holds a content hash of the source
+weights and `CONVERTER_VERSION`, so new weights or a new converter convert again; a directory is written
+whole (temporary + rename) or not at all.
 """
 
 from __future__ import annotations
