@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI_KB = ROOT / "tests" / "data" / "mini_kb"
 PG_BASE = os.environ.get("BINHDAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SHARED_DATA = Path(os.environ.get("BINHDAN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+# Account passwords are hashed with argon2id at its smallest cost in tests (the production default takes
+# ~0.6 s of CPU per log-in, and the suite logs in hundreds of times); a test of the cost itself sets it again.
+# Set in the environment, so that every `binhdan` process a test starts uses it too.
+CHEAP_PASSWORD_HASH = {"BINHDAN_AUTH__PASSWORD_TIME_COST": "1", "BINHDAN_AUTH__PASSWORD_MEMORY_KIB": "8192",
+                       "BINHDAN_AUTH__PASSWORD_PARALLELISM": "1"}
+for _k, _v in CHEAP_PASSWORD_HASH.items():
+    os.environ.setdefault(_k, _v)
 
 
 def load_size(full: int, ci: int) -> int:
@@ -75,6 +82,7 @@ def make_settings(tmp_path: Path, *, db_url: str | None = None, embedder: str = 
         "BINHDAN_EMBEDDER__KIND": embedder,
         # tests play many citizens from one address; tests of the per-address session limit set it again
         "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0",
+        **CHEAP_PASSWORD_HASH,
         # the calibration in config.yaml is fitted for the e5 model; the fake embedder uses coverage alone
         # ... and the clarifying-question margin is tuned on e5 scores too: the fake embedder never asks back
         **({"BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5",

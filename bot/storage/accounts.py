@@ -23,9 +23,6 @@ from bot.storage.tables.base import utcnow
 
 ROLES = ("admin", "editor", "volunteer", "viewer")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-_hasher = PasswordHasher()
-# Verifying against this keeps a login for an unknown user as slow as one for a known user.
-_DUMMY_HASH = _hasher.hash("binhdan-dummy-password")
 
 
 class AccountError(Invalid):
@@ -75,7 +72,10 @@ def validate_password(password: str, *, username: str = "") -> None:
 
 
 class Accounts:
-    def __init__(self, sessions: sessionmaker[Session], *, session_hours: float = 12.0) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, session_hours: float = 12.0,
+                 hasher: PasswordHasher | None = None) -> None:
+        self._hasher = hasher or PasswordHasher()
+        self._dummy: str | None = None
         self.sessions = sessions
         self.session_hours = session_hours
 
@@ -101,7 +101,7 @@ class Accounts:
         try:
             with self.sessions.begin() as s:
                 r = UserRow(username=username, display_name=display_name.strip()[:120] or username, role=role,
-                            password_hash=_hasher.hash(password), province_level=province_level, disabled=False,
+                            password_hash=self._hasher.hash(password), province_level=province_level, disabled=False,
                             available=True, created_at=now, updated_at=now)
                 s.add(r)
                 s.flush()
@@ -132,7 +132,7 @@ class Accounts:
             if r is None:
                 raise AccountError("no such user")
             validate_password(password, username=r.username)
-            r.password_hash, r.updated_at = _hasher.hash(password), utcnow()
+            r.password_hash, r.updated_at = self._hasher.hash(password), utcnow()
             s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
 
     def set_disabled(self, user_id: int, disabled: bool) -> None:
@@ -160,19 +160,26 @@ class Accounts:
                 r.available, r.updated_at = available, utcnow()
 
     # ---- login sessions --------------------------------------------------------------------------
+    def _dummy_hash(self) -> str:
+        """Verifying against this keeps a login for an unknown user as slow as one for a known user
+        (made on the first such login, not at import: every CLI command and process start imports this)."""
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("binhdan-dummy-password")
+        return self._dummy
+
     def login(self, username: str, password: str) -> LoginSession | None:
         """A new session for valid credentials of an enabled user; None otherwise (same time either way)."""
         with self.sessions() as s:
             r = s.scalar(select(UserRow).where(UserRow.username == username.strip().lower()))
-            stored = r.password_hash if r is not None else _DUMMY_HASH
+            stored = r.password_hash if r is not None else self._dummy_hash()
             try:
-                _hasher.verify(stored, password)
+                self._hasher.verify(stored, password)
                 ok = r is not None and not r.disabled
             except (VerificationError, InvalidHashError):
                 ok = False
             if not ok or r is None:
                 return None
-            user_id, rehash = r.id, _hasher.check_needs_rehash(stored)
+            user_id, rehash = r.id, self._hasher.check_needs_rehash(stored)
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         now = utcnow()
         expires = now + timedelta(hours=self.session_hours)
@@ -183,7 +190,7 @@ class Accounts:
             if rehash:
                 u = s.get(UserRow, user_id)
                 if u is not None:
-                    u.password_hash = _hasher.hash(password)
+                    u.password_hash = self._hasher.hash(password)
         user = self.get(user_id)
         assert user is not None
         return LoginSession(token, csrf, user, expires)

@@ -37,6 +37,7 @@ def build_embedder(settings: Settings) -> Embedder:
         model = str(settings.path(Path(model)))
     inner = make_embedder(e.kind, model=model, query_prefix=e.query_prefix, passage_prefix=e.passage_prefix,
                           batch_size=e.batch_size, threads=e.threads, precision=e.precision,
+                          passage_precision=None if e.passage_precision == "same" else e.passage_precision,
                           cache_dir=settings.path(e.cache_dir))
     if e.kind == "fake" or e.query_cache_size == 0:
         return inner

@@ -48,7 +48,12 @@ def build_communes(settings: Settings) -> CommuneDirectory:
 
 
 def build_accounts(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Accounts:
-    return Accounts(sessions or build_sessions(settings), session_hours=settings.auth.session_hours)
+    from argon2 import PasswordHasher
+
+    a = settings.auth
+    hasher = PasswordHasher(time_cost=a.password_time_cost, memory_cost=a.password_memory_kib,
+                            parallelism=a.password_parallelism)
+    return Accounts(sessions or build_sessions(settings), session_hours=a.session_hours, hasher=hasher)
 
 
 def build_desk(settings: Settings, sessions: sessionmaker[Session] | None = None,

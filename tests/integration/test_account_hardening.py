@@ -81,3 +81,29 @@ def test_an_attacker_elsewhere_cannot_lock_a_volunteer_out_and_gets_growing_back
         assert log and all(e["action"] == "auth.login_failures" for e in log)
         assert log[0]["target"] == "user:lan" and log[0]["details"]["address"] == "127.0.0.2"
         assert "van-doan-sai" not in str(log) and "doan-mo" not in str(log)
+
+
+def test_password_hash_cost_is_the_configured_one_and_old_hashes_move_to_it_at_log_in(tmp_path: Path,
+                                                                                      db_url: str) -> None:
+    from sqlalchemy import select
+
+    from bot.storage.tables.accounts import UserRow
+    from bot.wiring.storage import build_accounts, build_sessions
+    from tests.conftest import make_settings
+
+    strong = make_settings(tmp_path, db_url=db_url, BINHDAN_AUTH__PASSWORD_TIME_COST="3",
+                           BINHDAN_AUTH__PASSWORD_MEMORY_KIB="65536", BINHDAN_AUTH__PASSWORD_PARALLELISM="4")
+    build_accounts(strong).add_user("lan", PW, role="volunteer")
+    sessions = build_sessions(strong)
+
+    def stored() -> str:
+        with sessions() as s:
+            return str(s.scalar(select(UserRow.password_hash).where(UserRow.username == "lan")))
+
+    assert "$m=65536,t=3,p=4$" in stored()
+    cheap = make_settings(tmp_path, db_url=db_url)  # the tests' cost: 1 pass, 8 MiB, 1 lane
+    acc = build_accounts(cheap)
+    assert acc.login("lan", "sai-mat-khau-roi") is None and "$m=65536,t=3,p=4$" in stored()
+    assert acc.login("lan", PW) is not None  # the old hash still verifies ...
+    assert "$m=8192,t=1,p=1$" in stored()    # ... and is replaced by one at the configured cost
+    assert acc.login("lan", PW) is not None and acc.login("nobody", PW) is None
