@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.core.answering.clarify import close_guides
-from bot.core.answering.followup import contrast, names_new_subject
+from bot.core.answering.followup import asks_aspect_only, contrast, is_fragment, names_new_subject, swap_service
 from bot.core.answering.generation import GroundedWriter, current_sink
 from bot.core.answering.injection import strip_instructions
 from bot.core.answering.ports import QuestionLog, Retriever
@@ -110,7 +110,8 @@ def is_follow_up(question: str) -> bool:
     f = " ".join(tokens(fold(question)))
     if len(f.split()) > 8:
         return False
-    return f.startswith(_FOLLOW_UP_START) or f.endswith(_FOLLOW_UP_END)
+    return (f.startswith(_FOLLOW_UP_START) or f.endswith(_FOLLOW_UP_END) or is_fragment(question)
+            or asks_aspect_only(question))
 
 
 def _cut(text: str, limit: int, more: str) -> str:
@@ -293,10 +294,14 @@ class AnswerService:
         return answer
 
     def _in_context(self, q: str, previous: str, limit: int) -> tuple[str, Retrieval | None]:
-        """The standalone form of a follow-up (bot/core/answering/followup.py): when it names a new subject, the follow-up
+        """The standalone form of a follow-up (bot/core/answering/followup.py): the previous question with the
+        follow-up's service in place of its own; when it names a new subject (not a fragment), the follow-up
         itself if it is covered on its own; else the previous question with the contrasted slot substituted;
         else the two joined. Returns the question and, when already run, its retrieval."""
-        if names_new_subject(q):
+        swapped = swap_service(previous, q)
+        if swapped:
+            return swapped, None
+        if names_new_subject(q) and not is_fragment(q):
             alone = self._retriever.retrieve(q, limit=limit)
             if alone.passages and self._cal.confidence(alone) >= self._cal.threshold:
                 return q, alone

@@ -25,16 +25,32 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|dong bao nhieu|how much|fee|fees|cost|free|mien phi)\b")),
 )
 
-_CORRECTION = re.compile(
-    r"^(?:(?:van|cung|nhung)\s+)?(?:"
-    r"(?:khong|ko|k|kg|hok|hong|chua)\s+(?:duoc|dc|ok|thanh cong|dung|dung y|dung y toi|dung y minh|phai|phai cai nay"
-    r"|phai y toi|phai vay|lam duoc|lam dc|vao duoc|vao dc)"
-    r"|sai|sai roi|sai r|nham roi|nham|khong phai cai toi hoi|ko phai cai toi hoi"
-    r"|wrong|not this|not what i asked|that is wrong|it does not work|it did not work|does not work|didn t work"
-    r")(?:\s+(?:roi|r|a|ad|ah|nhe|nha|oi|ban|em|ca|luon|het|y toi|y minh|cai toi hoi))*$"
+# Corrections, as folded word sequences: what the reply starts with (after "vẫn", "nhưng" …), and the words
+# that may follow it without making it a new question ("sai rồi ạ", "không phải cái đó", "ko đúng ý tôi hỏi").
+_WRONG_HEADS = (
+    "khong dung", "ko dung", "k dung", "kg dung", "hok dung", "hong dung", "chua dung", "khong chinh xac",
+    "khong phai", "ko phai", "k phai", "kg phai", "hok phai", "hong phai", "chang phai",
+    "sai", "nham", "lac de", "khong lien quan", "ko lien quan", "cai khac", "khong phai cai khac",
+    "wrong", "not this", "not that", "not what i asked", "not what i meant", "that is wrong", "that s wrong",
+    "not right", "no that is wrong", "no that s wrong",
 )
-_FAILED = re.compile(r"^(?:(?:van|cung)\s+)?(?:khong|ko|k|kg|hok|chua)\s+(?:duoc|dc|ok|thanh cong|lam duoc|lam dc"
-                     r"|vao duoc|vao dc)\b|does not work|did not work|didn t work")
+_FAILED_HEADS = (
+    *(f"{neg} {verb}" for neg in ("khong", "ko", "k", "kg", "hok", "hong", "chua")
+      for verb in ("duoc", "dc", "ok", "thanh cong", "lam duoc", "lam dc", "vao duoc", "vao dc", "chay",
+                   "hoat dong", "xong")),
+    "loi", "bi loi", "bao loi", "van the", "it does not work", "it did not work",
+    "does not work", "did not work", "didn t work", "doesn t work", "still not working", "not working",
+)
+_LEAD_WORDS = frozenset({"van", "cung", "nhung", "ma", "the", "vay", "no", "oi", "ad", "em", "ban", "hic", "huhu",
+                         "but", "still"})
+_TAIL_WORDS = frozenset({
+    "roi", "r", "a", "ad", "ah", "nhe", "nha", "oi", "ban", "em", "ca", "luon", "het", "y", "toi", "minh", "cai",
+    "do", "nay", "kia", "hoi", "can", "muon", "noi", "vay", "dau", "ma", "gi", "bot", "hic", "huhu", "nhi",
+    "chu", "la", "nua", "lam", "dieu", "thu", "viec", "van", "cung", "ak", "admin", "di", "that",
+    "it", "is", "this", "what", "i", "asked", "meant", "at", "all", "still", "again", "lai", "ha", "hix", "day",
+})
+_HEADS = sorted([*((h.split(), "wrong") for h in _WRONG_HEADS), *((h.split(), "failed") for h in _FAILED_HEADS)],
+                key=lambda h: -len(h[0]))
 
 
 def asked_kind(question: str) -> str:
@@ -47,12 +63,20 @@ def asked_kind(question: str) -> str:
 
 
 def correction(text: str) -> str:
-    """"failed" for "không được" (the steps did not work), "wrong" for "sai rồi" / "không đúng ý tôi",
-    "" for anything else."""
-    f = " ".join(tokens(fold(text)))
-    if not f or len(f.split()) > 8 or not _CORRECTION.match(f):
+    """"failed" for "không được" (the steps did not work), "wrong" for "sai rồi" / "không đúng ý tôi" /
+    "không phải cái đó", "" for anything else (a reply that adds a subject is a new question)."""
+    words = tokens(fold(text))
+    if not words or len(words) > 8:
         return ""
-    return "failed" if _FAILED.match(f) else "wrong"
+    tries = [words]
+    while len(words) > 1 and words[0] in _LEAD_WORDS:
+        words = words[1:]
+        tries.append(words)
+    for ws in tries:
+        for head, kind in _HEADS:
+            if ws[: len(head)] == head and all(w in _TAIL_WORDS for w in ws[len(head):]):
+                return kind
+    return ""
 
 
 def _date(iso: str) -> str:

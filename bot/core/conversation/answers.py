@@ -28,8 +28,14 @@ class AnswerFlow(ConversationBase):
         redacted = self.redact(text)
         if has_sensitive(redacted):
             replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
-        fix = correction(redacted) if st.last_doc and not st.clarify_q else ""
-        if fix:  # "sai rồi", "không được", "không đúng ý tôi": the other guides of that answer, or a volunteer
+        fix = correction(redacted)
+        if fix and st.clarify_q:  # "không phải" to a clarifying question: none of its choices
+            st.clarify_q, st.clarify_opts = "", []
+            return [*replies, Reply(t(st.lang, "clarify_other"), (Button(t(st.lang, "btn_volunteer"), "volunteer"),
+                                                                 Button(t(st.lang, "btn_menu"), "menu")), kind="offer")]
+        if fix and (st.last_doc or st.alternatives):
+            # "sai rồi", "không được", "không đúng ý tôi" after an answer (or a refusal): the next guides of
+            # that answer's ranking, or a volunteer — never the correction itself searched as a question
             return [*replies, self._offer(st, fix)]
         # The turn after a clarifying question always answers (never two in a row); a short reply is the
         # choice ("vneid", "ngân hàng") and completes the question that was asked back.
@@ -71,18 +77,19 @@ class AnswerFlow(ConversationBase):
         return Reply(t(st.lang, "clarify"), (*buttons, Button(t(st.lang, "btn_other"), "clar:other")), kind="clarify")
 
     @staticmethod
-    def _remember(a: Answer, st: ConversationState) -> None:
-        """The guide just answered and its runners-up, for a correction on the next turn."""
-        if not a.covered or not a.sources:
+    def _remember(a: Answer, st: ConversationState, others: tuple[str, ...] = ()) -> None:
+        """The guide just answered and its runners-up (`others` first: the choices not taken), for a
+        correction on the next turn; after a refusal, the guides it ranked (none was shown)."""
+        if not a.sources:
             st.last_doc, st.alternatives = "", []
             return
-        first = a.sources[0].doc_id
-        seen = {first.removesuffix("-en")}
+        first = a.sources[0].doc_id if a.covered else ""
+        seen = {first.removesuffix("-en")} if first else set()
         alts: list[str] = []
-        for s in (*a.related, *a.sources[1:]):
-            if s.doc_id.removesuffix("-en") not in seen:
-                seen.add(s.doc_id.removesuffix("-en"))
-                alts.append(s.doc_id)
+        for doc_id in (*others, *(s.doc_id for s in (*a.related, *a.sources[int(a.covered):]))):
+            if doc_id and doc_id.removesuffix("-en") not in seen:
+                seen.add(doc_id.removesuffix("-en"))
+                alts.append(doc_id)
         st.last_doc, st.alternatives = first, alts[:3]
 
     def _offer(self, st: ConversationState, fix: str) -> Reply:
@@ -102,14 +109,27 @@ class AnswerFlow(ConversationBase):
 
     def _clarified(self, arg: str, st: ConversationState) -> list[Reply]:
         """A clarifying button: the chosen guide, opened with its direct answer to the pending question."""
-        question, st.clarify_q, st.clarify_opts = st.clarify_q, "", []
+        question, options, st.clarify_q, st.clarify_opts = st.clarify_q, st.clarify_opts, "", []
         if arg == "other" or not arg:
             return [Reply(t(st.lang, "clarify_other"), (Button(t(st.lang, "btn_volunteer"), "volunteer"),
                                                        Button(t(st.lang, "btn_menu"), "menu")), kind="question")]
         a = self.answers.guide(arg, st.lang, question=question)
         if a is None:
             return [Reply(t(st.lang, "guide_missing"), self._menu_buttons(st))]
-        self._remember(a, st)
+        self._remember(a, st, tuple(o for o in options if o != arg))
+        if question and a.sources:  # the choice is remembered: a follow-up ("lệ phí bao nhiêu") is about it
+            st.previous_questions = [*st.previous_questions[:-1], f"{question} {a.sources[0].title}"][-3:]
+        return [self._answer_reply(a, st)]
+
+    def _opened(self, doc_id: str, st: ConversationState) -> list[Reply]:
+        """A "Xem thêm" button: that guide; a correction after it offers the guides not yet seen."""
+        a = self.answers.guide(doc_id, st.lang)
+        if a is None:
+            return [Reply(t(st.lang, "guide_missing"), self._menu_buttons(st))]
+        others = tuple(d for d in st.alternatives if d.removesuffix("-en") != doc_id.removesuffix("-en"))
+        self._remember(a, st, others)
+        if a.sources:
+            st.previous_questions = [*st.previous_questions, a.sources[0].title][-3:]
         return [self._answer_reply(a, st)]
 
     def _feedback(self, arg: str, st: ConversationState) -> list[Reply]:
