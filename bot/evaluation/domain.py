@@ -92,6 +92,13 @@ def _confusions(outcomes: list[Outcome], top: int = 15) -> list[dict[str, Any]]:
     return [{"gold": g, "won": w, "n": n} for (g, w), n in pairs.most_common(top)]
 
 
+def _service(settings: Settings, retriever: Any, cal: Calibration) -> AnswerService:
+    a = settings.answer
+    return AnswerService(retriever, calibration=cal, max_chars=a.max_chars, related=a.related,
+                         clarify_margin=a.clarify_margin, clarify_words=a.clarify_words, clarify_wide=a.clarify_wide,
+                         clarify_across=a.clarify_across)
+
+
 def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calibrate: bool = False,
              split: str = "all", baselines: bool = True, ambiguous: Path | None = None,
              dialogues: Path | None = None) -> dict[str, Any]:
@@ -100,9 +107,7 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
     loaded = load_live_index(settings, embedder, index_dir(settings, index))
     retriever = build_retriever(settings, embedder, index=loaded)
     cal = calibration(settings)
-    service = AnswerService(retriever, calibration=cal, max_chars=settings.answer.max_chars,
-                            related=settings.answer.related, clarify_margin=settings.answer.clarify_margin,
-                            clarify_words=settings.answer.clarify_words, clarify_wide=settings.answer.clarify_wide)
+    service = _service(settings, retriever, cal)
     kinds: dict[str, str] = {}
     asks_back: dict[str, bool] = {}
 
@@ -119,9 +124,7 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
     result["seconds_per_query"] = round((time.perf_counter() - t0) / max(1, len(items)), 4)
     if calibrate:
         cal, result["calibration"] = _calibrate(outcomes, kinds, "train+dev")
-        service = AnswerService(retriever, calibration=cal, max_chars=settings.answer.max_chars,
-                                related=settings.answer.related, clarify_margin=settings.answer.clarify_margin,
-                            clarify_words=settings.answer.clarify_words, clarify_wide=settings.answer.clarify_wide)
+        service = _service(settings, retriever, cal)
     for o in outcomes:
         o.covered = bool(o.ranked) and cal.confidence_from(o.features, kinds[o.item.q]) >= cal.threshold
     chosen = [o for o in outcomes if in_split(o.item.q, split)]

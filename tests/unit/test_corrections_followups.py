@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.core.answering.followup import is_fragment, swap_service
-from bot.core.answering.service import AnswerService, is_follow_up
+from bot.core.answering.followup import is_follow_up, is_fragment, swap_service
+from bot.core.answering.service import AnswerService
 from bot.core.answering.shaping import correction
 from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage

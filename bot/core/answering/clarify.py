@@ -12,6 +12,7 @@ and alike.
 
 from __future__ import annotations
 
+from bot.core.text import fold, tokens
 from bot.core.types import Passage, Retrieval
 
 # Folded words (and "_"-joined syllable pairs) by which citizens name a topic's service.
@@ -25,6 +26,30 @@ TOPIC_NAMES: dict[str, frozenset[str]] = {
 }
 
 
+# Words of a question that name neither an action nor its object ("thế nào", "không được", "ở đâu").
+_QUESTION_WORDS = frozenset({
+    "thi", "lam", "the", "nao", "sao", "gi", "la", "co", "khong", "ko", "duoc", "dc", "o", "dau", "cho", "va",
+    "cua", "khi", "bao", "nhieu", "nhu", "nhe", "hoac", "bi", "toi", "minh", "ban", "can", "nhung", "cac", "mot",
+    "ai", "voi", "tren", "vao", "ra", "de", "neu", "con", "hay", "da", "se", "dang", "a", "ad", "vay", "nen",
+    "phai", "roi", "nua", "lai", "r", "oi", "giup", "em", "anh", "chi", "how", "what", "do", "i", "my",
+    "to", "is", "an", "it", "of", "in",
+})
+
+
+def names_service(r: Retrieval) -> bool:
+    """True when the question names a service (VNeID, a bank, Zalo…: `TOPIC_NAMES`)."""
+    return any(_names_topic(r, topic) for topic in TOPIC_NAMES)
+
+
+def _matched(r: Retrieval, p: Passage) -> float:
+    """The share of the question's action and object words found in a guide's title, summary and passage."""
+    words = [w for w in dict.fromkeys(r.query.folded_tokens) if "_" not in w and w not in _QUESTION_WORDS]
+    if not words:
+        return 0.0
+    have = set(tokens(fold(f"{p.title} {p.summary} {p.text}")))
+    return sum(w in have for w in words) / len(words)
+
+
 def _base(doc_id: str) -> str:
     return doc_id.removesuffix("-en")
 
@@ -36,12 +61,13 @@ def _names_topic(r: Retrieval, topic: str) -> bool:
 def _told_apart(r: Retrieval, top: Passage, p: Passage) -> bool:
     if p.topic == top.topic:
         return p.doc_id not in r.confusable
-    return any(_names_topic(r, topic) for topic in TOPIC_NAMES)  # a question that names a service is not vague
+    return names_service(r)  # a question that names a service is not vague
 
 
-def close_guides(r: Retrieval, *, margin: float, max_words: int, wide: float) -> list[Passage]:
+def close_guides(r: Retrieval, *, margin: float, max_words: int, wide: float, across: float = 0.0,
+                 depth: int = 8) -> list[Passage]:
     """The first guide and those a citizen may equally have meant (at most three in all); one = no question back.
-    `margin` 0 turns asking back off."""
+    `margin` 0 turns asking back off; `across` 0 turns off the rule for actions that exist in several services."""
     if margin <= 0 or len(r.passages) < 2:
         return list(r.passages[:1])
     words = len([w for w in r.query.folded_tokens if "_" not in w])
@@ -56,4 +82,24 @@ def close_guides(r: Retrieval, *, margin: float, max_words: int, wide: float) ->
         tie = p.doc_id in r.confusable and gap <= 0.02  # a longer question whose guides are equal and alike
         if tie or (words <= max_words and gap <= max(margin, wide) and not _told_apart(r, top, p)):
             close.append(p)
+    if across > 0 and words <= max_words and not names_service(r):
+        _add_across(r, close, across, depth)
     return close
+
+
+def _add_across(r: Retrieval, close: list[Passage], across: float, depth: int) -> None:
+    """A short question that names no service but whose action exists in several ("đổi số điện thoại",
+    "đăng nhập không được", "quên mật khẩu": VNeID, the bank app, Zalo): the best guide of each other topic
+    among the first `depth` whose words match the question's as well as the first guide's do and whose lexical
+    score is at least `across` of the best — however far behind the first the dense model puts it."""
+    top = close[0]
+    need = _matched(r, top)
+    topics = {c.topic for c in close}
+    for p in r.passages[1:depth]:
+        if len(close) >= 3:
+            break
+        if p.topic in topics or p.lang != top.lang or any(_base(p.doc_id) == _base(c.doc_id) for c in close):
+            continue
+        if p.lexical >= across and need > 0 and _matched(r, p) >= need:
+            close.append(p)
+            topics.add(p.topic)

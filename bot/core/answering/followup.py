@@ -161,3 +161,16 @@ def swap_service(previous: str, question: str) -> str | None:
     kept = [w for i, w in enumerate(prev) if i not in drop]
     extra = [w for w in content if fold(w) not in _STOP or fold(w) in _SERVICE_WORDS]
     return " ".join([*kept, *extra])
+
+
+_FOLLOW_UP_START = ("con ", "the con ", "vay con ", "the ", "vay ", "neu ", "what about ", "and ", "how about ")
+_FOLLOW_UP_END = ("thi sao", "the nao", "thi the nao", "duoc khong", "dc ko", "thi sao a", "thi lam sao")
+
+
+def is_follow_up(question: str) -> bool:
+    """A short question that leans on the previous one ("còn mức 1 thì sao?", "trên VNeID", "lệ phí bao nhiêu?")."""
+    f = " ".join(tokens(fold(question)))
+    if len(f.split()) > 8:
+        return False
+    return (f.startswith(_FOLLOW_UP_START) or f.endswith(_FOLLOW_UP_END) or is_fragment(question)
+            or asks_aspect_only(question))

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.core.answering.clarify import close_guides
-from bot.core.answering.followup import asks_aspect_only, contrast, is_fragment, names_new_subject, swap_service
+from bot.core.answering.followup import contrast, is_follow_up, is_fragment, names_new_subject, swap_service
 from bot.core.answering.generation import GroundedWriter, current_sink
 from bot.core.answering.injection import strip_instructions
 from bot.core.answering.ports import QuestionLog, Retriever
 from bot.core.answering.shaping import direct_answer
 from bot.core.privacy.ports import Redactor
-from bot.core.text import clean, fold, letter_ratio, tokens
+from bot.core.text import clean, letter_ratio
 from bot.core.types import Answer, ConversationContext, Passage, QuestionRecord, Retrieval, Source
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,6 @@ MESSAGES = {
         "portal": "Information from the National Public Service Portal:",
     },
 }
-
-_FOLLOW_UP_START = ("con ", "the con ", "vay con ", "the ", "vay ", "neu ", "what about ", "and ", "how about ")
-_FOLLOW_UP_END = ("thi sao", "the nao", "thi the nao", "duoc khong", "dc ko", "thi sao a", "thi lam sao")
-
 
 class InvalidQuestion(ValueError):
     """The question cannot be answered as typed (empty, too long, not text)."""
@@ -103,15 +99,6 @@ def features(r: Retrieval) -> tuple[float, float, float, float, float]:
         return (0.0, 0.0, 0.0, 0.0, 0.0)
     p = r.passages[0]
     return (p.dense, r.coverage, r.head_coverage, r.known, math.log1p(max(0.0, r.bm25)))
-
-
-def is_follow_up(question: str) -> bool:
-    """A short question that leans on the previous one ("còn mức 1 thì sao?")."""
-    f = " ".join(tokens(fold(question)))
-    if len(f.split()) > 8:
-        return False
-    return (f.startswith(_FOLLOW_UP_START) or f.endswith(_FOLLOW_UP_END) or is_fragment(question)
-            or asks_aspect_only(question))
 
 
 def _cut(text: str, limit: int, more: str) -> str:
@@ -163,6 +150,7 @@ class AnswerService:
         clarify_margin: float = 0.0,
         clarify_words: int = 8,
         clarify_wide: float = 0.35,
+        clarify_across: float = 0.0,
     ) -> None:
         self._retriever = retriever
         self._cal = calibration
@@ -175,6 +163,7 @@ class AnswerService:
         self._clarify_margin = clarify_margin  # 0 = never ask back
         self._clarify_words = clarify_words
         self._clarify_wide = clarify_wide  # a question that names no service: guides this close are offered
+        self._clarify_across = clarify_across  # … and guides of other topics its action words match (clarify.py)
 
     @property
     def streams(self) -> bool:
@@ -212,7 +201,7 @@ class AnswerService:
             return Answer(question=question, text=str(exc), confidence=0.0, covered=False, escalate=False)
         standalone = q
         history = list(context.previous_questions) if context else []
-        limit = max(5, self._related + 2)
+        limit = max(8, self._related + 2)  # the clarifying rule looks at the first 8 guides (clarify.py)
         r: Retrieval | None = None
         in_context = bool(history) and is_follow_up(q)
         if in_context:
@@ -325,7 +314,8 @@ class AnswerService:
 
     def clarify_options(self, r: Retrieval) -> tuple[Source, ...]:
         """The guides to ask the citizen to choose from, or () when the first one is clearly meant (clarify.py)."""
-        close = close_guides(r, margin=self._clarify_margin, max_words=self._clarify_words, wide=self._clarify_wide)
+        close = close_guides(r, margin=self._clarify_margin, max_words=self._clarify_words, wide=self._clarify_wide,
+                             across=self._clarify_across)
         return tuple(self._source(p) for p in close) if len(close) > 1 else ()
 
     def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
