@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from bot.core.answering.followup import is_follow_up, is_fragment, swap_service
 from bot.core.answering.service import AnswerService
-from bot.core.answering.shaping import correction
+from bot.core.answering.shaping import corrected, correction
 from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage
 from tests.fakes_core import CAL, FakeRetriever, passage
@@ -113,3 +113,16 @@ def test_a_fragment_is_searched_with_the_previous_question_not_alone() -> None:
     assert r.seen[-1] == "đổi số điện thoại thế nào trên VNeID"
     conv.handle(msg("còn Zalo thì sao"), st)
     assert "zalo" in r.seen[-1] and "đổi số điện thoại" in r.seen[-1] and "vneid" not in r.seen[-1].lower()
+
+
+def test_what_a_correction_says_was_meant_is_read_with_the_previous_question() -> None:
+    assert corrected("không phải VNeID, ngân hàng cơ") == "ngân hàng cơ"
+    assert corrected("sai rồi, tôi hỏi mức 1") == "mức 1" and corrected("không phải mức 2 mà là mức 1") == "mức 1"
+    assert corrected("sai rồi") == "" and corrected("không phải VNeID") == "" and corrected("không được cài VNeID") == ""
+    conv, r, st = conversation("vneid-quen", "bank-quen")
+    conv.handle(msg("quên mật khẩu VNeID"), st)
+    reply = conv.handle(msg("không phải VNeID, ngân hàng cơ"), st)[-1]
+    assert reply.kind == "answer" and r.seen[-1] == "quên mật khẩu ngân hàng"
+    conv.handle(msg("đăng ký mức 2 ở đâu"), st)
+    conv.handle(msg("sai rồi, tôi hỏi mức 1"), st)
+    assert r.seen[-1] == "đăng ký mức 1 ở đâu"

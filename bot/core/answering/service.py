@@ -188,12 +188,14 @@ class AnswerService:
 
     def answer(
         self, question: str, *, context: ConversationContext | None = None, channel: str = "cli",
-        keep: bool = True, may_clarify: bool = True,
+        keep: bool = True, may_clarify: bool = True, follow_up: bool = False,
     ) -> Answer:
         """Answer a question. Invalid input yields a polite, not-covered answer (never raises).
 
         With `may_clarify`, a question that fits several guides equally (close scores, and no word of it
-        tells them apart) also carries those guides in `Answer.clarify`, for the caller to ask back."""
+        tells them apart) also carries those guides in `Answer.clarify`, for the caller to ask back. With
+        `follow_up`, the question is read with the previous one even when it does not look like a follow-up
+        (what a correction says was meant: "không phải mức 2, mức 1 cơ")."""
         started = time.perf_counter()
         try:
             q = self.check(question)
@@ -203,9 +205,9 @@ class AnswerService:
         history = list(context.previous_questions) if context else []
         limit = max(8, self._related + 2)  # the clarifying rule looks at the first 8 guides (clarify.py)
         r: Retrieval | None = None
-        in_context = bool(history) and is_follow_up(q)
+        in_context = bool(history) and (follow_up or is_follow_up(q))
         if in_context:
-            standalone, r = self._in_context(q, history[-1], limit)
+            standalone, r = self._in_context(q, history[-1], limit, alone=not follow_up)
         deadline = time.monotonic() + (self._writer.time_budget_s if self._writer is not None else 0.0)
         if self._writer is not None and self._writer.wants_rewrite(q, history):
             rewritten = self._writer.rewrite(q, history, deadline=deadline)
@@ -282,18 +284,19 @@ class AnswerService:
                 answer = replace(answer, question_id=qid)
         return answer
 
-    def _in_context(self, q: str, previous: str, limit: int) -> tuple[str, Retrieval | None]:
+    def _in_context(self, q: str, previous: str, limit: int, *, alone: bool = True) -> tuple[str, Retrieval | None]:
         """The standalone form of a follow-up (bot/core/answering/followup.py): the previous question with the
         follow-up's service in place of its own; when it names a new subject (not a fragment), the follow-up
         itself if it is covered on its own; else the previous question with the contrasted slot substituted;
-        else the two joined. Returns the question and, when already run, its retrieval."""
+        else the two joined (`alone` False: never the follow-up by itself — what a correction says was meant).
+        Returns the question and, when already run, its retrieval."""
         swapped = swap_service(previous, q)
         if swapped:
             return swapped, None
-        if names_new_subject(q) and not is_fragment(q):
-            alone = self._retriever.retrieve(q, limit=limit)
-            if alone.passages and self._cal.confidence(alone) >= self._cal.threshold:
-                return q, alone
+        if alone and names_new_subject(q) and not is_fragment(q):
+            own = self._retriever.retrieve(q, limit=limit)
+            if own.passages and self._cal.confidence(own) >= self._cal.threshold:
+                return q, own
         sub = contrast(previous, q)
         if sub:
             return sub, None

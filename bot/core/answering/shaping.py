@@ -79,6 +79,50 @@ def correction(text: str) -> str:
     return ""
 
 
+_SEPARATOR = re.compile(r"[,;:.!?]|\s(?:mà|ma)\s", re.IGNORECASE)
+_ASKED = ("toi muon hoi", "minh muon hoi", "em muon hoi", "toi hoi", "minh hoi", "em hoi", "toi can", "minh can",
+          "em can", "y toi la", "y minh la", "ma la", "la", "ve", "i mean", "i meant", "i asked about", "i asked")
+
+
+def corrected(text: str) -> str:
+    """What a correction says was meant instead ("không phải VNeID, ngân hàng cơ" → "ngân hàng cơ"; "sai rồi,
+    tôi hỏi mức 1" → "mức 1"), or "" when it says nothing more (or is no correction)."""
+    words = tokens(text)
+    folded = [fold(w) for w in words]
+    if not words or len(words) > 16:
+        return ""
+    i = 0
+    while i < len(folded) - 1 and folded[i] in _LEAD_WORDS:
+        i += 1
+    head = next((h for h, kind in _HEADS if kind == "wrong" and folded[i:i + len(h)] == h), None)
+    if head is None:
+        return ""
+    i += len(head)
+    # the first separator after the head: "không phải VNeID, ngân hàng cơ", "không phải mức 2 mà là mức 1"
+    m = next((m for m in _SEPARATOR.finditer(text) if len(tokens(text[:m.start()])) >= i), None)
+    if m is not None:
+        rest = tokens(text[m.end():])
+    else:
+        while i < len(folded) and folded[i] in _TAIL_WORDS and not _asked_at(folded, i):
+            i += 1
+        if not _asked_at(folded, i):
+            return ""
+        rest = words[i:]
+    rest_f = [fold(w) for w in rest]
+    while rest and (n := _asked_at(rest_f, 0)):
+        rest, rest_f = rest[n:], rest_f[n:]
+    return " ".join(rest) if any(w not in _TAIL_WORDS for w in rest_f) else ""
+
+
+def _asked_at(folded: list[str], i: int) -> int:
+    """The length of the "tôi hỏi" / "mà là" that starts at `i`, or 0."""
+    for a in _ASKED:
+        n = len(a.split())
+        if folded[i:i + n] == a.split():
+            return n
+    return 0
+
+
 def _date(iso: str) -> str:
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso.strip())
     return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso

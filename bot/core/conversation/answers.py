@@ -3,7 +3,7 @@ followed), the answer or the clarifying question, "sai rồi" corrections, a cla
 
 from __future__ import annotations
 
-from bot.core.answering.shaping import correction
+from bot.core.answering.shaping import corrected, correction
 from bot.core.conversation.base import ConversationBase
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
 from bot.core.privacy.redaction import has_sensitive
@@ -29,6 +29,10 @@ class AnswerFlow(ConversationBase):
         if has_sensitive(redacted):
             replies.append(Reply(t(st.lang, "sensitive"), kind="warning"))
         fix = correction(redacted)
+        # "không phải VNeID, ngân hàng cơ": what was meant instead, read with the previous question
+        meant = corrected(redacted) if not fix and (st.previous_questions or st.clarify_q) else ""
+        if meant and correction(meant):
+            fix, meant = correction(meant), ""
         if fix and st.clarify_q:  # "không phải" to a clarifying question: none of its choices
             st.clarify_q, st.clarify_opts = "", []
             return [*replies, Reply(t(st.lang, "clarify_other"), (Button(t(st.lang, "btn_volunteer"), "volunteer"),
@@ -40,10 +44,13 @@ class AnswerFlow(ConversationBase):
         # The turn after a clarifying question always answers (never two in a row); a short reply is the
         # choice ("vneid", "ngân hàng") and completes the question that was asked back.
         pending, st.clarify_q, st.clarify_opts = st.clarify_q, "", []
-        asked = f"{pending} {redacted}" if pending and len(redacted.split()) <= 5 else redacted
+        if meant and st.last_question_id and not pending:
+            self.answers.record_feedback(st.last_question_id, "not_helpful")
+        said = meant or redacted
+        asked = f"{pending} {said}" if pending and len(said.split()) <= 5 else said
         ctx = ConversationContext(previous_questions=list(st.previous_questions))
         a = self.answers.answer(asked, context=ctx, channel=msg.channel, keep=st.consent != "declined",
-                                may_clarify=not pending)
+                                may_clarify=not pending, follow_up=bool(meant) and not pending)
         if a.lang == "en" and not st.lang_chosen:
             st.lang = "en"
         elif a.lang == "vi" and not st.lang_chosen and st.lang == "en" and a.covered:
