@@ -8,6 +8,12 @@ title word of either is in it (`confusable`); for guides of two topics (VNeID / 
 at all ("quên mật khẩu" fits the VNeID, bank-app and Zalo guides alike; "quên mật khẩu VNeID" and "đổi mật khẩu
 VNeID" are answered at once). A longer question is asked back only when its first guides are equal (within 0.02)
 and alike.
+
+Besides, a short question that names no service but whose action exists in several ("Đổi số điện thoại thế nào?",
+"đăng nhập không được"): the dense model may put one service far ahead, so the close-score rule never sees the
+others. Among the first `depth` guides, the best one of each other topic is offered when it holds every action
+and object word of the question the first guide holds and its lexical score is at least `across` of the best
+(`_add_across`).
 """
 
 from __future__ import annotations

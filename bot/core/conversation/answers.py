@@ -133,8 +133,11 @@ class AnswerFlow(ConversationBase):
         a = self.answers.guide(doc_id, st.lang)
         if a is None:
             return [Reply(t(st.lang, "guide_missing"), self._menu_buttons(st))]
-        others = tuple(d for d in st.alternatives if d.removesuffix("-en") != doc_id.removesuffix("-en"))
+        base = doc_id.removesuffix("-en")
+        came_from_last = any(d.removesuffix("-en") == base for d in st.alternatives)  # not a menu's guide
+        others = tuple(d for d in st.alternatives if d.removesuffix("-en") != base) if came_from_last else ()
         self._remember(a, st, others)
+        st.last_question_id = 0  # a guide opened is no logged question: feedback on it is not the last one's
         if a.sources:
             st.previous_questions = [*st.previous_questions, a.sources[0].title][-3:]
         return [self._answer_reply(a, st)]
