@@ -154,6 +154,9 @@ class AnswerSettings(Section):
     # … and one whose action words match guides of other topics as well (lexical score >= this share of the best,
     # among the first 8 guides): "đổi số điện thoại" (VNeID / bank app / SIM); 0 = off
     clarify_across: float = Field(default=0.0, ge=0, le=1)
+    # asked back from this confidence on, when below the covered threshold ("mất thẻ rồi" is too vague to be
+    # answered but not off-topic); at most `threshold`
+    clarify_floor: float = Field(default=1.0, ge=0, le=1)
 
 
 class LlmSettings(Section):

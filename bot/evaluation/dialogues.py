@@ -32,7 +32,7 @@ def evaluate_ambiguous(service: AnswerService, path: Path, split: str = "all") -
     asked = offered = 0
     missed: list[str] = []
     for r in rows:
-        options = service.clarify_options(service.retrieve(str(r["q"])))
+        options = service.asks_back(service.retrieve(str(r["q"])))  # as asked in the chat: confidence too
         if options:
             asked += 1
             offered += bool({o.doc_id for o in options} & set(r.get("candidates") or []))

@@ -96,7 +96,7 @@ def _service(settings: Settings, retriever: Any, cal: Calibration) -> AnswerServ
     a = settings.answer
     return AnswerService(retriever, calibration=cal, max_chars=a.max_chars, related=a.related,
                          clarify_margin=a.clarify_margin, clarify_words=a.clarify_words, clarify_wide=a.clarify_wide,
-                         clarify_across=a.clarify_across)
+                         clarify_across=a.clarify_across, clarify_floor=a.clarify_floor)
 
 
 def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calibrate: bool = False,
@@ -114,7 +114,7 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
     def project(q: str) -> tuple[list[str], bool, tuple[float, ...]]:
         r = retriever.retrieve(q, limit=10)
         kinds[q] = r.query.kind
-        asks_back[q] = bool(service.clarify_options(r))
+        asks_back[q] = bool(service.asks_back(r))
         return [p.doc_id for p in r.passages], cal.confidence(r) >= cal.threshold and bool(r.passages), features(r)
 
     result: dict[str, Any] = {"file": str(file), "index": loaded.manifest.get("build_id"),
@@ -138,6 +138,8 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
     result["reliability"] = reliability(probs, labels)
     inside = [o for o in chosen if o.item.gold]
     result["clarify_unambiguous"] = round(sum(asks_back[o.item.q] for o in inside) / max(1, len(inside)), 4)
+    outside = [o for o in chosen if not o.item.gold]  # asked back instead of refused: not a refusal either
+    result["clarify_offtopic"] = round(sum(asks_back[o.item.q] for o in outside) / max(1, len(outside)), 4)
     ambiguous = ambiguous or _sibling(file, "ambiguous.jsonl")
     if ambiguous is not None:
         result["ambiguous"] = evaluate_ambiguous(service, ambiguous, split)
@@ -183,7 +185,8 @@ def render(result: dict[str, Any]) -> str:
     if "ece" in result:
         lines.append(f"calibration: ECE {result['ece']:.4f} (10 bins)  bin  n  mean p  in-domain share")
         lines += [f"  {b['bin']:<9}{b['n']:>5}{b['mean_p']:>8.3f}{b['positive']:>8.3f}" for b in result["reliability"]]
-        lines.append(f"clarifying question on unambiguous in-domain questions: {result['clarify_unambiguous']:.3f}")
+        lines.append(f"clarifying question on unambiguous in-domain questions: {result['clarify_unambiguous']:.3f}, "
+                     f"on off-topic questions: {result.get('clarify_offtopic', 0):.3f}")
     if "ambiguous" in result:
         a = result["ambiguous"]
         lines.append(f"ambiguous ({a['file']}): n={a['n']} asked back {a['clarified']:.3f}, "

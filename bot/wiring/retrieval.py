@@ -123,6 +123,7 @@ def build_answer_service(
         clarify_words=settings.answer.clarify_words,
         clarify_wide=settings.answer.clarify_wide,
         clarify_across=settings.answer.clarify_across,
+        clarify_floor=settings.answer.clarify_floor,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from bot.core.answering.clarify import chosen
 from bot.core.answering.followup import is_follow_up, is_fragment, swap_service
 from bot.core.answering.service import AnswerService
 from bot.core.answering.shaping import corrected, correction
@@ -126,3 +127,24 @@ def test_what_a_correction_says_was_meant_is_read_with_the_previous_question() -
     conv.handle(msg("đăng ký mức 2 ở đâu"), st)
     conv.handle(msg("sai rồi, tôi hỏi mức 1"), st)
     assert r.seen[-1] == "đăng ký mức 1 ở đâu"
+
+
+def test_a_typed_choice_picks_the_option_its_words_name_and_a_follow_up_is_no_choice() -> None:
+    options = [("tt-mat-the-atm", "payments", "Mất thẻ ATM: khóa thẻ ngay"),
+               ("dvc-cap-lai-can-cuoc-mat", "dichvucong", "Cấp lại thẻ căn cước khi bị mất"),
+               ("dvc-tam-tru", "dichvucong", "Đăng ký tạm trú trực tuyến")]
+    assert chosen("thẻ ATM ạ", options) == "tt-mat-the-atm"
+    assert chosen("can cuoc", options) == "dvc-cap-lai-can-cuoc-mat"
+    assert chosen("thẻ", options) == ""  # in two titles: not told apart
+    assert chosen("thế còn tạm vắng?", options) == "" and chosen("zalo", options) == ""
+
+
+def test_a_vague_question_below_the_covered_threshold_is_asked_back_from_the_floor_on() -> None:
+    r = FakeRetriever((passage("vneid-quen", 0.9), passage("bank-quen", 0.88)), coverage=0.45)  # confidence ≈ 0.3
+    low = AnswerService(r, calibration=CAL, clarify_margin=0.3)  # type: ignore[arg-type]
+    assert not low.answer("quen mat khau").covered and not low.answer("quen mat khau").clarify
+    floor = AnswerService(r, calibration=CAL, clarify_margin=0.3, clarify_floor=0.25)  # type: ignore[arg-type]
+    a = floor.answer("quen mat khau")
+    assert not a.covered and [s.doc_id for s in a.clarify] == ["vneid-quen", "bank-quen"]
+    conv, st = ConversationService(floor), ConversationState(consent="declined", greeted=True)
+    assert conv.handle(msg("quen mat khau"), st)[-1].kind == "clarify" and st.misses == 0

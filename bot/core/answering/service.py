@@ -151,6 +151,7 @@ class AnswerService:
         clarify_words: int = 8,
         clarify_wide: float = 0.35,
         clarify_across: float = 0.0,
+        clarify_floor: float = 1.0,
     ) -> None:
         self._retriever = retriever
         self._cal = calibration
@@ -164,6 +165,7 @@ class AnswerService:
         self._clarify_words = clarify_words
         self._clarify_wide = clarify_wide  # a question that names no service: guides this close are offered
         self._clarify_across = clarify_across  # … and guides of other topics its action words match (clarify.py)
+        self._clarify_floor = clarify_floor  # asked back from this confidence on (at most the covered threshold)
 
     @property
     def streams(self) -> bool:
@@ -229,8 +231,6 @@ class AnswerService:
             text = self._compose(best, msgs["more"], direct=direct)
             if kind == "portal":
                 text = f"{msgs['portal']}\n{text}"
-            if may_clarify and not in_context:  # a follow-up's context already says which service is meant
-                clarify = self.clarify_options(r)
             first = self._source(best)
             sources = (first, *[s for s in sources if s.doc_id != best.doc_id])[:5]
             related = tuple(
@@ -240,6 +240,8 @@ class AnswerService:
         else:
             text = msgs["not_covered"]
             related = ()
+        if may_clarify and not in_context:  # a follow-up's context already says which service is meant
+            clarify = self.asks_back(r, confidence)
         mode, reason, tokens = "extractive", "", 0
         if covered and self._writer is not None:
             given = self._writer.select(best, r.passages)
@@ -271,7 +273,7 @@ class AnswerService:
             fallback_reason=reason,
             llm_tokens=tokens,
             direct=direct if mode == "extractive" else "",
-            clarify=clarify if covered else (),
+            clarify=clarify,
             kind=kind,
         )
         if context is not None:
@@ -314,6 +316,17 @@ class AnswerService:
         text = self._compose(p, MESSAGES["en" if lang == "en" else "vi"]["more"], direct=direct)
         return Answer(question=question, text=text, confidence=1.0, covered=True, escalate=False, sources=(src,),
                       lang=p.lang, topic=p.topic, direct=direct)
+
+    def asks_back(self, r: Retrieval, confidence: float | None = None) -> tuple[Source, ...]:
+        """The guides to ask the citizen to choose from when the question is asked back: close or confusable
+        guides (`clarify_options`) of a question whose confidence reaches `clarify_floor` — a vague question
+        ("mất thẻ rồi") may be asked back although it is too vague to be answered as covered."""
+        if not r.passages:
+            return ()
+        conf = self._cal.confidence(r) if confidence is None else confidence
+        if conf < min(self._clarify_floor, self._cal.threshold):
+            return ()
+        return self.clarify_options(r)
 
     def clarify_options(self, r: Retrieval) -> tuple[Source, ...]:
         """The guides to ask the citizen to choose from, or () when the first one is clearly meant (clarify.py)."""

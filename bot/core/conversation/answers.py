@@ -3,6 +3,7 @@ followed), the answer or the clarifying question, "sai rồi" corrections, a cla
 
 from __future__ import annotations
 
+from bot.core.answering.clarify import chosen
 from bot.core.answering.shaping import corrected, correction
 from bot.core.conversation.base import ConversationBase
 from bot.core.messages import Button, ConversationState, InboundMessage, Reply
@@ -41,16 +42,19 @@ class AnswerFlow(ConversationBase):
             # "sai rồi", "không được", "không đúng ý tôi" after an answer (or a refusal): the next guides of
             # that answer's ranking, or a volunteer — never the correction itself searched as a question
             return [*replies, self._offer(st, fix)]
-        # The turn after a clarifying question always answers (never two in a row); a short reply is the
-        # choice ("vneid", "ngân hàng") and completes the question that was asked back.
+        # The turn after a clarifying question always answers (never two in a row): a short reply names the
+        # choice ("vneid", "ngân hàng") or completes the question that was asked back.
+        said = meant or redacted
+        choice = len(said.split()) <= 5 and bool(st.clarify_q)  # a short reply to a clarifying question
+        if choice and (pick := self._pick(said, st)):  # "zalo ạ", "thẻ ATM": that guide, for the pending question
+            return [*replies, *self._clarified(pick, st)]
         pending, st.clarify_q, st.clarify_opts = st.clarify_q, "", []
         if meant and st.last_question_id and not pending:
             self.answers.record_feedback(st.last_question_id, "not_helpful")
-        said = meant or redacted
-        asked = f"{pending} {said}" if pending and len(said.split()) <= 5 else said
+        # otherwise a short reply is read with the pending question ("trên VNeID", "thế còn tạm vắng?")
         ctx = ConversationContext(previous_questions=list(st.previous_questions))
-        a = self.answers.answer(asked, context=ctx, channel=msg.channel, keep=st.consent != "declined",
-                                may_clarify=not pending, follow_up=bool(meant) and not pending)
+        a = self.answers.answer(said, context=ctx, channel=msg.channel, keep=st.consent != "declined",
+                                may_clarify=not pending, follow_up=bool(meant) or choice)
         if a.lang == "en" and not st.lang_chosen:
             st.lang = "en"
         elif a.lang == "vi" and not st.lang_chosen and st.lang == "en" and a.covered:
@@ -59,13 +63,13 @@ class AnswerFlow(ConversationBase):
         st.last_question_id = a.question_id
         st.turns = [*st.turns, {"q": redacted[:300], "source": a.sources[0].title if a.covered and a.sources else "",
                                 "covered": "1" if a.covered else "0"}][-3:]
-        if a.covered and a.clarify:
-            st.clarify_q, st.clarify_opts = asked[:300], [c.doc_id for c in a.clarify]
+        if a.clarify:  # asked back (a vague question may be asked back below the covered threshold)
+            st.clarify_q, st.clarify_opts = said[:300], [c.doc_id for c in a.clarify]
             replies.append(self._clarify_reply(a, st))
         else:
             replies.append(self._answer_reply(a, st))
             self._remember(a, st)
-        if a.covered:
+        if a.covered or a.clarify:
             st.misses = 0
         else:
             st.misses += 1
@@ -79,25 +83,18 @@ class AnswerFlow(ConversationBase):
                 replies.append(self._notice(st))
         return replies
 
+    def _pick(self, reply: str, st: ConversationState) -> str:
+        """The clarifying choice a typed reply names, or ""."""
+        options = []
+        for doc_id in st.clarify_opts:
+            g = self.answers.guide(doc_id, st.lang)
+            if g is not None and g.sources:
+                options.append((doc_id, g.topic, g.sources[0].title))
+        return chosen(reply, options)
+
     def _clarify_reply(self, a: Answer, st: ConversationState) -> Reply:
         buttons = [Button(c.title[:60], f"clar:{c.doc_id}"[:64]) for c in a.clarify]
         return Reply(t(st.lang, "clarify"), (*buttons, Button(t(st.lang, "btn_other"), "clar:other")), kind="clarify")
-
-    @staticmethod
-    def _remember(a: Answer, st: ConversationState, others: tuple[str, ...] = ()) -> None:
-        """The guide just answered and its runners-up (`others` first: the choices not taken), for a
-        correction on the next turn; after a refusal, the guides it ranked (none was shown)."""
-        if not a.sources:
-            st.last_doc, st.alternatives = "", []
-            return
-        first = a.sources[0].doc_id if a.covered else ""
-        seen = {first.removesuffix("-en")} if first else set()
-        alts: list[str] = []
-        for doc_id in (*others, *(s.doc_id for s in (*a.related, *a.sources[int(a.covered):]))):
-            if doc_id and doc_id.removesuffix("-en") not in seen:
-                seen.add(doc_id.removesuffix("-en"))
-                alts.append(doc_id)
-        st.last_doc, st.alternatives = first, alts[:3]
 
     def _offer(self, st: ConversationState, fix: str) -> Reply:
         """After "sai rồi" / "không được": the next guides of the last answer and a volunteer."""
