@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from bot.core.answering.clarify import close_guides
 from bot.core.answering.followup import contrast, is_follow_up, is_fragment, names_new_subject, swap_service
 from bot.core.answering.generation import GroundedWriter, current_sink
 from bot.core.answering.injection import strip_instructions
 from bot.core.answering.ports import QuestionLog, Retriever
-from bot.core.answering.shaping import direct_answer
+from bot.core.answering.shaping import cut, direct_answer, snippet, strip_headings
 from bot.core.privacy.ports import Redactor
 from bot.core.text import clean, letter_ratio
 from bot.core.types import Answer, ConversationContext, Passage, QuestionRecord, Retrieval, Source
@@ -99,38 +97,6 @@ def features(r: Retrieval) -> tuple[float, float, float, float, float]:
         return (0.0, 0.0, 0.0, 0.0, 0.0)
     p = r.passages[0]
     return (p.dense, r.coverage, r.head_coverage, r.known, math.log1p(max(0.0, r.bm25)))
-
-
-def _cut(text: str, limit: int, more: str) -> str:
-    """Cut at a line boundary under `limit` characters so no numbered step is broken."""
-    if len(text) <= limit:
-        return text
-    out: list[str] = []
-    size = 0
-    for line in text.split("\n"):
-        if size + len(line) + 1 > limit - len(more) - 2:
-            break
-        out.append(line)
-        size += len(line) + 1
-    if not out:  # a single enormous line: cut at a sentence or word boundary
-        head = text[: limit - len(more) - 2]
-        cut = max(head.rfind(". "), head.rfind(" "))
-        out = [head[: cut if cut > 0 else len(head)].rstrip()]
-    return "\n".join(out).rstrip() + "\n" + more
-
-
-_HEADING_MARKS = re.compile(r"^#{1,6}\s*", re.MULTILINE)
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=4096)
-def _strip_heading_lines(text: str) -> str:
-    return _HEADING_MARKS.sub("", text).strip()
-
-
-@lru_cache(maxsize=4096)
-def _snippet(text: str) -> str:
-    return _SPACES.sub(" ", _strip_heading_lines(text))[:200]
 
 
 class AnswerService:
@@ -361,7 +327,7 @@ class AnswerService:
     def _compose(self, p: Passage, more: str, *, direct: str = "") -> str:
         """The direct answer (or the guide's lead) first, then the passage with its steps."""
         # lines addressed to an AI model (a prompt injection planted in a guide) are not for citizens either
-        body = strip_instructions(_strip_heading_lines(p.text))
+        body = strip_instructions(strip_headings(p.text))
         lead = strip_instructions(p.lead.strip())
         direct = strip_instructions(direct) if direct else ""
         if direct:
@@ -370,11 +336,11 @@ class AnswerService:
             body = f"{direct}\n\n{body}" if body else direct
         elif lead and not body.startswith(lead[:40]):
             body = f"{lead}\n\n{body}"
-        return _cut(body, self._max_chars, more)
+        return cut(body, self._max_chars, more)
 
     @staticmethod
     def _source(p: Passage) -> Source:
-        return Source(doc_id=p.doc_id, title=p.title, url=p.url, score=round(p.score, 4), snippet=_snippet(p.text))
+        return Source(doc_id=p.doc_id, title=p.title, url=p.url, score=round(p.score, 4), snippet=snippet(p.text))
 
     def _record(self, answer: Answer, r: Retrieval, channel: str, latency_ms: float) -> int | None:
         text = answer.question

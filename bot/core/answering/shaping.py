@@ -8,6 +8,7 @@ Pure functions over folded (tone-less, lower-case) text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from bot.core.text import fold, tokens
@@ -154,3 +155,35 @@ def direct_answer(question: str, p: Passage, lang: str = "vi") -> str:
             best = max(picked, key=lambda f: len(q & set(tokens(fold(f.text)))))
             return cite(best, lang)
     return p.summary.strip()
+
+
+def cut(text: str, limit: int, more: str) -> str:
+    """Cut at a line boundary under `limit` characters so no numbered step is broken."""
+    if len(text) <= limit:
+        return text
+    out: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        if size + len(line) + 1 > limit - len(more) - 2:
+            break
+        out.append(line)
+        size += len(line) + 1
+    if not out:  # a single enormous line: cut at a sentence or word boundary
+        head = text[: limit - len(more) - 2]
+        cut = max(head.rfind(". "), head.rfind(" "))
+        out = [head[: cut if cut > 0 else len(head)].rstrip()]
+    return "\n".join(out).rstrip() + "\n" + more
+
+
+_HEADING_MARKS = re.compile(r"^#{1,6}\s*", re.MULTILINE)
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def strip_headings(text: str) -> str:
+    return _HEADING_MARKS.sub("", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def snippet(text: str) -> str:
+    return _SPACES.sub(" ", strip_headings(text))[:200]
