@@ -118,8 +118,9 @@ def _add_across(r: Retrieval, close: list[Passage], across: float, depth: int) -
 
 def chosen(reply: str, options: Sequence[tuple[str, str, str]]) -> str:
     """The option `(doc_id, topic, title)` a typed reply to a clarifying question picks ("zalo ạ" → the Zalo
-    guide, "thẻ ATM", "app ngân hàng"): the one title holding more than half of the reply's words and more of
-    them than any other; "" when none or several do, or when the reply is a follow-up ("thế còn tạm vắng?")."""
+    guide, "thẻ ATM", "app ngân hàng"): the title holding more than half of the reply's words and the most of
+    them (options are in ranking order: the first of equals); "" when none does, or when the reply is a
+    follow-up ("thế còn tạm vắng?")."""
     words = [fold(w) for w in tokens(reply)]
     if words[:2] in (["the", "con"], ["vay", "con"], ["what", "about"], ["how", "about"]) or words[-2:] == ["thi", "sao"]:
         return ""
@@ -128,6 +129,6 @@ def chosen(reply: str, options: Sequence[tuple[str, str, str]]) -> str:
         return ""
     scores = [len(content & set(tokens(fold(title)))) for _, _, title in options]
     best = max(scores, default=0)
-    if best * 2 <= len(content) or scores.count(best) > 1:
+    if best * 2 <= len(content):
         return ""
     return options[scores.index(best)][0]

@@ -156,14 +156,16 @@ class AnswerService:
 
     def answer(
         self, question: str, *, context: ConversationContext | None = None, channel: str = "cli",
-        keep: bool = True, may_clarify: bool = True, follow_up: bool = False,
+        keep: bool = True, may_clarify: bool = True, follow_up: bool = False, chosen: bool = False,
     ) -> Answer:
         """Answer a question. Invalid input yields a polite, not-covered answer (never raises).
 
         With `may_clarify`, a question that fits several guides equally (close scores, and no word of it
         tells them apart) also carries those guides in `Answer.clarify`, for the caller to ask back. With
         `follow_up`, the question is read with the previous one even when it does not look like a follow-up
-        (what a correction says was meant: "không phải mức 2, mức 1 cơ")."""
+        (what a correction says was meant: "không phải mức 2, mức 1 cơ"). With `chosen` (the reply to a
+        clarifying question), the completed question is answered from `clarify_floor` on: it was asked back
+        because it is in the domain."""
         started = time.perf_counter()
         try:
             q = self.check(question)
@@ -186,7 +188,8 @@ class AnswerService:
         lang = r.query.lang
         msgs = MESSAGES["en" if lang == "en" else "vi"]
         confidence = self._cal.confidence(r)
-        covered = bool(r.passages) and confidence >= self._cal.threshold
+        bar = min(self._clarify_floor, self._cal.threshold) if chosen else self._cal.threshold
+        covered = bool(r.passages) and confidence >= bar
         sources = tuple(self._source(p) for p in r.passages[:5])
         direct, kind = "", ""
         clarify: tuple[Source, ...] = ()

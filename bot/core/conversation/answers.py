@@ -54,7 +54,7 @@ class AnswerFlow(ConversationBase):
         # otherwise a short reply is read with the pending question ("trên VNeID", "thế còn tạm vắng?")
         ctx = ConversationContext(previous_questions=list(st.previous_questions))
         a = self.answers.answer(said, context=ctx, channel=msg.channel, keep=st.consent != "declined",
-                                may_clarify=not pending, follow_up=bool(meant) or choice)
+                                may_clarify=not pending, follow_up=bool(meant) or choice, chosen=choice)
         if a.lang == "en" and not st.lang_chosen:
             st.lang = "en"
         elif a.lang == "vi" and not st.lang_chosen and st.lang == "en" and a.covered:
