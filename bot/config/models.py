@@ -159,6 +159,12 @@ class AnswerSettings(Section):
     clarify_margin: float = Field(default=0.0, ge=0, le=1)
     clarify_words: int = Field(default=8, ge=0, le=50)  # … and the question has at most this many words
     clarify_wide: float = Field(default=0.35, ge=0, le=1)  # a short question naming no service: guides this close
+    # … and one whose action words match guides of other topics as well (lexical score >= this share of the best,
+    # among the first 8 guides): "đổi số điện thoại" (VNeID / bank app / SIM); 0 = off
+    clarify_across: float = Field(default=0.0, ge=0, le=1)
+    # asked back from this confidence on, when below the covered threshold ("mất thẻ rồi" is too vague to be
+    # answered but not off-topic); at most `threshold`
+    clarify_floor: float = Field(default=1.0, ge=0, le=1)
 
 
 class LlmSettings(Section):

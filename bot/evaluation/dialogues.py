@@ -5,8 +5,10 @@ back?) and short multi-turn dialogues (follow-ups, clarifying choices, correctio
 ambiguous.jsonl: {"q": str, "candidates": [doc_id…], "style": str}
 dialogues.jsonl: {"id": str, "turns": [{"q": str, "expect": "answer" | "clarify" | "offer", "gold": [doc_id…]}]}
 
-A turn is correct when the reply is of the expected kind and, for an answer, its first source is a gold
-guide. A dialogue belongs to the split of its first question.
+A question of the ambiguous slice counts as asked back when the chat would ask it back (`AnswerService.asks_back`:
+the clarifying rule and the confidence floor), not merely when the rule fires. A turn is correct when the reply is
+of the expected kind and, for an answer, its first source is a gold guide. A dialogue belongs to the split of its
+first question.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def evaluate_ambiguous(service: AnswerService, path: Path, split: str = "all") -
     asked = offered = 0
     missed: list[str] = []
     for r in rows:
-        options = service.clarify_options(service.retrieve(str(r["q"])))
+        options = service.asks_back(service.retrieve(str(r["q"])))  # as asked in the chat: confidence too
         if options:
             asked += 1
             offered += bool({o.doc_id for o in options} & set(r.get("candidates") or []))

@@ -124,6 +124,8 @@ def build_answer_service(
         clarify_margin=settings.answer.clarify_margin,
         clarify_words=settings.answer.clarify_words,
         clarify_wide=settings.answer.clarify_wide,
+        clarify_across=settings.answer.clarify_across,
+        clarify_floor=settings.answer.clarify_floor,
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.answering.service import AnswerService, is_follow_up
+from bot.core.answering.followup import is_follow_up
+from bot.core.answering.service import AnswerService
 from bot.core.privacy.redaction import RegexRedactor
 from bot.core.types import ConversationContext, QuestionRecord, Retrieval
 from tests.fakes_core import CAL, FakeRetriever, RecordingLog, passage

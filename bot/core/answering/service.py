@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from bot.core.answering.clarify import close_guides
-from bot.core.answering.followup import contrast, names_new_subject
+from bot.core.answering.followup import contrast, is_follow_up, is_fragment, names_new_subject, swap_service
 from bot.core.answering.generation import GroundedWriter, current_sink
 from bot.core.answering.injection import strip_instructions
 from bot.core.answering.ports import QuestionLog, Retriever
-from bot.core.answering.shaping import direct_answer
+from bot.core.answering.shaping import cut, direct_answer, snippet, strip_headings
 from bot.core.privacy.ports import Redactor
-from bot.core.text import clean, fold, letter_ratio, tokens
+from bot.core.text import clean, letter_ratio
 from bot.core.types import Answer, ConversationContext, Passage, QuestionRecord, Retrieval, Source
 
 log = logging.getLogger(__name__)
@@ -56,10 +54,6 @@ MESSAGES = {
         "portal": "Information from the National Public Service Portal:",
     },
 }
-
-_FOLLOW_UP_START = ("con ", "the con ", "vay con ", "the ", "vay ", "neu ", "what about ", "and ", "how about ")
-_FOLLOW_UP_END = ("thi sao", "the nao", "thi the nao", "duoc khong", "dc ko", "thi sao a", "thi lam sao")
-
 
 class InvalidQuestion(ValueError):
     """The question cannot be answered as typed (empty, too long, not text)."""
@@ -105,46 +99,6 @@ def features(r: Retrieval) -> tuple[float, float, float, float, float]:
     return (p.dense, r.coverage, r.head_coverage, r.known, math.log1p(max(0.0, r.bm25)))
 
 
-def is_follow_up(question: str) -> bool:
-    """A short question that leans on the previous one ("còn mức 1 thì sao?")."""
-    f = " ".join(tokens(fold(question)))
-    if len(f.split()) > 8:
-        return False
-    return f.startswith(_FOLLOW_UP_START) or f.endswith(_FOLLOW_UP_END)
-
-
-def _cut(text: str, limit: int, more: str) -> str:
-    """Cut at a line boundary under `limit` characters so no numbered step is broken."""
-    if len(text) <= limit:
-        return text
-    out: list[str] = []
-    size = 0
-    for line in text.split("\n"):
-        if size + len(line) + 1 > limit - len(more) - 2:
-            break
-        out.append(line)
-        size += len(line) + 1
-    if not out:  # a single enormous line: cut at a sentence or word boundary
-        head = text[: limit - len(more) - 2]
-        cut = max(head.rfind(". "), head.rfind(" "))
-        out = [head[: cut if cut > 0 else len(head)].rstrip()]
-    return "\n".join(out).rstrip() + "\n" + more
-
-
-_HEADING_MARKS = re.compile(r"^#{1,6}\s*", re.MULTILINE)
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=4096)
-def _strip_heading_lines(text: str) -> str:
-    return _HEADING_MARKS.sub("", text).strip()
-
-
-@lru_cache(maxsize=4096)
-def _snippet(text: str) -> str:
-    return _SPACES.sub(" ", _strip_heading_lines(text))[:200]
-
-
 class AnswerService:
     """Answers one question, optionally in the context of the conversation's previous questions."""
 
@@ -162,6 +116,8 @@ class AnswerService:
         clarify_margin: float = 0.0,
         clarify_words: int = 8,
         clarify_wide: float = 0.35,
+        clarify_across: float = 0.0,
+        clarify_floor: float = 1.0,
     ) -> None:
         self._retriever = retriever
         self._cal = calibration
@@ -174,6 +130,8 @@ class AnswerService:
         self._clarify_margin = clarify_margin  # 0 = never ask back
         self._clarify_words = clarify_words
         self._clarify_wide = clarify_wide  # a question that names no service: guides this close are offered
+        self._clarify_across = clarify_across  # … and guides of other topics its action words match (clarify.py)
+        self._clarify_floor = clarify_floor  # asked back from this confidence on (at most the covered threshold)
 
     @property
     def streams(self) -> bool:
@@ -198,12 +156,16 @@ class AnswerService:
 
     def answer(
         self, question: str, *, context: ConversationContext | None = None, channel: str = "cli",
-        keep: bool = True, may_clarify: bool = True,
+        keep: bool = True, may_clarify: bool = True, follow_up: bool = False, chosen: bool = False,
     ) -> Answer:
         """Answer a question. Invalid input yields a polite, not-covered answer (never raises).
 
         With `may_clarify`, a question that fits several guides equally (close scores, and no word of it
-        tells them apart) also carries those guides in `Answer.clarify`, for the caller to ask back."""
+        tells them apart) also carries those guides in `Answer.clarify`, for the caller to ask back. With
+        `follow_up`, the question is read with the previous one even when it does not look like a follow-up
+        (what a correction says was meant: "không phải mức 2, mức 1 cơ"). With `chosen` (the reply to a
+        clarifying question), the completed question is answered from `clarify_floor` on: it was asked back
+        because it is in the domain."""
         started = time.perf_counter()
         try:
             q = self.check(question)
@@ -211,11 +173,11 @@ class AnswerService:
             return Answer(question=question, text=str(exc), confidence=0.0, covered=False, escalate=False)
         standalone = q
         history = list(context.previous_questions) if context else []
-        limit = max(5, self._related + 2)
+        limit = max(8, self._related + 2)  # the clarifying rule looks at the first 8 guides (clarify.py)
         r: Retrieval | None = None
-        in_context = bool(history) and is_follow_up(q)
+        in_context = bool(history) and (follow_up or is_follow_up(q))
         if in_context:
-            standalone, r = self._in_context(q, history[-1], limit)
+            standalone, r = self._in_context(q, history[-1], limit, alone=not follow_up)
         deadline = time.monotonic() + (self._writer.time_budget_s if self._writer is not None else 0.0)
         if self._writer is not None and self._writer.wants_rewrite(q, history):
             rewritten = self._writer.rewrite(q, history, deadline=deadline)
@@ -226,7 +188,8 @@ class AnswerService:
         lang = r.query.lang
         msgs = MESSAGES["en" if lang == "en" else "vi"]
         confidence = self._cal.confidence(r)
-        covered = bool(r.passages) and confidence >= self._cal.threshold
+        bar = min(self._clarify_floor, self._cal.threshold) if chosen else self._cal.threshold
+        covered = bool(r.passages) and confidence >= bar
         sources = tuple(self._source(p) for p in r.passages[:5])
         direct, kind = "", ""
         clarify: tuple[Source, ...] = ()
@@ -237,8 +200,6 @@ class AnswerService:
             text = self._compose(best, msgs["more"], direct=direct)
             if kind == "portal":
                 text = f"{msgs['portal']}\n{text}"
-            if may_clarify and not in_context:  # a follow-up's context already says which service is meant
-                clarify = self.clarify_options(r)
             first = self._source(best)
             sources = (first, *[s for s in sources if s.doc_id != best.doc_id])[:5]
             related = tuple(
@@ -248,6 +209,8 @@ class AnswerService:
         else:
             text = msgs["not_covered"]
             related = ()
+        if may_clarify and not in_context:  # a follow-up's context already says which service is meant
+            clarify = self.asks_back(r, confidence)
         mode, reason, tokens = "extractive", "", 0
         if covered and self._writer is not None:
             given = self._writer.select(best, r.passages)
@@ -281,7 +244,7 @@ class AnswerService:
             fallback_reason=reason,
             llm_tokens=tokens,
             direct=direct if mode == "extractive" else "",
-            clarify=clarify if covered else (),
+            clarify=clarify,
             kind=kind,
         )
         if context is not None:
@@ -294,14 +257,19 @@ class AnswerService:
                 answer = replace(answer, question_id=qid)
         return answer
 
-    def _in_context(self, q: str, previous: str, limit: int) -> tuple[str, Retrieval | None]:
-        """The standalone form of a follow-up (bot/core/answering/followup.py): when it names a new subject, the follow-up
+    def _in_context(self, q: str, previous: str, limit: int, *, alone: bool = True) -> tuple[str, Retrieval | None]:
+        """The standalone form of a follow-up (bot/core/answering/followup.py): the previous question with the
+        follow-up's service in place of its own; when it names a new subject (not a fragment), the follow-up
         itself if it is covered on its own; else the previous question with the contrasted slot substituted;
-        else the two joined. Returns the question and, when already run, its retrieval."""
-        if names_new_subject(q):
-            alone = self._retriever.retrieve(q, limit=limit)
-            if alone.passages and self._cal.confidence(alone) >= self._cal.threshold:
-                return q, alone
+        else the two joined (`alone` False: never the follow-up by itself — what a correction says was meant).
+        Returns the question and, when already run, its retrieval."""
+        swapped = swap_service(previous, q)
+        if swapped:
+            return swapped, None
+        if alone and names_new_subject(q) and not is_fragment(q):
+            own = self._retriever.retrieve(q, limit=limit)
+            if own.passages and self._cal.confidence(own) >= self._cal.threshold:
+                return q, own
         sub = contrast(previous, q)
         if sub:
             return sub, None
@@ -324,9 +292,21 @@ class AnswerService:
         return Answer(question=question, text=text, confidence=1.0, covered=True, escalate=False, sources=(src,),
                       lang=p.lang, topic=p.topic, direct=direct, kind=kind)
 
+    def asks_back(self, r: Retrieval, confidence: float | None = None) -> tuple[Source, ...]:
+        """The guides to ask the citizen to choose from when the question is asked back: close or confusable
+        guides (`clarify_options`) of a question whose confidence reaches `clarify_floor` — a vague question
+        ("mất thẻ rồi") may be asked back although it is too vague to be answered as covered."""
+        if not r.passages:
+            return ()
+        conf = self._cal.confidence(r) if confidence is None else confidence
+        if conf < min(self._clarify_floor, self._cal.threshold):
+            return ()
+        return self.clarify_options(r)
+
     def clarify_options(self, r: Retrieval) -> tuple[Source, ...]:
         """The guides to ask the citizen to choose from, or () when the first one is clearly meant (clarify.py)."""
-        close = close_guides(r, margin=self._clarify_margin, max_words=self._clarify_words, wide=self._clarify_wide)
+        close = close_guides(r, margin=self._clarify_margin, max_words=self._clarify_words, wide=self._clarify_wide,
+                             across=self._clarify_across)
         return tuple(self._source(p) for p in close) if len(close) > 1 else ()
 
     def titles(self, topic: str, lang: str, *, limit: int = 5) -> list[tuple[str, str]]:
@@ -356,7 +336,7 @@ class AnswerService:
     def _compose(self, p: Passage, more: str, *, direct: str = "") -> str:
         """The direct answer (or the guide's lead) first, then the passage with its steps."""
         # lines addressed to an AI model (a prompt injection planted in a guide) are not for citizens either
-        body = strip_instructions(_strip_heading_lines(p.text))
+        body = strip_instructions(strip_headings(p.text))
         lead = strip_instructions(p.lead.strip())
         direct = strip_instructions(direct) if direct else ""
         if direct:
@@ -365,11 +345,11 @@ class AnswerService:
             body = f"{direct}\n\n{body}" if body else direct
         elif lead and not body.startswith(lead[:40]):
             body = f"{lead}\n\n{body}"
-        return _cut(body, self._max_chars, more)
+        return cut(body, self._max_chars, more)
 
     @staticmethod
     def _source(p: Passage) -> Source:
-        return Source(doc_id=p.doc_id, title=p.title, url=p.url, score=round(p.score, 4), snippet=_snippet(p.text))
+        return Source(doc_id=p.doc_id, title=p.title, url=p.url, score=round(p.score, 4), snippet=snippet(p.text))
 
     def _record(self, answer: Answer, r: Retrieval, channel: str, latency_ms: float) -> int | None:
         text = answer.question

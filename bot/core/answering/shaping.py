@@ -8,6 +8,7 @@ Pure functions over folded (tone-less, lower-case) text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from bot.core.text import fold, tokens
@@ -25,16 +26,32 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|dong bao nhieu|how much|fee|fees|cost|free|mien phi)\b")),
 )
 
-_CORRECTION = re.compile(
-    r"^(?:(?:van|cung|nhung)\s+)?(?:"
-    r"(?:khong|ko|k|kg|hok|hong|chua)\s+(?:duoc|dc|ok|thanh cong|dung|dung y|dung y toi|dung y minh|phai|phai cai nay"
-    r"|phai y toi|phai vay|lam duoc|lam dc|vao duoc|vao dc)"
-    r"|sai|sai roi|sai r|nham roi|nham|khong phai cai toi hoi|ko phai cai toi hoi"
-    r"|wrong|not this|not what i asked|that is wrong|it does not work|it did not work|does not work|didn t work"
-    r")(?:\s+(?:roi|r|a|ad|ah|nhe|nha|oi|ban|em|ca|luon|het|y toi|y minh|cai toi hoi))*$"
+# Corrections, as folded word sequences: what the reply starts with (after "vẫn", "nhưng" …), and the words
+# that may follow it without making it a new question ("sai rồi ạ", "không phải cái đó", "ko đúng ý tôi hỏi").
+_WRONG_HEADS = (
+    "khong dung", "ko dung", "k dung", "kg dung", "hok dung", "hong dung", "chua dung", "khong chinh xac",
+    "khong phai", "ko phai", "k phai", "kg phai", "hok phai", "hong phai", "chang phai",
+    "sai", "nham", "lac de", "khong lien quan", "ko lien quan", "cai khac", "khong phai cai khac",
+    "wrong", "not this", "not that", "not what i asked", "not what i meant", "that is wrong", "that s wrong",
+    "not right", "no that is wrong", "no that s wrong",
 )
-_FAILED = re.compile(r"^(?:(?:van|cung)\s+)?(?:khong|ko|k|kg|hok|chua)\s+(?:duoc|dc|ok|thanh cong|lam duoc|lam dc"
-                     r"|vao duoc|vao dc)\b|does not work|did not work|didn t work")
+_FAILED_HEADS = (
+    *(f"{neg} {verb}" for neg in ("khong", "ko", "k", "kg", "hok", "hong", "chua")
+      for verb in ("duoc", "dc", "ok", "thanh cong", "lam duoc", "lam dc", "vao duoc", "vao dc", "chay",
+                   "hoat dong", "xong")),
+    "loi", "bi loi", "bao loi", "van the", "it does not work", "it did not work",
+    "does not work", "did not work", "didn t work", "doesn t work", "still not working", "not working",
+)
+_LEAD_WORDS = frozenset({"van", "cung", "nhung", "ma", "the", "vay", "no", "oi", "ad", "em", "ban", "hic", "huhu",
+                         "but", "still"})
+_TAIL_WORDS = frozenset({
+    "roi", "r", "a", "ad", "ah", "nhe", "nha", "oi", "ban", "em", "ca", "luon", "het", "y", "toi", "minh", "cai",
+    "do", "nay", "kia", "hoi", "can", "muon", "noi", "vay", "dau", "ma", "gi", "bot", "hic", "huhu", "nhi",
+    "chu", "la", "nua", "lam", "dieu", "thu", "viec", "van", "cung", "ak", "admin", "di", "that",
+    "it", "is", "this", "what", "i", "asked", "meant", "at", "all", "still", "again", "lai", "ha", "hix", "day",
+})
+_HEADS = sorted([*((h.split(), "wrong") for h in _WRONG_HEADS), *((h.split(), "failed") for h in _FAILED_HEADS)],
+                key=lambda h: -len(h[0]))
 
 
 def asked_kind(question: str) -> str:
@@ -47,12 +64,64 @@ def asked_kind(question: str) -> str:
 
 
 def correction(text: str) -> str:
-    """"failed" for "không được" (the steps did not work), "wrong" for "sai rồi" / "không đúng ý tôi",
-    "" for anything else."""
-    f = " ".join(tokens(fold(text)))
-    if not f or len(f.split()) > 8 or not _CORRECTION.match(f):
+    """"failed" for "không được" (the steps did not work), "wrong" for "sai rồi" / "không đúng ý tôi" /
+    "không phải cái đó", "" for anything else (a reply that adds a subject is a new question)."""
+    words = tokens(fold(text))
+    if not words or len(words) > 8:
         return ""
-    return "failed" if _FAILED.match(f) else "wrong"
+    tries = [words]
+    while len(words) > 1 and words[0] in _LEAD_WORDS:
+        words = words[1:]
+        tries.append(words)
+    for ws in tries:
+        for head, kind in _HEADS:
+            if ws[: len(head)] == head and all(w in _TAIL_WORDS for w in ws[len(head):]):
+                return kind
+    return ""
+
+
+_SEPARATOR = re.compile(r"[,;:.!?]|\s(?:mà|ma)\s", re.IGNORECASE)
+_ASKED = ("toi muon hoi", "minh muon hoi", "em muon hoi", "toi hoi", "minh hoi", "em hoi", "toi can", "minh can",
+          "em can", "y toi la", "y minh la", "ma la", "la", "ve", "i mean", "i meant", "i asked about", "i asked")
+
+
+def corrected(text: str) -> str:
+    """What a correction says was meant instead ("không phải VNeID, ngân hàng cơ" → "ngân hàng cơ"; "sai rồi,
+    tôi hỏi mức 1" → "mức 1"), or "" when it says nothing more (or is no correction)."""
+    words = tokens(text)
+    folded = [fold(w) for w in words]
+    if not words or len(words) > 16:
+        return ""
+    i = 0
+    while i < len(folded) - 1 and folded[i] in _LEAD_WORDS:
+        i += 1
+    head = next((h for h, kind in _HEADS if kind == "wrong" and folded[i:i + len(h)] == h), None)
+    if head is None:
+        return ""
+    i += len(head)
+    # the first separator after the head: "không phải VNeID, ngân hàng cơ", "không phải mức 2 mà là mức 1"
+    m = next((m for m in _SEPARATOR.finditer(text) if len(tokens(text[:m.start()])) >= i), None)
+    if m is not None:
+        rest = tokens(text[m.end():])
+    else:
+        while i < len(folded) and folded[i] in _TAIL_WORDS and not _asked_at(folded, i):
+            i += 1
+        if not _asked_at(folded, i):
+            return ""
+        rest = words[i:]
+    rest_f = [fold(w) for w in rest]
+    while rest and (n := _asked_at(rest_f, 0)):
+        rest, rest_f = rest[n:], rest_f[n:]
+    return " ".join(rest) if any(w not in _TAIL_WORDS for w in rest_f) else ""
+
+
+def _asked_at(folded: list[str], i: int) -> int:
+    """The length of the "tôi hỏi" / "mà là" that starts at `i`, or 0."""
+    for a in _ASKED:
+        n = len(a.split())
+        if folded[i:i + n] == a.split():
+            return n
+    return 0
 
 
 def _date(iso: str) -> str:
@@ -86,3 +155,35 @@ def direct_answer(question: str, p: Passage, lang: str = "vi") -> str:
             best = max(picked, key=lambda f: len(q & set(tokens(fold(f.text)))))
             return cite(best, lang)
     return p.summary.strip()
+
+
+def cut(text: str, limit: int, more: str) -> str:
+    """Cut at a line boundary under `limit` characters so no numbered step is broken."""
+    if len(text) <= limit:
+        return text
+    out: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        if size + len(line) + 1 > limit - len(more) - 2:
+            break
+        out.append(line)
+        size += len(line) + 1
+    if not out:  # a single enormous line: cut at a sentence or word boundary
+        head = text[: limit - len(more) - 2]
+        cut = max(head.rfind(". "), head.rfind(" "))
+        out = [head[: cut if cut > 0 else len(head)].rstrip()]
+    return "\n".join(out).rstrip() + "\n" + more
+
+
+_HEADING_MARKS = re.compile(r"^#{1,6}\s*", re.MULTILINE)
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def strip_headings(text: str) -> str:
+    return _HEADING_MARKS.sub("", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def snippet(text: str) -> str:
+    return _SPACES.sub(" ", strip_headings(text))[:200]

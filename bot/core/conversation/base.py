@@ -23,6 +23,7 @@ from bot.core.privacy.redaction import RegexRedactor
 from bot.core.privacy.rights import RightsService
 from bot.core.scamcheck.chat import ScamChat
 from bot.core.texts import NOTICE_VERSION, t
+from bot.core.types import Answer
 from bot.core.voice.flow import VoiceChat
 
 TOPICS = {"vneid": "vneid", "dvc": "dichvucong", "pay": "payments", "safety": "safety", "local": "local"}
@@ -92,3 +93,19 @@ class ConversationBase:
         topic_name = t(lang, f"topic_{TOPICS[arg]}")
         return [Reply(t(lang, "topic_intro", topic=topic_name), (*buttons, Button(t(lang, "btn_menu"), "menu")),
                       kind="menu")]
+
+    @staticmethod
+    def _remember(a: Answer, st: ConversationState, others: tuple[str, ...] = ()) -> None:
+        """The guide just answered and its runners-up (`others` first: the choices not taken), for a
+        correction on the next turn; after a refusal, the guides it ranked (none was shown)."""
+        if not a.sources:
+            st.last_doc, st.alternatives = "", []
+            return
+        first = a.sources[0].doc_id if a.covered else ""
+        seen = {first.removesuffix("-en")} if first else set()
+        alts: list[str] = []
+        for doc_id in (*others, *(s.doc_id for s in (*a.related, *a.sources[int(a.covered):]))):
+            if doc_id and doc_id.removesuffix("-en") not in seen:
+                seen.add(doc_id.removesuffix("-en"))
+                alts.append(doc_id)
+        st.last_doc, st.alternatives = first, alts[:3]

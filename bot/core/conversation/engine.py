@@ -125,7 +125,6 @@ class ConversationService(AnswerFlow, VolunteerFlow):
 
     def _action(self, msg: InboundMessage, action: str, st: ConversationState) -> list[Reply]:
         name, _, arg = action.partition(":")
-        lang = st.lang
         if name == "menu":
             return [self._menu(st)]
         if name == "start":
@@ -168,10 +167,7 @@ class ConversationService(AnswerFlow, VolunteerFlow):
         if name == "clar":
             return self._clarified(arg, st)
         if name == "ask" and arg:
-            a = self.answers.guide(arg, lang)
-            if a is None:
-                return [Reply(t(lang, "guide_missing"), self._menu_buttons(st))]
-            return [self._answer_reply(a, st)]
+            return self._opened(arg, st)
         return [self._menu(st)]
 
     def _learning(self, msg: InboundMessage, action: str, st: ConversationState) -> list[Reply]:

@@ -132,6 +132,10 @@ class VolunteerFlow(ConversationBase):
             replies.append(Reply(f"{head}\n\n{guide.text}", sources=guide.sources[:1], kind="answer", lang=st.lang))
         st.turns = [*st.turns, {"q": redacted[:300], "source": guide.sources[0].title if guide and guide.sources
                                 else "", "covered": "1" if guide else "0"}][-3:]
+        if guide is not None:  # "sai rồi" next offers the question's own guides; a follow-up reads it in context
+            self._remember(guide, st, tuple(s.doc_id for s in asked.sources if asked.covered))
+        st.previous_questions = [*st.previous_questions, redacted][-3:]
+        st.last_question_id = asked.question_id
         replies += self._open_ticket(msg, st, reason="urgent", priority="urgent")
         if not st.greeted:  # a first message: the notice beside the help, as for any question
             st.greeted = True
