@@ -18,6 +18,9 @@ def setup_logging(level: str = "INFO", fmt: str = "text", *, secrets: Iterable[s
     `RedactingFilter` on the handler: personal data in messages, arguments and tracebacks is replaced
     by placeholders, and the configured `secrets` (bot token, webhook secrets) by [SECRET]."""
     handler = logging.StreamHandler(sys.stderr)
+    # the level on the handler too: a library that sets its own logger to DEBUG when it is imported (bm25s
+    # does) after this ran would otherwise print its debug lines to every command's stderr
+    handler.setLevel(level)
     handler.addFilter(RedactingFilter(secrets))
     if fmt == "json":
         from pythonjsonlogger.json import JsonFormatter
