@@ -73,22 +73,34 @@ def _head_key(text: str) -> str:  # its own key space: the same text embedded as
     return hashlib.sha256(("query\x00" + text).encode("utf-8")).hexdigest()
 
 
+def _embed_missing(todo: dict[str, str], embed: Callable[[list[str]], np.ndarray], sessions: sessionmaker[Session],
+                   model_id: str, vectors: dict[str, np.ndarray], batch_size: int,
+                   on_batch: Callable[[int, int], None] | None = None) -> int:
+    """Embed `todo` (key → text) into `vectors`, in batches of similar length (the ONNX embedder pads a batch to
+    its longest text); each batch is committed to the embedding cache at once, so a run that fails later never
+    embeds the same text again. Returns how many texts were embedded."""
+    pending = sorted(todo.items(), key=lambda kv: len(kv[1]))
+    for i in range(0, len(pending), batch_size):
+        batch = pending[i:i + batch_size]
+        embedded = embed([t for _, t in batch])
+        fresh = {h: embedded[j] for j, (h, _) in enumerate(batch)}
+        with sessions.begin() as s:
+            EmbeddingCache(s, model_id).put_many(fresh)
+        vectors.update(fresh)
+        if on_batch is not None:
+            on_batch(min(i + batch_size, len(pending)), len(pending))
+    return len(pending)
+
+
 def _embed_heads(docs: list[SourceDocument], sessions: sessionmaker[Session], embedder: Embedder,
                  batch_size: int, summary: IngestSummary) -> tuple[list[str], np.ndarray]:
     rows = [(d.doc_id, t, _head_key(t)) for d in docs for t in head_texts(d)]
     with sessions() as s:
         vectors = EmbeddingCache(s, embedder.model_id).get_many([h for _, _, h in rows])
-    todo = sorted({h: t for _, t, h in rows if h not in vectors}.items(), key=lambda kv: len(kv[1]))
     # the wrapped model itself: a query cache in front of it (bot/retrieval/query_cache.py) is for citizens' questions
     model = getattr(embedder, "inner", embedder)
-    for i in range(0, len(todo), batch_size):
-        batch = todo[i:i + batch_size]
-        embedded = model.embed_queries([t for _, t in batch])
-        fresh = {h: embedded[j] for j, (h, _) in enumerate(batch)}
-        with sessions.begin() as s:
-            EmbeddingCache(s, embedder.model_id).put_many(fresh)
-        vectors.update(fresh)
-        summary.heads_embedded += len(batch)
+    summary.heads_embedded += _embed_missing({h: t for _, t, h in rows if h not in vectors}, model.embed_queries,
+                                             sessions, embedder.model_id, vectors, batch_size)
     summary.heads = len(rows)
     dim = embedder.dim
     matrix = np.stack([vectors[h] for _, _, h in rows]).astype(np.float32) if rows else np.zeros((0, dim), np.float32)
@@ -161,17 +173,8 @@ def run_ingest(
     for c in items:
         if c.content_hash not in vectors:
             todo.setdefault(c.content_hash, c.search_text)
-    # Similar lengths in one batch: the ONNX embedder pads a batch to its longest text.
-    pending = sorted(todo.items(), key=lambda kv: len(kv[1]))
-    for i in range(0, len(pending), batch_size):
-        batch = pending[i:i + batch_size]
-        embedded = embedder.embed_passages([t for _, t in batch])
-        fresh = {h: embedded[j] for j, (h, _) in enumerate(batch)}
-        with sessions.begin() as s:
-            EmbeddingCache(s, embedder.model_id).put_many(fresh)
-        vectors.update(fresh)
-        summary.embedded += len(batch)
-        progress("embed", min(i + batch_size, len(pending)), len(pending))
+    summary.embedded += _embed_missing(todo, embedder.embed_passages, sessions, embedder.model_id, vectors,
+                                       batch_size, lambda done, total: progress("embed", done, total))
 
     head_docs, head_matrix = _embed_heads(docs, sessions, embedder, batch_size, summary)
 
