@@ -79,6 +79,7 @@ def make_settings(tmp_path: Path, *, db_url: str | None = None, embedder: str = 
     env = {
         "BINHDAN_DATABASE__URL": db_url or f"sqlite:///{tmp_path / 'bd.db'}",
         "BINHDAN_INDEX__DIR": str(tmp_path / "index"),
+        "BINHDAN_APP__DATA_DIR": str(tmp_path / "data"),  # the pseudonym key file, metrics dirs
         "BINHDAN_EMBEDDER__KIND": embedder,
         # tests play many citizens from one address; tests of the per-address session limit set it again
         "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0",

@@ -145,7 +145,10 @@ class FakeTelegram:
                 self._next_id += 1
                 self.documents.append({**{k: v for k, v in p.items() if k != "document"}, "data": data})
                 return self._ok({"message_id": self._next_id, "date": int(time.time()),
-                                 "chat": {"id": int(p["chat_id"]), "type": "private"}, "document": {}})
+                                 "chat": {"id": int(p["chat_id"]), "type": "private"},
+                                 "document": {"file_id": f"doc{self._next_id}", "file_unique_id": f"u{self._next_id}",
+                                              "file_name": str(getattr(doc, "filename", "") or ""),
+                                              "file_size": len(data)}})
             if method == "sendPhoto":  # multipart upload: the file part is read as bytes
                 form = await request.form()
                 photo = form.get("photo")
@@ -228,8 +231,28 @@ class FakeZalo:
         self.refreshes = 0
         self.images: dict[str, bytes] = {}  # name -> bytes, served at /images/<name> (the CDN of user_send_image)
         self.error_next: list[int] = []  # error codes the next sends answer (HTTP 200), e.g. -32 rate limit
+        self.uploads: list[dict[str, Any]] = []  # /v2.0/oa/upload/file: name, content_type, data, token
+        self.upload_error = 0  # non-zero: uploads answer this error (e.g. -210 quota), HTTP 200
         self.app = FastAPI()
         self._n = 0
+
+        @self.app.post("/v2.0/oa/upload/file")
+        async def upload(request: Request) -> JSONResponse:
+            if request.headers.get("access_token", "") not in self.valid_access:
+                return JSONResponse({"error": -216, "message": "Access token is invalid"})
+            if self.upload_error:
+                return JSONResponse({"error": self.upload_error, "message": "upload refused"})
+            part = (await request.form()).get("file")
+            if not hasattr(part, "read"):
+                return JSONResponse({"error": -201, "message": "file is missing"})
+            data = await part.read()
+            name = str(getattr(part, "filename", ""))
+            if not name.lower().endswith((".pdf", ".doc", ".docx", ".csv")) or len(data) > 5 * 1024 * 1024:
+                return JSONResponse({"error": -201, "message": "file type or size not allowed"})
+            token = f"ft{len(self.uploads) + 1}"
+            self.uploads.append({"name": name, "content_type": getattr(part, "content_type", ""), "data": data,
+                                 "token": token})
+            return JSONResponse({"error": 0, "message": "Success", "data": {"token": token}})
 
         @self.app.get("/images/{name}")
         async def image(name: str) -> Response:

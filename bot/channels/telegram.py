@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.channels.base import SendError, split_text
+from bot.channels.export_file import FILE_STEM, split_export
 from bot.core.messages import InboundMessage, Reply
 from bot.core.texts import t
 
@@ -161,6 +162,11 @@ class TelegramSender:
             chat_id = int(user_ref) if user_ref.lstrip("-").isdigit() else user_ref
             if reply.image.startswith("file:") and self.files is not None:
                 return await self._send_file(chat_id, reply)
+            if reply.kind == "export":  # /dulieu: the JSON as a file, not pages of text
+                _, body = split_export(reply.text)
+                sent = await self.bot.send_document(chat_id=chat_id, document=body.encode("utf-8"),
+                                                    filename=f"{FILE_STEM}.json", caption=t(reply.lang, "pd_file"))
+                return str(sent.message_id)
             voice = await asyncio.to_thread(self.voices, reply.audio) if reply.audio and self.voices else None
             if voice is not None:  # an answer read aloud: a voice note, its buttons under it
                 sent = await self.bot.send_voice(chat_id=chat_id, voice=voice, filename="tra-loi.ogg",

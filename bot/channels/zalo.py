@@ -24,7 +24,9 @@ from typing import Any, Protocol
 import httpx
 
 from bot.channels.base import SendError, source_line, split_text
+from bot.channels.export_file import FILE_STEM, export_csv, split_export
 from bot.core.messages import InboundMessage, Reply
+from bot.core.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +239,39 @@ class ZaloSender:
             raise SendError(f"zalo error {code}: {data.get('message')}")
         raise SendError("zalo: access token rejected after refresh")
 
+    async def _upload_file(self, data: bytes, name: str, mime: str) -> str:
+        """POST /v2.0/oa/upload/file (PDF/DOC/DOCX/CSV ≤ 5 MB) -> the attachment token; "" if refused."""
+        token = await self._access_token()
+        try:
+            r = await self._client.post(f"{self.api}/v2.0/oa/upload/file", headers={"access_token": token},
+                                        files={"file": (name, data, mime)})
+            body: dict[str, Any] = r.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise SendError(f"zalo network error: {exc}", retry_after=10.0) from exc
+        if int(body.get("error", 0) or 0) != 0:
+            log.warning("zalo file upload refused: %s %s", body.get("error"), str(body.get("message"))[:100])
+            return ""
+        return str((body.get("data") or {}).get("token") or "")
+
+    async def _send_export(self, user_ref: str, reply: Reply, reply_to: str) -> str | None:
+        """/dulieu: the export as a CSV file (Zalo takes no JSON); None = send it as text instead."""
+        _, body = split_export(reply.text)
+        data = export_csv(body)
+        if data is None:
+            return None
+        token = await self._upload_file(data, f"{FILE_STEM}.csv", "text/csv")
+        if not token:
+            return None
+        await self._post(self._body(user_ref, t(reply.lang, "pd_file"), None, reply_to))
+        sent = await self._post({"recipient": {"user_id": user_ref},
+                                 "message": {"attachment": {"type": "file", "payload": {"token": token}}}})
+        return str((sent.get("data") or {}).get("message_id") or "")
+
     async def send(self, user_ref: str, reply: Reply, meta: dict[str, object]) -> str:
+        if reply.kind == "export":
+            sent = await self._send_export(user_ref, reply, str(meta.get("reply_to") or ""))
+            if sent is not None:
+                return sent
         if reply.audio:
             link = self.clip_link(reply) if self.clip_link is not None else ""
             reply = replace(reply, text=link or reply.text, audio="")

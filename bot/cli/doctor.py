@@ -101,4 +101,9 @@ def _doctor_security(s: Settings) -> int:
     typer.echo(f"rate limits: {s.server.rate_limit_user_per_minute}/min per citizen, "
                f"{s.server.rate_limit_ip_per_minute}/min per IP, storage {where}" + ("" if ok else " — UNREACHABLE"))
     typer.echo(f"privacy: conversation text kept {s.privacy.retention_days} days")
+    from bot.storage.keys import key_file
+
+    where = "privacy.pseudonym_key" if s.privacy.pseudonym_key.get_secret_value() else str(key_file(s))
+    typer.echo(f"privacy: audit-log pseudonyms keyed by {where}"
+               + ("" if where.startswith("privacy.") else " (set PSEUDONYM_KEY when several hosts share the database)"))
     return errors + (0 if ok else 1)

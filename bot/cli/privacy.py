@@ -39,6 +39,22 @@ def privacy_export(
     typer.echo(json.dumps({"channel": channel, "data": data}, ensure_ascii=False, indent=1))
 
 
+@app.command("pseudonym")
+def privacy_pseudonym(
+    channel: Annotated[str, typer.Argument(help="telegram | zalo | web")],
+    user_ref: Annotated[str, typer.Argument(help="the citizen's chat id (or web session id)")],
+) -> None:
+    """Print the name this citizen has in the audit log (to answer "was my data exported or erased?")."""
+    from bot.storage.audit import subject_pseudonym
+    from bot.storage.keys import pseudonym_key
+
+    try:
+        key = pseudonym_key(settings())
+    except (OSError, ValueError) as exc:
+        raise CliError(f"no usable pseudonym key: {exc}") from exc
+    typer.echo(subject_pseudonym(channel, user_ref, key))
+
+
 @app.command("erase")
 def privacy_erase(
     channel: Annotated[str, typer.Argument(help="telegram | zalo | web")],

@@ -53,6 +53,8 @@ class PrivacySettings(Section):
 
     retention_days: int = Field(default=90, ge=1, le=3650)
     purge_every_s: float = Field(default=3600.0, gt=0)
+    # the audit log names citizens by HMAC(key, channel:id); "" = a random key in <data_dir>/secrets (one host)
+    pseudonym_key: SecretStr = SecretStr("")
 
 
 class AuthSettings(Section):

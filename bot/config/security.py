@@ -58,6 +58,10 @@ def security_problems(settings: Settings) -> list[str]:
     password = url_password(settings.database.url)
     if password and weak_secret(password, min_length=12):
         problems.append("database.url: the database password is weak or a placeholder")
+    pseudonym = settings.privacy.pseudonym_key
+    why = weak_secret(pseudonym, min_length=16) if pseudonym.get_secret_value() else ""
+    if why:
+        problems.append(f"privacy.pseudonym_key: {why} (set PSEUDONYM_KEY to a long random value)")
     if settings.app.log_level == "DEBUG":
         problems.append("app.log_level: DEBUG logs request details; use INFO or higher in production")
     return problems
@@ -67,7 +71,7 @@ def secret_values(settings: Settings) -> list[str]:
     """The configured secrets (and the passwords in configured URLs), for the log filter to mask."""
     tg, z = settings.telegram, settings.zalo
     secrets = (tg.token, tg.webhook_secret, z.app_secret, z.oa_secret_key, z.access_token, z.refresh_token,
-               settings.llm.api_key, settings.server.metrics_token)
+               settings.llm.api_key, settings.server.metrics_token, settings.privacy.pseudonym_key)
     values = [s.get_secret_value() for s in secrets]
     token = tg.token.get_secret_value()
     if ":" in token:

@@ -6,7 +6,10 @@
     AuditLog(sessions).audit("system:retention", "privacy.purge", "", {"inbox": 120})  # its own transaction
 
 String values in `details` are passed through the redactor (a safety net: callers put counts, ids and
-reasons there, not text typed by citizens). Citizens are named by `subject_pseudonym(channel, user_ref)`.
+reasons there, not text typed by citizens). Citizens are named by `subject_pseudonym(channel, user_ref, key)`:
+a keyed hash (HMAC-SHA-256 under the deployment's pseudonym key, `bot.storage.keys.pseudonym_key`), so that
+whoever reads the log cannot recover a chat id by hashing every possible one (Telegram and Zalo ids are short
+numbers: an unkeyed hash of them is reversible by enumeration).
 
 `content={"before": …, "after": …}` (admin console, issue 7) keeps knowledge-base text as it was and as it
 became, NOT redacted (a changed hotline number must be visible) and up to `CONTENT_CHARS` per value: it is
@@ -16,6 +19,7 @@ only for curated, public content (guides, FAQ answers), never for what a citizen
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,10 +31,13 @@ from bot.storage.tables.base import utcnow
 from bot.storage.tables.privacy import AuditRow
 
 
-def subject_pseudonym(channel: str, user_ref: str) -> str:
-    """A stable name for a citizen in the audit log: the channel and a SHA-256 prefix of their platform id.
-    An administrator can recompute it to answer "was my data deleted?" without the log holding the id."""
-    digest = hashlib.sha256(f"{channel}:{user_ref}".encode()).hexdigest()[:16]
+def subject_pseudonym(channel: str, user_ref: str, key: bytes) -> str:
+    """A stable name for a citizen in the audit log: the channel and an HMAC-SHA-256 prefix (64 bits) of their
+    platform id under the deployment's secret key. An administrator can recompute it (`binhdan privacy
+    pseudonym`) to answer "was my data deleted?" without the log holding the id; without the key nobody can."""
+    if len(key) < 16:
+        raise ValueError("the pseudonym key must hold at least 16 bytes")
+    digest = hmac.new(key, f"{channel}:{user_ref}".encode(), hashlib.sha256).hexdigest()[:16]
     return f"{channel}:{digest}"
 
 

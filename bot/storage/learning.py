@@ -31,6 +31,13 @@ def _aware(d: datetime | None) -> datetime | None:
     return d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d
 
 
+def _statement_row(st: Statement, home: str) -> StatementRow:
+    return StatementRow(statement_id=st.id, learner_id=st.learner_id, verb=st.verb, object_kind=st.kind,
+                        object_id=st.object_id[:300], module_id=st.module_id, lesson_id=st.lesson_id,
+                        item_id=st.item_id, success=st.success, score_scaled=st.score_scaled,
+                        channel=st.channel, timestamp=st.timestamp, statement=st.xapi(home))
+
+
 def _learner(r: LearnerRow) -> Learner:
     return Learner(id=r.id, key=r.key, code=r.code, name=r.name, name_choice=r.name_choice, commune=r.commune,
                    group=r.learner_group, age_band=r.age_band, lang=r.lang, profile_asked=r.profile_asked,
@@ -103,9 +110,12 @@ class SqlLearningStore:
 
     def save(self, learner: Learner) -> None:
         with self.sessions.begin() as s:
-            r = s.get(LearnerRow, learner.id)
-            if r is None:
-                return
+            self._save(s, learner)
+
+    @staticmethod
+    def _save(s: Session, learner: Learner) -> None:
+        r = s.get(LearnerRow, learner.id)
+        if r is not None:
             r.name, r.name_choice = learner.name[:120], learner.name_choice
             r.commune, r.learner_group, r.age_band = learner.commune, learner.group, learner.age_band
             r.lang, r.profile_asked, r.reminders = learner.lang, learner.profile_asked, learner.reminders
@@ -117,10 +127,17 @@ class SqlLearningStore:
         home = self.policy.iri_base
         with self.sessions.begin() as s:
             for st in statements:
-                s.add(StatementRow(statement_id=st.id, learner_id=st.learner_id, verb=st.verb, object_kind=st.kind,
-                                   object_id=st.object_id[:300], module_id=st.module_id, lesson_id=st.lesson_id,
-                                   item_id=st.item_id, success=st.success, score_scaled=st.score_scaled,
-                                   channel=st.channel, timestamp=st.timestamp, statement=st.xapi(home)))
+                s.add(_statement_row(st, home))
+
+    def commit(self, learner: Learner, statements: Sequence[Statement]) -> None:
+        home = self.policy.iri_base
+        with self.sessions.begin() as s:
+            known = set(s.scalars(select(StatementRow.statement_id).where(
+                StatementRow.statement_id.in_([st.id for st in statements])))) if statements else set()
+            for st in statements:
+                if st.id not in known:
+                    s.add(_statement_row(st, home))
+            self._save(s, learner)
 
     def progress(self, learner_id: int) -> Progress:
         with self.sessions() as s:

@@ -94,8 +94,9 @@ class SqlPersonalData:
     TEXT_TABLES = ("inbox", "outbox", "conversations", "questions", "consent_records", "tickets",
                    "ticket_messages", "faq_proposals", "learners", "learner_links", "learning_statements")
 
-    def __init__(self, sessions: sessionmaker[Session], *, retention_days: int = 90) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, pseudonym_key: bytes, retention_days: int = 90) -> None:
         self.sessions = sessions
+        self.pseudonym_key = pseudonym_key
         self.retention_days = retention_days
         self.vacuum_due = False  # an erasure or purge happened since the last `vacuum` (PostgreSQL)
 
@@ -126,13 +127,13 @@ class SqlPersonalData:
                 records = h.export(s, channel, user_ref)
                 if records:
                     out[h.name] = _jsonable(records)
-            audit(s, f"citizen:{subject_pseudonym(channel, user_ref)}", "privacy.export",
-                  subject_pseudonym(channel, user_ref), {k: len(v) for k, v in out.items()})
+            who = subject_pseudonym(channel, user_ref, self.pseudonym_key)
+            audit(s, f"citizen:{who}", "privacy.export", who, {k: len(v) for k, v in out.items()})
         return out
 
     def erase(self, channel: str, user_ref: str, *, actor: str = "") -> dict[str, int]:
         """Delete (or anonymise) everything about the citizen in one transaction, audited without data."""
-        who = subject_pseudonym(channel, user_ref)
+        who = subject_pseudonym(channel, user_ref, self.pseudonym_key)
         counts: dict[str, int] = {}
         with self.sessions.begin() as s:
             for h in handlers():

@@ -74,8 +74,10 @@ def build_desk(settings: Settings, sessions: sessionmaker[Session] | None = None
 def build_personal_data(settings: Settings, sessions: sessionmaker[Session] | None = None) -> SqlPersonalData:
     """Export, erasure and retention over every feature's registered handler (bot/storage/personal_data.py)."""
     from bot.storage import learning, tickets  # noqa: F401  (their personal-data handlers register on import)
+    from bot.storage.keys import pseudonym_key
 
-    return SqlPersonalData(sessions or build_sessions(settings), retention_days=settings.privacy.retention_days)
+    return SqlPersonalData(sessions or build_sessions(settings), pseudonym_key=pseudonym_key(settings),
+                           retention_days=settings.privacy.retention_days)
 
 
 def build_rights(settings: Settings, personal: SqlPersonalData) -> RightsService:

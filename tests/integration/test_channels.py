@@ -188,3 +188,55 @@ def test_web_chat_api_answers_and_delivers_later_replies(tmp_path: Path, db_url:
         assert [x["text"] for x in up.json()["replies"]] == ["Chào bạn, tôi là tình nguyện viên Lan."]
         assert updates(app.url, sid, wait=0).json() == {"replies": []}
         assert httpx.get(f"{app.url}/readyz").json()["status"] == "ready"
+
+
+def test_dulieu_sends_the_export_as_a_file_on_telegram_and_zalo(tmp_path: Path, db_url: str, mini_kb: Path,
+                                                               fake_tg: FakeTelegram, fake_zalo: FakeZalo) -> None:
+    """/dulieu on a messenger: a readable summary, then the whole export as a file (Telegram: the JSON as a
+    document; Zalo, whose upload takes no JSON: a CSV) — not pages of JSON text. A refused Zalo upload
+    falls back to the text, so nothing is lost."""
+    import csv
+    import io
+
+    env = {"BINHDAN_TELEGRAM__TOKEN": fake_tg.token, "BINHDAN_TELEGRAM__API_BASE_URL": fake_tg.url,  # type: ignore[attr-defined]
+           "BINHDAN_TELEGRAM__WEBHOOK_SECRET": SECRET,
+           "BINHDAN_ZALO__APP_ID": "app-1", "BINHDAN_ZALO__OA_SECRET_KEY": "oa-secret",
+           "BINHDAN_ZALO__APP_SECRET": "app-secret", "BINHDAN_ZALO__ACCESS_TOKEN": "AT-1",
+           "BINHDAN_ZALO__REFRESH_TOKEN": "RT-1", "BINHDAN_ZALO__API_BASE_URL": fake_zalo.url,  # type: ignore[attr-defined]
+           "BINHDAN_ZALO__OAUTH_BASE_URL": fake_zalo.url}  # type: ignore[attr-defined]
+    with start_app(tmp_path, db_url, mini_kb, **env) as app:
+        tg = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        for n, text in enumerate(["quen mat khau vneid", "/dulieu"]):
+            httpx.post(f"{app.url}/webhooks/telegram", json=tg_text_update(7_100 + n, 4242, text), headers=tg)
+        wait_for(lambda: any(d["chat_id"] in (4242, "4242") for d in fake_tg.documents), timeout=30)
+        doc = next(d for d in fake_tg.documents if d["chat_id"] in (4242, "4242"))
+        exported = json.loads(doc["data"].decode("utf-8"))
+        assert "quen mat khau vneid" in json.dumps(exported["messages"], ensure_ascii=False)
+        assert "tệp đính kèm" in doc["caption"]
+        assert not any(m["text"].lstrip().startswith(("{", "Toàn bộ")) for m in fake_tg.sent_to(4242))
+
+        url = f"{app.url}/webhooks/zalo"
+
+        def zalo(msg_id: str, user: str, text: str) -> None:
+            raw = zalo_event(msg_id, user, text)
+            assert httpx.post(url, content=raw, headers={"X-ZEvent-Signature": zalo_signature(raw),
+                                                         "Content-Type": "application/json"}).status_code == 200
+
+        zalo("z-1", "zu-1", "quen mat khau vneid")
+        zalo("z-2", "zu-1", "/dulieu")
+        wait_for(lambda: len(fake_zalo.uploads) == 1 and any(
+            (m["message"].get("attachment") or {}).get("type") == "file" for m in fake_zalo.sent), timeout=30)
+        up = fake_zalo.uploads[0]
+        assert up["name"] == "du-lieu-cua-toi.csv" and up["content_type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(up["data"].decode("utf-8-sig"))))
+        assert rows[0] == ["phan", "so", "truong", "gia_tri"]
+        assert any(r[0] == "messages" and r[3] == "quen mat khau vneid" for r in rows[1:])
+        sent_file = next(m for m in fake_zalo.sent if (m["message"].get("attachment") or {}).get("type") == "file")
+        assert sent_file["message"]["attachment"]["payload"] == {"token": up["token"]}
+
+        fake_zalo.upload_error = -210  # e.g. the month's upload quota is spent: the JSON goes as text
+        zalo("z-3", "zu-2", "/dulieu")
+        wait_for(lambda: any("JSON" in (m["message"].get("text") or "") for m in fake_zalo.sent
+                             if m["recipient"].get("user_id") == "zu-2" or m["recipient"].get("message_id") == "z-3"),
+                 timeout=30)
+        assert len(fake_zalo.uploads) == 1

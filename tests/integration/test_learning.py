@@ -543,3 +543,39 @@ def _certs(L: Learning) -> list[str]:
 
     with L.sessions() as db:
         return list(db.scalars(select(CertificateRow.code)))
+
+
+def test_a_redelivered_message_is_not_counted_twice_and_a_failed_save_records_nothing(
+        tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash between the statements and the learner's position used to leave the statements written and the
+    message to be processed again, writing them twice. Now they are one transaction with ids named by the
+    message: redelivery writes nothing new, and a failure in the middle writes nothing at all."""
+    L = Learning(make_settings(tmp_path, db_url=db_url))
+    L.learner("web", "r1")
+    lesson = M1.lessons[0]
+    st = L.states[("web", "r1")]
+    first = InboundMessage(channel="web", user_ref="r1", platform_msg_id="card-0", received_at=L.now, kind="action",
+                           action=f"learn:card:{lesson.id}:0")
+    L.service.action(first, st, first.action)
+    before = count(L.sessions, StatementRow)
+    assert before >= 1
+    L.service.action(first, st, first.action)  # the same message again (redelivered after a crash)
+    assert count(L.sessions, StatementRow) == before
+
+    from bot.storage.learning import SqlLearningStore
+
+    def crash(s: Any, learner: Any) -> None:
+        raise RuntimeError("process killed here")
+
+    monkeypatch.setattr(SqlLearningStore, "_save", staticmethod(crash))
+    nxt = InboundMessage(channel="web", user_ref="r1", platform_msg_id="card-1", received_at=L.now, kind="action",
+                         action=f"learn:card:{lesson.id}:1")
+    with pytest.raises(RuntimeError):
+        L.service.action(nxt, st, nxt.action)
+    assert count(L.sessions, StatementRow) == before  # neither the statements nor the position
+    monkeypatch.undo()
+    L.service.action(nxt, st, nxt.action)  # processed again after the restart: counted once
+    after = count(L.sessions, StatementRow)
+    assert after > before
+    L.service.action(nxt, st, nxt.action)
+    assert count(L.sessions, StatementRow) == after

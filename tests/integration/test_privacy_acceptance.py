@@ -166,8 +166,8 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
             wait_for(lambda n=n: sum("/xoa" in m.get("text", "") or "Đã xóa" in m.get("text", "")
                                      or "Dữ liệu tôi đang giữ" in m.get("text", "") or "Bạn muốn xóa" in m.get("text", "")
                                      for m in fake_tg.sent_to(tg_user)) >= n + 1, timeout=30)
-        wait_for(lambda: any("JSON" in m["text"] for m in fake_tg.sent_to(tg_user)), timeout=30)
-        tg_json = next(m["text"] for m in fake_tg.sent_to(tg_user) if "JSON" in m["text"])
+        wait_for(lambda: any(int(d["chat_id"]) == tg_user for d in fake_tg.documents), timeout=30)  # the JSON file
+        tg_json = next(d["data"] for d in fake_tg.documents if int(d["chat_id"]) == tg_user).decode("utf-8")
         assert str(corpus[0]["text"])[:20] not in tg_json and "[CCCD]" not in tg_json
         web.close()
     finally:

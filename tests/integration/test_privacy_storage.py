@@ -116,7 +116,7 @@ def test_export_erase_and_audit_across_features(tmp_path: Path, db_url: str, min
         assert len(list(s.scalars(select(QuestionRow)))) == 3  # statistics stay
         assert not list(s.scalars(select(ConsentRow).where(ConsentRow.user_ref == "alice")))
     entries = AuditLog(svc.sessions).recent(action="privacy.erase")
-    assert len(entries) == 1 and entries[0].target == subject_pseudonym("web", "alice")
+    assert len(entries) == 1 and entries[0].target == subject_pseudonym("web", "alice", svc.personal_data.pseudonym_key)
     assert entries[0].details["rows"]["messages"] >= 4  # type: ignore[index]
     assert "alice" not in json.dumps([e.__dict__ for e in AuditLog(svc.sessions).recent()], default=str)
     assert svc.personal_data.export("web", "bob")["messages"][0]["text"] == "quên mật khẩu vneid"

@@ -97,8 +97,9 @@ def test_production_mode_refuses_weak_secrets_and_doctor_reports_them(tmp_path: 
     weak = make_settings(tmp_path, BINHDAN_APP__MODE="production", BINHDAN_TELEGRAM__TOKEN="123:abc",
                          BINHDAN_TELEGRAM__WEBHOOK_URL="http://bot.example/webhooks/telegram",
                          BINHDAN_TELEGRAM__WEBHOOK_SECRET="changeme", BINHDAN_ZALO__APP_ID="1",
-                         BINHDAN_ZALO__OA_SECRET_KEY="secret")
+                         BINHDAN_ZALO__OA_SECRET_KEY="secret", BINHDAN_PRIVACY__PSEUDONYM_KEY="changeme-changeme")
     problems = security_problems(weak)
+    assert any(p.startswith("privacy.pseudonym_key") for p in problems)
     assert any(p.startswith("telegram.webhook_secret") for p in problems)
     assert any(p.startswith("telegram.webhook_url") for p in problems)
     assert any(p.startswith("zalo.oa_secret_key") for p in problems)

@@ -65,6 +65,11 @@ class MemoryStore:
     def record(self, statements: Sequence[Statement]) -> None:
         self.statements.extend(statements)
 
+    def commit(self, learner: Learner, statements: Sequence[Statement]) -> None:
+        known = {s.id for s in self.statements}
+        self.statements.extend(s for s in statements if s.id not in known)
+        self.save(learner)
+
     def progress(self, learner_id: int) -> Progress:
         mine = [s for s in self.statements if s.learner_id == learner_id]
         return Progress(

@@ -8,6 +8,7 @@ The service is assembled from one class per flow, each in its own module, all on
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -60,20 +61,30 @@ class LearningFlow:
         learner = turn.learner
         learner.lang = turn.lang
         learner.last_active_at = self.clock()
-        if turn.statements:
-            self.store.record(turn.statements)
-        self.store.save(learner)
+        self.store.commit(learner, turn.statements)  # statements and position together, or neither
         return [replace(r, lang=turn.lang) for r in replies]
 
     def _btn(self, turn: Turn, key: str, action: str, **kw: object) -> Button:
         return Button(t(turn.lang, key, **kw)[:60], action[:64])
 
     def _emit(self, turn: Turn, verb: str, kind: str, object_id: str, name: str, **kw: Any) -> Statement:
-        s = Statement(id=str(uuid.uuid4()), learner_id=turn.learner.id, actor=turn.learner.key, verb=verb, kind=kind,
+        s = Statement(id=self._statement_id(turn), learner_id=turn.learner.id, actor=turn.learner.key, verb=verb, kind=kind,
                       object_id=object_id, object_name=name, timestamp=self.clock(), channel=turn.msg.channel,
                       lang=turn.lang, **kw)
         turn.statements.append(s)
         return s
+
+    @staticmethod
+    def _statement_id(turn: Turn) -> str:
+        """The n-th statement of a turn is named by the message that caused it, so a redelivered message
+        (processed again after a crash) emits the same ids and is not counted twice. Keyed by the learner's
+        secret pseudonymous key, not by the chat id, so an id reveals nothing."""
+        m = turn.msg
+        if not m.platform_msg_id:
+            return str(uuid.uuid4())
+        name = f"binhdan:learning:{turn.learner.key}:{m.channel}:{m.platform_msg_id}:{len(turn.statements)}"
+        # random-looking (version 4 layout) but reproducible: the bits come from a hash of the secret key
+        return str(uuid.UUID(bytes=hashlib.sha256(name.encode()).digest()[:16], version=4))
 
     def _progress(self, turn: Turn) -> Progress:
         p = self.store.progress(turn.learner.id)

@@ -39,6 +39,11 @@ class LearningStore(Protocol):
         """Append statements (never updated)."""
         ...
 
+    def commit(self, learner: Learner, statements: Sequence[Statement]) -> None:
+        """The end of a turn, in ONE transaction: save the learner and append the statements, skipping any
+        whose id is already stored (a message redelivered after a crash re-emits the same ids)."""
+        ...
+
     def progress(self, learner_id: int) -> Progress: ...
 
     def reviews_due(self, learner_id: int, now: datetime) -> list[tuple[str, int]]:

@@ -91,6 +91,7 @@ TEXTS: dict[str, str] = {
     ),
     "pd_download": "Download your data (JSON)",
     "pd_json": "All your data (JSON):",
+    "pd_file": "All your data: the attached file below.",
     "erase_ask": (
         "Do you want to delete all your data?\n"
         "1. Messages, questions, conversation state and learning records are deleted for good.\n"

@@ -101,6 +101,7 @@ TEXTS: dict[str, str] = {
     ),
     "pd_download": "Tải tệp dữ liệu (JSON)",
     "pd_json": "Toàn bộ dữ liệu của bạn (dạng JSON):",
+    "pd_file": "Toàn bộ dữ liệu của bạn: tệp đính kèm dưới đây.",
     "erase_ask": (
         "Bạn muốn xóa toàn bộ dữ liệu của bạn?\n"
         "1. Tin nhắn, câu hỏi, trạng thái trò chuyện và kết quả học sẽ bị xóa hẳn.\n"
