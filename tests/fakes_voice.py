@@ -125,6 +125,19 @@ def voice_missing() -> str:
     return ""
 
 
+def require_voice() -> None:
+    """At a voice test module's top: skip it (with the reason) when the voice stack is missing, or fail its
+    collection with BINHDAN_REQUIRE_VOICE=1 (CI, which installs the voice extra and espeak-ng)."""
+    import pytest
+
+    why = voice_missing()
+    if not why:
+        return
+    if os.environ.get("BINHDAN_REQUIRE_VOICE") == "1":
+        pytest.fail(f"{why} (BINHDAN_REQUIRE_VOICE=1)", pytrace=False)
+    pytest.skip(why, allow_module_level=True)
+
+
 def spoken_wav(text: str, path: Path, *, voice: str = "vi", rate: int = 48_000, lead_s: float = 0.4,
                tail_s: float = 0.8) -> float:
     """`text` spoken by espeak-ng into a mono 16-bit PCM WAV at `rate` (what Chromium's

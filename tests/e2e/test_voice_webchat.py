@@ -9,7 +9,6 @@ Skipped (with the reason) when chromium or the voice extra is missing, unless BI
 from __future__ import annotations
 
 import io
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -19,13 +18,11 @@ import pytest
 
 from tests.e2e.helpers_browser import ARTIFACTS, MISSING, chromium, fake_microphone_args
 from tests.fakes import free_port
-from tests.fakes_voice import ogg_seconds, spoken_wav, voice_cache_dir, voice_missing
+from tests.fakes_voice import ogg_seconds, require_voice, spoken_wav, voice_cache_dir
 from tests.serve_process import ServeProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800), pytest.mark.skipif(MISSING, reason="chromium is not installed")]
-WHY_NOT = voice_missing()
-if WHY_NOT and os.environ.get("BINHDAN_REQUIRE_VOICE") != "1":
-    pytest.skip(WHY_NOT, allow_module_level=True)
+require_voice()
 
 QUESTION = "quên mật khẩu VNeID"
 PLAYBACK = """async (a) => {
