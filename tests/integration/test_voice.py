@@ -29,6 +29,7 @@ from tests.fakes_voice import (
     tg_voice_update,
     tone_ogg,
     voice_cache_dir,
+    voice_stack,  # noqa: F401  (autouse: fails each test when the stack is missing)
 )
 
 require_voice()
