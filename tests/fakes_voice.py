@@ -132,8 +132,6 @@ def require_voice() -> None:
     """At a voice test module's top: skip it (with the reason) when the voice stack is missing, unless
     BINHDAN_REQUIRE_VOICE=1 (CI, which installs the voice extra and espeak-ng): then every test of the module
     fails with the reason (the module imports the autouse fixture `voice_stack`)."""
-    import pytest
-
     why = voice_missing()
     if why and os.environ.get("BINHDAN_REQUIRE_VOICE") != "1":
         pytest.skip(why, allow_module_level=True)
