@@ -16,8 +16,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # torch is pinned (==2.13.0, CPU build) in the test extra; an unpinned torch pulls a multi-GB CUDA build.
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+# The voice tests need the voice extra (issue 23): its own wheels, exact versions with hashes, after the project
+# (`make run` alone never installs them). They also need Debian's espeak-ng (.ci/run installs it).
+$(VENV)/.installed-test: pyproject.toml requirements/voice.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/voice.txt
 	touch $@ $(VENV)/.installed
 
 setup: $(VENV)/.installed
