@@ -16,8 +16,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # torch is pinned (==2.13.0, CPU build) in the test extra; an unpinned torch pulls a multi-GB CUDA build.
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+# The voice tests need the voice extra (issue 23): its own wheels, exact versions with hashes, after the project
+# (`make run` alone never installs them). They also need Debian's espeak-ng (.ci/run installs it).
+$(VENV)/.installed-test: pyproject.toml requirements/voice.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/voice.txt
 	touch $@ $(VENV)/.installed
 
 setup: $(VENV)/.installed
@@ -41,7 +44,10 @@ PYTEST_WORKERS ?= 2
 pytest: setup-test
 	BINHDAN_TEST_SIZE=ci $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=20
 
-test: lint check-kb pytest
+# lint, the knowledge-base check and pytest run side by side (`make -j3`; their lines interleave): mypy's cold run
+# (~1 min) fits in while pytest's workers wait on servers and processes. Any failure still fails `make test`.
+test: setup-test
+	$(MAKE) --no-print-directory -j3 lint check-kb pytest
 
 # Every benchmark of docs/BENCHMARKS.md (issue 9), each writing its own dated section; about 10 minutes once the
 # real-data embedding cache exists (the first run embeds ~10,500 chunks). Needs PostgreSQL at 127.0.0.1:5432.

@@ -3,11 +3,13 @@ sendVoice, registered in front of FakeTelegram's catch-all method route; and hel
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
@@ -110,6 +112,7 @@ def voice_cache_dir() -> Path:
     return root / "voice"
 
 
+@functools.cache
 def voice_missing() -> str:
     """Why the voice tests cannot run here ("" when they can): the voice extra, the Whisper weights and
     espeak-ng with PyAV's libopus are all needed."""
@@ -123,6 +126,23 @@ def voice_missing() -> str:
     if not (status.can_listen and status.can_speak):
         return "voice is not complete here: " + "; ".join(status.problems)
     return ""
+
+
+def require_voice() -> None:
+    """At a voice test module's top: skip it (with the reason) when the voice stack is missing, unless
+    BINHDAN_REQUIRE_VOICE=1 (CI, which installs the voice extra and espeak-ng): then every test of the module
+    fails with the reason (the module imports the autouse fixture `voice_stack`)."""
+    why = voice_missing()
+    if why and os.environ.get("BINHDAN_REQUIRE_VOICE") != "1":
+        pytest.skip(why, allow_module_level=True)
+
+
+@pytest.fixture(autouse=True)
+def voice_stack() -> None:
+    """Fails a voice test, with the reason, when the voice stack is missing (BINHDAN_REQUIRE_VOICE=1)."""
+    why = voice_missing()
+    if why:
+        pytest.fail(f"{why} (BINHDAN_REQUIRE_VOICE=1)", pytrace=False)
 
 
 def spoken_wav(text: str, path: Path, *, voice: str = "vi", rate: int = 48_000, lead_s: float = 0.4,

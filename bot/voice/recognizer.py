@@ -25,9 +25,27 @@ class Transcript:
     timed_out: bool = False
 
 
+_LOADED: dict[tuple[str, int, int], Any] = {}  # one model per (directory, threads, workers) in a process
+_LOADING = threading.Lock()
+
+
+def load_model(path: str, *, threads: int, workers: int) -> Any:
+    """The faster-whisper model of `path`, loaded once per process for these thread settings: a second
+    recogniser in the same process (another app instance, a test server) shares it (~150 MB, seconds to load)."""
+    key = (path, threads, workers)
+    with _LOADING:
+        if key not in _LOADED:
+            from faster_whisper import WhisperModel
+
+            _LOADED[key] = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads,
+                                        num_workers=workers)
+        return _LOADED[key]
+
+
 class WhisperRecognizer:
     """Loads the model on first use (in the calling thread, so the pool's low priority applies to the
-    library's threads too) and shares it between the pool's threads (CTranslate2 models are thread-safe)."""
+    library's threads too) and shares it between the pool's threads (CTranslate2 models are thread-safe)
+    and with any other recogniser of the same model and thread settings in the process."""
 
     def __init__(self, model_dir: str | Callable[[], str], *, threads: int = 1, workers: int = 1, beam_size: int = 5,
                  prompt: str = DEFAULT_PROMPT, language: str = "vi", vad: bool = False) -> None:
@@ -44,11 +62,8 @@ class WhisperRecognizer:
     def model(self) -> Any:
         with self._lock:
             if self._model is None:
-                from faster_whisper import WhisperModel
-
                 path = self.model_dir() if callable(self.model_dir) else self.model_dir  # joined on first use
-                self._model = WhisperModel(path, device="cpu", compute_type="int8",
-                                           cpu_threads=self.threads, num_workers=self.workers)
+                self._model = load_model(str(path), threads=self.threads, workers=self.workers)
             return self._model
 
     def transcribe(self, samples: Any, *, deadline: float | None = None) -> Transcript:

@@ -74,7 +74,9 @@ def _log_in_with_next(browser, server: ServerThread, link: str, *, bypass_server
         page.goto(f"{server.url}/login?next={link}")
         page.fill("#username", "bientap")
         page.fill("#password", PW)
-        with page.expect_navigation(timeout=10_000):
+        # "commit": the address the script sent the page to, once its response starts (a server-side redirect
+        # is followed first); the admin console's own scripts and API calls do not need to finish loading
+        with page.expect_navigation(timeout=10_000, wait_until="commit"):
             page.click("#login-form button[type=submit]")
         return str(page.url)
     finally:

@@ -5,15 +5,12 @@ loopback address 127.0.0.2, the volunteer from 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT
+from tests.cli_inproc import run_cli
 from tests.integration.admin_helpers import PW, Session, admin_app
 
 WEAK = [("            ", "whitespace"), ("ngan", "at least 12"), ("password1234", "too common"),
@@ -39,12 +36,9 @@ def test_weak_passwords_are_refused_with_clear_messages_over_http(tmp_path: Path
 
 
 def test_weak_passwords_are_refused_by_the_cli(tmp_path: Path, db_url: str) -> None:
-    env = {**os.environ, "BINHDAN_DATABASE__URL": db_url, "BINHDAN_INDEX__DIR": str(tmp_path / "i"),
-           "BINHDAN_EMBEDDER__KIND": "fake"}
-    for pw, why in WEAK[:4]:
-        r = subprocess.run([sys.executable, "-m", "bot.cli", "user", "add", "hoa", "--role", "volunteer",
-                            "--password-stdin"], input=pw + "\n", capture_output=True, text=True, env=env, cwd=ROOT,
-                           timeout=120)
+    env = {"BINHDAN_DATABASE__URL": db_url, "BINHDAN_INDEX__DIR": str(tmp_path / "i"), "BINHDAN_EMBEDDER__KIND": "fake"}
+    for pw, why in WEAK[:4]:  # `binhdan user add` in-process (tests/cli_inproc.py): the command, not a new process
+        r = run_cli(["user", "add", "hoa", "--role", "volunteer", "--password-stdin"], env, stdin=pw + "\n")
         assert r.returncode != 0 and why in r.stderr and "Traceback" not in r.stderr, (pw, r.stderr)
 
 

@@ -214,16 +214,13 @@ def test_editing_a_bundled_guide_replaces_it_and_the_stale_report(tmp_path: Path
 
 
 def test_link_checker_offline_list_online_check_and_cli(tmp_path: Path, mini_kb: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
     from fastapi import FastAPI
 
     from bot.bootstrap import ingest
     from bot.retrieval.embedders import FakeEmbedder
     from ingest.stale import broken_links, check_online, load_bad_urls, save_bad_urls
-    from tests.conftest import ROOT, make_settings
+    from tests.cli_inproc import run_cli
+    from tests.conftest import make_settings
     from tests.fakes import ServerThread
 
     site = FastAPI()
@@ -247,10 +244,9 @@ def test_link_checker_offline_list_online_check_and_cli(tmp_path: Path, mini_kb:
     s = make_settings(tmp_path, db_url=db)
     ingest(s, embedder=FakeEmbedder(), paths=[mini_kb])
     listing.write_text("https://vneid.gov.vn\n", encoding="utf-8")
-    env = {**os.environ, "BINHDAN_DATABASE__URL": db, "BINHDAN_INDEX__DIR": str(tmp_path / "index"),
+    env = {"BINHDAN_DATABASE__URL": db, "BINHDAN_INDEX__DIR": str(tmp_path / "index"),
            "BINHDAN_EMBEDDER__KIND": "fake", "BINHDAN_ADMIN__BROKEN_LINKS_FILE": str(listing)}
-    r = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "links"], env=env, cwd=ROOT, capture_output=True,
-                       text=True, timeout=120)
+    r = run_cli(["kb", "links"], env)
     assert r.returncode == 0, r.stderr
     lines = sorted(r.stdout.splitlines())
     assert lines == ["test-vneid-quen-mat-khau\thttps://vneid.gov.vn", "test-vneid-quen-mat-khau-en\thttps://vneid.gov.vn"]

@@ -1,4 +1,5 @@
-"""The `binhdan` command line, run as a real process (fake embedder, so no model is loaded)."""
+"""The `binhdan` command line, run as a real process (fake embedder, so no model is loaded); the index the tests
+ask is built in-process (tests/cli_inproc.py) by the same `binhdan ingest`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_inproc import run_cli
 from tests.integration.helpers_migrations import head_revision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +29,7 @@ def env(tmp_path: Path, db_url: str, mini_kb: Path) -> dict[str, str]:
     e = {"BINHDAN_DATABASE__URL": db_url, "BINHDAN_INDEX__DIR": str(tmp_path / "idx"),
          "BINHDAN_EMBEDDER__KIND": "fake", "BINHDAN_APP__LOG_LEVEL": "WARNING",
          "BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
-    r = binhdan(["ingest", "--kb", str(mini_kb)], e)
+    r = run_cli(["ingest", "--kb", str(mini_kb)], e)  # set-up in-process: the tests below start the processes
     assert r.returncode == 0, r.stderr
     assert "7 documents (7 added" in r.stdout
     return e

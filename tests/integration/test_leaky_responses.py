@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -18,7 +16,8 @@ from bot.core.handoff import TicketSummary
 from bot.retrieval.embedders import FakeEmbedder
 from bot.web.app import create_app
 from ingest.pipeline import IngestFailed
-from tests.conftest import ROOT, make_settings
+from tests.cli_inproc import run_cli
+from tests.conftest import make_settings
 from tests.fakes import ServerThread
 from tests.integration.admin_helpers import GUIDE, PW, THUONG_LAM, Session, admin_app
 from tests.webchat import headers, new_session, say
@@ -105,10 +104,7 @@ def test_ticket_and_volunteer_csv_reports_do_not_run_formulas(tmp_path: Path, mi
     rows = list(csv.DictReader(io.StringIO(body)))
     assert [r["name"] for r in rows if r["key"] == "tnv-evil"] == ["'" + EVIL_NAME]
     env = {"BINHDAN_DATABASE__URL": db, "BINHDAN_INDEX__DIR": str(tmp_path / "index"), "BINHDAN_EMBEDDER__KIND": "fake"}
-    import os
-
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "report", "tickets", "--by", "volunteers", "--format", "csv"],
-                         env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = run_cli(["report", "tickets", "--by", "volunteers", "--format", "csv"], env)
     assert out.returncode == 0, out.stderr
     cells = [r["name"] for r in csv.DictReader(io.StringIO(out.stdout)) if r["key"] == "tnv-evil"]
     assert cells == ["'" + EVIL_NAME]

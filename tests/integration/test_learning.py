@@ -8,10 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -33,6 +31,7 @@ from bot.storage.messaging import MessageStore
 from bot.storage.tables.learning import DenominatorRow, LearnerRow, StatementRow
 from bot.storage.tables.messaging import OutboxRow
 from bot.web.app import create_app
+from tests.cli_inproc import run_cli
 from tests.conftest import ROOT, make_settings
 from tests.fakes import FakeTelegram, ServerThread, tg_callback_update, tg_text_update, wait_for
 from tests.webchat import headers, session_for
@@ -86,8 +85,8 @@ def run_lesson_by_buttons(chat: WebChat, first: list[dict[str, Any]]) -> list[di
 
 
 def binhdan(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **env}, cwd=ROOT, timeout=300)
+    """`binhdan …` in-process (tests/cli_inproc.py): the commands' output and status, without a new process each."""
+    return run_cli(args, env)
 
 
 class Learning:

@@ -24,16 +24,15 @@ from tests.fakes import FakeZalo, ServerThread, tg_callback_update, tg_text_upda
 from tests.fakes_voice import (
     FakeVoiceTelegram,
     ogg_seconds,
+    require_voice,
     spoken_ogg,
     tg_voice_update,
     tone_ogg,
     voice_cache_dir,
-    voice_missing,
+    voice_stack,  # noqa: F401  (autouse: fails each test when the stack is missing)
 )
 
-WHY_NOT = voice_missing()
-if WHY_NOT and os.environ.get("BINHDAN_REQUIRE_VOICE") != "1":
-    pytest.skip(WHY_NOT, allow_module_level=True)
+require_voice()
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-Token_1"
@@ -243,3 +242,13 @@ def test_a_volunteer_reads_the_transcript_and_plays_the_voice_note_only_while_th
         assert lan.get(f["url"]).status_code == 404
         wait_for(lambda: not (files / f["id"]).exists(), timeout=30)  # the sweep deleted the bytes
         assert lan.get(f"/api/tickets/{tid}/extras").json()["files"] == {}
+
+
+def test_recognisers_of_one_model_in_one_process_load_it_once() -> None:
+    """Last in the module: the servers above loaded it in their low-priority pool threads."""
+    from bot.voice.recognizer import WhisperRecognizer
+    from bot.voice.weights import model_dir
+
+    weights = str(model_dir(cache_dir=str(SHARED_CACHE)))
+    first, second = WhisperRecognizer(weights), WhisperRecognizer(lambda: weights)
+    assert first.model() is second.model()  # every test server of this module shared one load

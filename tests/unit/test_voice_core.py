@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.conversation.engine import ConversationService
 from bot.core.messages import ConversationState, InboundMessage
-from bot.core.voice.flow import VoiceChat, judge
+from bot.core.voice.flow import VoiceChat, judge, tidy
 from bot.core.voice.speech import digits_words, number_words, speakable
 from tests.fakes_core import engine
 
@@ -89,6 +89,24 @@ def test_a_clear_transcript_is_confirmed_before_it_is_answered_then_answered_on_
     assert answered[0].buttons[0].action == "voice:listen"  # "Nghe" first, so it survives Zalo's 5 buttons
     assert st.voice_pending == "" and st.turns[-1]["q"] == "quên mật khẩu VNeID"
     assert conv.handle(action("voice:yes"), st)[0].text.startswith("Tôi không còn giữ")  # a second press
+
+
+@pytest.mark.parametrize(("heard", "shown"), [
+    ("Quên mật khẩu V NeID,", "Quên mật khẩu VNeID,"), ("quên mật khẩu VN eID", "quên mật khẩu VNeID"),
+    ("cài V-NeID", "cài VNeID"), ("app vneid", "app VNeID"), ("tra cứu V ss ID", "tra cứu VssID"),
+    ("Vì sao  V ngân hàng", "Vì sao V ngân hàng"),  # no app name here: only the spaces change
+])
+def test_app_names_the_recogniser_splits_are_joined_again(heard: str, shown: str) -> None:
+    assert tidy(heard) == shown
+
+
+def test_a_split_app_name_is_confirmed_and_asked_whole() -> None:
+    conv, _ = voice_engine()
+    st = ConversationState(consent="given", greeted=True)
+    confirm = conv.handle(voice_msg("ok", "Quên mật khẩu V NeID,", "v1:heard"), st)
+    assert confirm[0].text == "Bác hỏi: «Quên mật khẩu VNeID,» — đúng không?"
+    conv.handle(action("voice:yes"), st)
+    assert [r.question for r in conv.log.records] == ["Quên mật khẩu VNeID,"]  # type: ignore[attr-defined]
 
 
 def test_digits_typed_for_the_confirmation_buttons_work_on_channels_without_buttons() -> None:

@@ -15,6 +15,7 @@ synthesises it. Pure: no audio, no I/O here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -45,6 +46,20 @@ def judge(text: str, *, avg_logprob: float, no_speech_prob: float, quality: Qual
     return "ok"
 
 
+# App names the recogniser's prompt spells but Whisper sometimes splits into letters or pieces ("V NeID",
+# "VN eID", "V-NeID"): written whole again, as the guides and the lexicon know them.
+SPLIT_NAMES = tuple((name, re.compile(r"\b" + r"[\s.\-]?".join(map(re.escape, name)) + r"\b", re.IGNORECASE))
+                    for name in ("VNeID", "VssID"))
+
+
+def tidy(text: str) -> str:
+    """A transcript as it is shown for confirmation and then asked: spaces collapsed, split app names joined."""
+    text = " ".join(text.split())
+    for name, pattern in SPLIT_NAMES:
+        text = pattern.sub(name, text)
+    return text
+
+
 class VoiceChat:
     """The engine's voice flow. `max_seconds` is only used in the messages ("dưới 60 giây")."""
 
@@ -66,7 +81,7 @@ class VoiceChat:
             return [Reply(t(lang, f"vc_{heard}", seconds=self.max_seconds), retry, kind="info", lang=lang)]
         if heard in FAILURES:
             return [Reply(t(lang, "vc_unreadable"), retry, kind="info", lang=lang)]
-        text = " ".join(msg.text.split())[:500]
+        text = tidy(msg.text)[:500]
         st.voice_kept = str(msg.meta.get("kept") or "")  # the recording, if voice.retention_s keeps it
         if heard == "ok" and text:
             st.voice_pending = text
