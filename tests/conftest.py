@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cache import cache_root as persistent_cache_root
+
 ROOT = Path(__file__).resolve().parent.parent
 MINI_KB = ROOT / "tests" / "data" / "mini_kb"
 PG_BASE = os.environ.get("BINHDAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -23,6 +25,9 @@ CHEAP_PASSWORD_HASH = {"BINHDAN_AUTH__PASSWORD_TIME_COST": "1", "BINHDAN_AUTH__P
                        "BINHDAN_AUTH__PASSWORD_PARALLELISM": "1"}
 for _k, _v in CHEAP_PASSWORD_HASH.items():
     os.environ.setdefault(_k, _v)
+# e5-small-onnx's converted model is content-addressed (the weights' hash, the converter version): every test
+# process converts it into the persistent test cache (tests/cache.py) unless told otherwise, not into the clone.
+os.environ.setdefault("BINHDAN_EMBEDDER__CACHE_DIR", str(persistent_cache_root() / "models"))
 
 
 def load_size(full: int, ci: int) -> int:
@@ -133,7 +138,6 @@ def bundled_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     and index, so tests never see each other's writes. A new hash re-embeds only the texts that changed."""
     from filelock import FileLock
 
-    from tests.cache import cache_root as persistent_cache_root
     from tests.cache import prune
 
     cache_root = persistent_cache_root()
