@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cache import cache_root as persistent_cache_root
+
 ROOT = Path(__file__).resolve().parent.parent
 MINI_KB = ROOT / "tests" / "data" / "mini_kb"
 PG_BASE = os.environ.get("BINHDAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -23,6 +25,9 @@ CHEAP_PASSWORD_HASH = {"BINHDAN_AUTH__PASSWORD_TIME_COST": "1", "BINHDAN_AUTH__P
                        "BINHDAN_AUTH__PASSWORD_PARALLELISM": "1"}
 for _k, _v in CHEAP_PASSWORD_HASH.items():
     os.environ.setdefault(_k, _v)
+# e5-small-onnx's converted model is content-addressed (the weights' hash, the converter version): every test
+# process converts it into the persistent test cache (tests/cache.py) unless told otherwise, not into the clone.
+os.environ.setdefault("BINHDAN_EMBEDDER__CACHE_DIR", str(persistent_cache_root() / "models"))
 
 
 def load_size(full: int, ci: int) -> int:
@@ -114,23 +119,28 @@ def _build_bundled(dest: Path) -> None:
     import subprocess
     import sys
 
+    from tests.cache import seeded
+
     env = {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{dest / 'd.db'}", "BINHDAN_INDEX__DIR": str(dest / "idx"),
            "BINHDAN_APP__LOG_LEVEL": "WARNING"}
-    r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], env=env, cwd=ROOT, capture_output=True,
-                       text=True, timeout=1200)
+    with seeded(dest / "d.db"):  # embeds only texts no earlier build embedded (tests/cache.py)
+        r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], env=env, cwd=ROOT, capture_output=True,
+                           text=True, timeout=1200)
     assert r.returncode == 0, r.stderr
 
 
 @pytest.fixture(scope="session")
 def bundled_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment for a process using the bundled knowledge base indexed with the real default
-    embedder. Built once per test session and shared by the pytest-xdist workers: the build lives in
-    var/test-cache/bundled-<content hash> (BINHDAN_TEST_CACHE moves it) behind a file lock, and each
-    worker gets its own copy of the database and index, so tests never see each other's writes."""
+    embedder. Built once per content hash and shared by the pytest-xdist workers and later runs: the build
+    lives in the persistent test cache (tests/cache.py: ~/.cache/binhdan/test-cache, BINHDAN_TEST_CACHE
+    moves it) as bundled-<content hash>, behind a file lock, and each worker gets its own copy of the database
+    and index, so tests never see each other's writes. A new hash re-embeds only the texts that changed."""
     from filelock import FileLock
 
-    cache_root = Path(os.environ.get("BINHDAN_TEST_CACHE", ROOT / "var" / "test-cache"))
-    cache_root.mkdir(parents=True, exist_ok=True)
+    from tests.cache import prune
+
+    cache_root = persistent_cache_root()
     built = cache_root / f"bundled-{_bundled_key()}"
     with FileLock(str(built) + ".lock", timeout=1800):
         if not (built / "DONE").exists():
@@ -141,6 +151,7 @@ def bundled_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             (work / "DONE").write_text("ok\n")
             shutil.rmtree(built, ignore_errors=True)
             work.rename(built)
+            prune(cache_root, "bundled-", keep=built)
     tmp = tmp_path_factory.mktemp("bundled")
     shutil.copy2(built / "d.db", tmp / "d.db")
     shutil.copytree(built / "idx", tmp / "idx", symlinks=True)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cache import seeded
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -81,5 +83,6 @@ def test_domain_hit_rates_are_unchanged_with_the_onnx_runtime(tmp_path: Path, en
 def _built(tmp: Path, kind: str) -> dict[str, str]:
     env = {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{tmp / (kind + '.db')}",
            "BINHDAN_INDEX__DIR": str(tmp / kind), "BINHDAN_APP__LOG_LEVEL": "WARNING", "BINHDAN_EMBEDDER__KIND": kind}
-    _run(env, "ingest")
+    with seeded(tmp / f"{kind}.db"):  # the vectors of earlier runs of the same model files and code (tests/cache.py)
+        _run(env, "ingest")
     return env
