@@ -3,6 +3,7 @@ question does not tell apart because it names no service; never when it names on
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from bot.core.answering.clarify import close_guides
@@ -98,7 +99,7 @@ def test_a_question_naming_its_service_or_a_long_one_is_not_asked_back_across_to
 def _expanded(typed: str, *extra: str) -> QueryAnalysis:
     """A question as typed (abbreviations expanded) whose search tokens also carry synonyms retrieval appended."""
     words = typed.split() + list(extra)
-    toks = (*words, *(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)))
+    toks = (*words, *(f"{a}_{b}" for a, b in itertools.pairwise(words)))
     return QueryAnalysis(typed, typed, typed, toks, "unaccented", "vi")
 
 

@@ -19,6 +19,7 @@ and object word of the question the first guide holds and its lexical score is a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from bot.core.text import fold, tokens
@@ -54,7 +55,7 @@ def typed_words(r: Retrieval) -> list[str]:
 
 def _own_terms(r: Retrieval) -> set[str]:
     words = typed_words(r)
-    return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
+    return set(words) | {f"{a}_{b}" for a, b in itertools.pairwise(words)}
 
 
 def names_service(r: Retrieval) -> bool:
