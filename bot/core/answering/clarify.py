@@ -8,7 +8,8 @@ either is in it (`confusable`); for guides of two topics (VNeID / bank / Zalo…
 other guide holds every word of it the first holds ("quên mật khẩu" fits the VNeID, bank-app and Zalo guides alike;
 "quên mật khẩu VNeID" and "đổi mật khẩu VNeID" are answered at once; "đăng ký tạm trú online" is not asked back for
 a VNeID guide that never says "tạm trú"). A longer question is asked back only when its first guides are equal
-(within 0.02) and alike.
+(within 0.02) and alike. Length and the service named are read from the question's own words (`typed_words`:
+abbreviations expanded, not the synonyms retrieval appends; answers4).
 
 Besides, a short question that names no service but whose action exists in several ("Đổi số điện thoại thế nào?",
 "đăng nhập không được"): the dense model may put one service far ahead, so the close-score rule never sees the
