@@ -91,3 +91,23 @@ def write_section(name: str, title: str, body: str, *, path: Path = BENCHMARKS) 
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
     print(f"(written to {path.relative_to(ROOT)}, section '{name}')")
+
+
+def write_jsonl_parts(folder: Path, stem: str, lines: list[str], *, max_chars: int = 1_500_000) -> list[Path]:
+    """Write JSONL lines as `<stem>-NN.jsonl` files under the ingest's per-file limit (ingest/limits.py,
+    max_text_chars 2,000,000): the full portal data is bigger than one file may be, as an admin would split it."""
+    parts: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        line = line if line.endswith("\n") else line + "\n"
+        if parts[-1] and size + len(line) > max_chars:
+            parts.append([])
+            size = 0
+        parts[-1].append(line)
+        size += len(line)
+    paths = []
+    for i, chunk in enumerate(parts, 1):
+        p = folder / f"{stem}-{i:02d}.jsonl"
+        p.write_text("".join(chunk), encoding="utf-8")
+        paths.append(p)
+    return paths

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import numpy as np
-from _report import loadavg, pct, rss_mb, write_section
+from _report import loadavg, pct, rss_mb, write_jsonl_parts, write_section
 from faq_retrieval import DATA, FAQ, PROCEDURES, load_faq, stripped, teencode
 
 DOMAIN = ROOT / "tests" / "eval" / "domain.jsonl"
@@ -44,11 +44,11 @@ DOMAIN = ROOT / "tests" / "eval" / "domain.jsonl"
 def build_kb(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    with (folder / "faq.jsonl").open("w", encoding="utf-8") as fh:
-        for r in load_faq():  # the question text is withheld, as in bench/faq_retrieval.py
-            fh.write(json.dumps({"id": f"faq-{r['faq_id']}", "question": "", "answer": r["answer"],
-                                 "url": r["url"], "topic": "dichvucong"}, ensure_ascii=False) + "\n")
-    shutil.copy(PROCEDURES, folder / "procedures.jsonl")
+    # the question text is withheld, as in bench/faq_retrieval.py; files split under the ingest's size limit
+    write_jsonl_parts(folder, "faq", [json.dumps({"id": f"faq-{r['faq_id']}", "question": "", "answer": r["answer"],
+                                                  "url": r["url"], "topic": "dichvucong"}, ensure_ascii=False)
+                                      for r in load_faq()])
+    write_jsonl_parts(folder, "procedures", PROCEDURES.read_text(encoding="utf-8").splitlines())
     shutil.copytree(ROOT / "knowledge" / "guides", folder / "guides")
 
 

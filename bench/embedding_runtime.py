@@ -104,9 +104,13 @@ def reduced_kb(folder: Path, n_faq: int) -> Path:
     from answer_latency import build_kb
 
     build_kb(folder)
-    (folder / "procedures.jsonl").unlink()
-    faq = folder / "faq.jsonl"
-    faq.write_text("".join(faq.read_text(encoding="utf-8").splitlines(keepends=True)[:n_faq]), encoding="utf-8")
+    for p in folder.glob("procedures-*.jsonl"):
+        p.unlink()
+    parts = sorted(folder.glob("faq-*.jsonl"))
+    first = parts[0].read_text(encoding="utf-8").splitlines(keepends=True)[:n_faq]
+    parts[0].write_text("".join(first), encoding="utf-8")
+    for p in parts[1:]:
+        p.unlink()
     return folder
 
 

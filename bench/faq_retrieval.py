@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _paraphrase import generated, hand_written
+from _report import write_jsonl_parts
 
 from bot.config import load_settings
 from bot.core.answering.service import AnswerService
@@ -101,16 +102,15 @@ def build_kb(folder: Path, faq: list[dict[str, str]], gold_ids: set[str], *, red
         rows = [r for r in faq if r["faq_id"] in keep]
     else:
         rows = faq
-    with (folder / "faq.jsonl").open("w", encoding="utf-8") as fh:
-        for r in rows:  # without `with_questions` the question text is withheld: the answer alone must be found
-            fh.write(json.dumps({"id": f"faq-{r['faq_id']}", "question": r["question"] if with_questions else "",
-                                 "answer": r["answer"],
-                                 "url": r["url"], "topic": "dichvucong"}, ensure_ascii=False) + "\n")
+    # without `with_questions` the question text is withheld: the answer alone must be found
+    write_jsonl_parts(folder, "faq", [json.dumps({"id": f"faq-{r['faq_id']}", "question": r["question"] if with_questions
+                                                  else "", "answer": r["answer"], "url": r["url"], "topic": "dichvucong"},
+                                                 ensure_ascii=False) for r in rows])
     procs = [line for line in PROCEDURES.open(encoding="utf-8")]
     n_procs = procedures if procedures is not None else (40 if reduced else len(procs))
     if n_procs < len(procs):
         procs = random.Random(seed + 2).sample(procs, n_procs)
-    (folder / "procedures.jsonl").write_text("".join(procs), encoding="utf-8")
+    write_jsonl_parts(folder, "procedures", procs)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -188,7 +188,7 @@ def setup(args: argparse.Namespace) -> tuple[Any, ...]:
     summary = ingest(settings, embedder=embedder, paths=[kb])
     full_ingest_s = time.perf_counter() - t0
     # Re-ingest after changing one document.
-    faq_file = kb / "faq.jsonl"
+    faq_file = kb / "faq-01.jsonl"
     lines = faq_file.read_text(encoding="utf-8").splitlines()
     first = json.loads(lines[0])
     first["answer"] += f" (Cập nhật {time.time():.0f}.)"
