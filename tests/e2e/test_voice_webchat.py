@@ -34,8 +34,9 @@ QUESTION = "quên mật khẩu VNeID"
 # Chromium's fake microphone starts playing the file when the capture opens, before MediaRecorder has started
 # (a person starts speaking after the button shows ■): on a loaded machine that gap ate the 0.4 s of default lead
 # silence and the start of "quên" («Vên mật khẩu, VNeID,», then not answered). 1.5 s keeps the words whole
-# (Whisper still hears «Quên mật khẩu VNeID.» with 0–1.3 s of the front cut off).
-LEAD_S = 1.5
+# (Whisper still hears «Quên mật khẩu VNeID.» with 0–1.3 s of the front cut off). CI's full run, with the other
+# test worker busy beside the browser, once lost the whole phrase of the volunteer test: 3 s since 2026-12-04.
+LEAD_S = 3.0
 PLAYBACK = """async (a) => {
   const wait = (ms) => new Promise((ok) => setTimeout(ok, ms));
   for (let i = 0; i < 200 && a.readyState < 1 && !a.error; i++) { await wait(100); }
@@ -163,7 +164,11 @@ def test_the_volunteer_reads_and_plays_a_voice_note_while_the_ticket_is_open(ser
             opened.wait_for(timeout=30_000)
             tid = int(re.search(r"phiếu số (\d+)", opened.inner_text()).group(1))  # type: ignore[union-attr]
             _record(page, seconds)
-            page.locator(".msg.bot", has_text="Bác hỏi: «").last.wait_for(timeout=240_000)
+            # heard well ("Bác hỏi: «…»") or not quite ("Hình như bác nói: «…»"): either way the transcript goes to
+            # the ticket, which is what this test is about
+            heard = page.locator(".msg.bot", has_text=re.compile("Bác hỏi: «|Hình như bác nói: «|nghe chưa rõ")).last
+            heard.wait_for(timeout=240_000)
+            assert "«" in heard.inner_text(), heard.inner_text()  # not an empty recording
 
             console = desk.new_page()
             console.goto(server.url + "/volunteer")
