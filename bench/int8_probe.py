@@ -80,16 +80,7 @@ def calibration_texts() -> list[str]:
 
 
 def feeds_of(base: Any, batch: list[list[int]]) -> dict[str, np.ndarray]:
-    from bot.retrieval.e5_bundle import dequantise_q4
-
-    t = max(len(w) for w in batch)
-    ids = np.zeros((len(batch), t), np.int64)
-    mask = np.zeros((len(batch), t), np.int32)
-    for r, w in enumerate(batch):
-        ids[r, : len(w)] = w
-        mask[r, : len(w)] = 1
-    word = dequantise_q4(base._word[ids.ravel()], base.dim).reshape(len(batch), t, base.dim)
-    return {"embeds": (word + base._pos_type[:t]).astype(np.float32), "mask": mask}
+    return base.feeds(batch)  # type: ignore[no-any-return]  # the embedder's own inputs, exactly as it runs them
 
 
 def sensitivity(a: Any, base: Any, fp32: Path, work: Path, layers: int) -> int:

@@ -134,7 +134,9 @@ class OnnxE5Embedder:
             start += n
         return out
 
-    def _forward(self, batch: list[list[int]], session: Any) -> Matrix:
+    def feeds(self, batch: list[list[int]]) -> dict[str, Any]:
+        """The session's inputs for a batch of token windows: padded embeddings (4-bit rows looked up and
+        dequantised, plus position and type) and the attention mask."""
         t = max(len(w) for w in batch)
         ids = np.zeros((len(batch), t), np.int64)
         mask = np.zeros((len(batch), t), np.int32)
@@ -142,8 +144,10 @@ class OnnxE5Embedder:
             ids[r, : len(w)] = w
             mask[r, : len(w)] = 1
         word = dequantise_q4(self._word[ids.ravel()], self.dim).reshape(len(batch), t, self.dim)
-        embeds = word + self._pos_type[:t]
-        feeds: dict[str, Any] = {"embeds": embeds.astype(np.float32), "mask": mask}
+        return {"embeds": (word + self._pos_type[:t]).astype(np.float32), "mask": mask}
+
+    def _forward(self, batch: list[list[int]], session: Any) -> Matrix:
+        feeds = self.feeds(batch)
         # run() is thread-safe; with one intra-op thread each caller computes on its own thread
         (pooled,) = session.run(["pooled"], feeds)
         result: Matrix = np.asarray(pooled, np.float32)
