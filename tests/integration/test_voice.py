@@ -238,9 +238,12 @@ def test_a_volunteer_reads_the_transcript_and_plays_the_voice_note_only_while_th
         got: dict[str, Any] = {}
 
         def relayed() -> bool:
-            got["ticket"] = lan.get(f"/api/tickets/{tid}").json()["ticket"]
+            # files first, then the ticket: the recording's own message is added with the file, so a ticket read
+            # before the file would miss it (the CI run of fb2a20b lost that race)
             got["files"] = lan.get(f"/api/tickets/{tid}/extras").json()["files"]
-            return bool(got["files"])
+            got["ticket"] = lan.get(f"/api/tickets/{tid}").json()["ticket"]
+            ids = {str(m["id"]) for m in got["ticket"]["messages"]}
+            return bool(got["files"]) and set(got["files"]) <= ids
 
         try:
             wait_for(relayed, timeout=120)
