@@ -1,5 +1,6 @@
 """Storage on SQLite and PostgreSQL: migrations, catalogue, embedding cache, question log."""
 
+import pytest
 import numpy as np
 from sqlalchemy import inspect
 
@@ -64,3 +65,30 @@ def test_question_log_persists_records(db_url: str) -> None:
                               source_ids=("a", "b"), lang="vi", topic="vneid", latency_ms=12.5))
     (r,) = log.recent()
     assert r.question == "quên [MẬT KHẨU]" and r.source_ids == ("a", "b") and r.covered
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite has no server connection to lose
+def test_a_connection_killed_while_idle_in_the_pool_is_replaced_not_reported(db_url: str) -> None:
+    """The pool pings a connection that sat idle (`ping_idle_s`), not every checkout: a PostgreSQL restart or
+    an idle-timeout kill between two messages costs a reconnect, never an error to the citizen; a connection
+    reused at once is not pinged (one round trip less per session under load)."""
+    import time
+
+    from sqlalchemy import event, text
+
+    engine = make_engine(db_url, ping_idle_s=0.3)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with engine.connect() as c:
+        pid = c.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with engine.connect() as c:  # at once: the same connection, no ping
+        assert c.execute(text("SELECT pg_backend_pid()")).scalar_one() == pid
+    killer = make_engine(db_url)
+    with killer.connect() as k:
+        assert k.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar_one() is True
+    killer.dispose()
+    time.sleep(0.5)  # idle longer than ping_idle_s: the next checkout pings, finds it dead, reconnects
+    with engine.connect() as c:
+        assert c.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    assert statements == ["SELECT pg_backend_pid()"] * 3  # the ping goes to the driver, not through the engine
+    engine.dispose()
