@@ -65,7 +65,7 @@ def _ping_when_idle(engine: Engine, idle_s: float) -> None:
             finally:
                 cur.close()
             dbapi_conn.rollback()
-        except Exception as e:  # noqa: BLE001 - any failure of the ping means a dead connection
+        except Exception as e:  # any failure of the ping means a dead connection
             raise exc.DisconnectionError() from e
 
 

@@ -1,7 +1,7 @@
 """Storage on SQLite and PostgreSQL: migrations, catalogue, embedding cache, question log."""
 
-import pytest
 import numpy as np
+import pytest
 from sqlalchemy import inspect
 
 from bot.core.types import QuestionRecord
