@@ -38,8 +38,6 @@ class PrivacyRecorder(Protocol):
 
     def record_consent(self, channel: str, user_ref: str, choice: str, notice_version: str) -> None: ...
 
-    def link_question(self, inbox_id: int, question_id: int) -> None: ...
-
     def forget_text(self, inbox_id: int) -> None: ...
 
 
@@ -132,7 +130,8 @@ class MessageProcessor:
         started = time.perf_counter()
         channel = item.message.channel
         try:
-            state = self.store.load_state(item.message.channel, item.message.user_ref)
+            state = item.state if item.state is not None else \
+                self.store.load_state(item.message.channel, item.message.user_ref)
             before = (state.consent, state.consent_at, state.last_question_id)
             side = next((c for c in self.side_chats if c.handles(item.message)), None)
             message = item.message
@@ -145,7 +144,10 @@ class MessageProcessor:
                 replies = [self.voice.speak(r) if r.kind == "voice" else r for r in replies]
             if state.consent == "declined":  # the promise of the notice: the questions' text is not kept
                 state.previous_questions, state.turns = [], []
-            if self.store.complete(item, state, replies, deliver_now=deliver_now) is None:
+            # the question-to-message link for /xoa is written with the completion (privacy on)
+            linked = self.privacy is not None and bool(state.last_question_id) and state.last_question_id != before[2]
+            if self.store.complete(item, state, replies, deliver_now=deliver_now,
+                                   question_id=int(state.last_question_id) if linked else None) is None:
                 # another worker finished it meanwhile (our lease had expired): its replies stand
                 MESSAGES.labels(channel=channel, outcome="superseded").inc()
                 return self.store.replies_for(item.id)
@@ -194,16 +196,14 @@ class MessageProcessor:
         return replace(msg, meta={**msg.meta, "heard": status})
 
     def _record_privacy(self, item: InboxItem, state: ConversationState, before: tuple[str, str, int]) -> None:
-        """The consent choice (with the notice version and time), the question-to-message link for /xoa,
-        and the text of a citizen who declined consent, blanked once answered."""
+        """The consent choice (with the notice version and time) and the text of a citizen who declined
+        consent, blanked once answered (the question-to-message link is written by `complete`)."""
         if self.privacy is None:
             return
         m = item.message
-        consent, question_id = state.consent, state.last_question_id
+        consent = state.consent
         if consent in ("given", "declined") and (consent, state.consent_at) != before[:2]:
             self.privacy.record_consent(m.channel, m.user_ref, consent, state.consent_version)
-        if question_id and question_id != before[2]:
-            self.privacy.link_question(item.id, int(question_id))
         if consent == "declined" and m.text:
             self.privacy.forget_text(item.id)
 

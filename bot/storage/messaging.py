@@ -1,4 +1,4 @@
-"""The durable inbox and outbox, conversation state and channel tokens.
+"""The durable inbox and outbox, and conversation state (channel tokens: bot/storage/tokens.py).
 
 Claims use `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (several workers never take the same row)
 and a lease (`locked_until`) everywhere, so a row taken by a worker that died is taken again later.
@@ -8,8 +8,6 @@ take turns. A completion is refused when its claim is no longer the current one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,7 +20,7 @@ from bot.core.messages import ConversationState, InboundMessage, Reply
 from bot.storage.locks import lock_key
 from bot.storage.outbox import delivered_payload, enqueue_in, write_outbox
 from bot.storage.tables.base import utcnow
-from bot.storage.tables.messaging import ChannelTokenRow, ConversationRow, InboxRow, OutboxRow
+from bot.storage.tables.messaging import ConversationRow, InboxRow, OutboxRow
 
 OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
 @dataclass(frozen=True)
@@ -30,6 +28,7 @@ class InboxItem:
     id: int
     message: InboundMessage
     attempts: int
+    state: ConversationState | None = None  # the person's conversation, when read with the claim (store_claimed)
 
 
 @dataclass(frozen=True)
@@ -43,13 +42,6 @@ class OutboxItem:
     # the row was being sent (request on its way to the platform) when its worker died: it may or may not
     # have been delivered. The outbox worker decides by the channel's policy (at-least-once by default)
     was_in_flight: bool = False
-
-
-@dataclass(frozen=True)
-class Token:
-    access_token: str
-    refresh_token: str
-    expires_at: datetime
 
 
 def _aware(d: datetime | None) -> datetime | None:
@@ -71,30 +63,39 @@ class MessageStore:
             s.execute(text("BEGIN IMMEDIATE"))
 
     # ---- inbox -----------------------------------------------------------------------------------
-    def _insert_inbound(self, msg: InboundMessage, **state: object) -> int | None:
-        # one Core INSERT … RETURNING (the webhook's whole database work: no ORM unit of work)
+    def _insert_inbound(self, msg: InboundMessage, *, with_state: bool = False,
+                        **state: object) -> tuple[int, ConversationState | None] | None:
+        # one Core INSERT … RETURNING (the webhook's whole database work: no ORM unit of work); `with_state`
+        # also reads the person's conversation in the same transaction (the web chat answers at once)
         try:
             with self.sessions.begin() as s:
-                return s.scalar(insert(InboxRow).values(
+                inbox_id = s.scalar(insert(InboxRow).values(
                     channel=msg.channel, platform_msg_id=msg.platform_msg_id[:128], user_ref=msg.user_ref[:128],
                     kind=msg.kind, text=msg.text, action=msg.action[:200], meta=dict(msg.meta),
                     received_at=msg.received_at, error="", **state).returning(InboxRow.id))
+                if inbox_id is None or not with_state:
+                    return None if inbox_id is None else (int(inbox_id), None)
+                saved = s.scalar(select(ConversationRow.state).where(
+                    ConversationRow.channel == msg.channel, ConversationRow.user_ref == msg.user_ref[:128]))
+                return int(inbox_id), ConversationState.from_dict(saved)
         except IntegrityError:
             return None
 
     def store_inbound(self, msg: InboundMessage) -> int | None:
         """Store a verified, parsed, redacted message. Returns its id, or None for a redelivery."""
-        return self._insert_inbound(msg, status="pending", attempts=0)
+        stored = self._insert_inbound(msg, status="pending", attempts=0)
+        return None if stored is None else stored[0]
 
     def store_claimed(self, msg: InboundMessage, *, lease_s: float = 120.0) -> InboxItem | None:
         """Store a message already claimed by the caller, who answers it at once (the web chat): no worker
-        can take it meanwhile, yet it is taken again if the caller dies (the lease). None for a redelivery."""
-        inbox_id = self._insert_inbound(msg, status="processing", attempts=1,
-                                        locked_until=utcnow() + timedelta(seconds=lease_s))
-        if inbox_id is None:
+        can take it meanwhile, yet it is taken again if the caller dies (the lease). None for a redelivery.
+        The person's conversation state is read in the same transaction (`InboxItem.state`)."""
+        stored = self._insert_inbound(msg, with_state=True, status="processing", attempts=1,
+                                      locked_until=utcnow() + timedelta(seconds=lease_s))
+        if stored is None:
             return None
-        return InboxItem(inbox_id, replace(msg, platform_msg_id=msg.platform_msg_id[:128], user_ref=msg.user_ref[:128],
-                                           action=msg.action[:200]), 1)
+        return InboxItem(stored[0], replace(msg, platform_msg_id=msg.platform_msg_id[:128], user_ref=msg.user_ref[:128],
+                                            action=msg.action[:200]), 1, stored[1])
 
     def find_inbound(self, channel: str, platform_msg_id: str, *, user_ref: str | None = None) -> int | None:
         """The inbox id of a stored message; with `user_ref`, only when it is that person's message (a web
@@ -144,20 +145,25 @@ class MessageStore:
             return out
 
     def complete(self, item: InboxItem, state: ConversationState, replies: list[Reply],
-                 *, deliver_now: bool = False) -> list[int] | None:
+                 *, deliver_now: bool = False, question_id: int | None = None) -> list[int] | None:
         """In one transaction: save the state, queue the replies, mark the message done. Returns the
         outbox ids, or None (and changes nothing) when this claim is no longer ours: the lease expired and
         another worker took the message again (its attempt count moved on) or already finished it.
 
-        `deliver_now` marks the replies as sent at once (the web chat returns them in its response)."""
+        `deliver_now` marks the replies as sent at once (the web chat returns them in its response).
+        `question_id`: the question logged for this message, remembered in its meta so that /xoa erases it too
+        (in this transaction: one round trip less than a separate update, and never a done message without it)."""
         m = item.message
         now = utcnow()
+        done: dict[str, object] = {"status": "done", "processed_at": now, "locked_until": None, "error": ""}
+        if question_id:  # only the privacy link writes an inbox row's meta after the insert
+            done["meta"] = {**m.meta, "question_id": int(question_id)}
         # Core statements (the ORM's unit of work was a quarter of the web chat's Python time, py-spy)
         with self.sessions.begin() as s:
             self._serialise(s)
             ours = s.scalar(update(InboxRow).where(  # the row lock also makes a rival completion wait, then miss
                 InboxRow.id == item.id, InboxRow.status == "processing", InboxRow.attempts == item.attempts)
-                .values(status="done", processed_at=now, locked_until=None, error="").returning(InboxRow.id))
+                .values(**done).returning(InboxRow.id))
             if ours is None:
                 return None
             saved = s.scalar(update(ConversationRow).where(
@@ -340,55 +346,3 @@ class MessageStore:
         with self.sessions() as s:
             rows = s.scalars(select(OutboxRow).where(OutboxRow.inbox_id == inbox_id).order_by(OutboxRow.seq))
             return [Reply.from_dict(r.payload["reply"]) for r in rows]  # type: ignore[arg-type]
-
-
-
-class TokenStore:
-    """Persisted OAuth tokens; `save` commits before the new access token is used."""
-
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.sessions = sessions
-
-    def get(self, name: str) -> Token | None:
-        with self.sessions() as s:
-            r = s.get(ChannelTokenRow, name)
-            if r is None:
-                return None
-            return Token(r.access_token, r.refresh_token, _aware(r.expires_at) or utcnow())
-
-    @contextmanager
-    def exclusive(self, name: str) -> Iterator[HeldToken]:
-        """Hold the token across processes until the block ends (the OAuth refresh runs inside it): an
-        UPDATE that changes nothing takes the row's write lock on PostgreSQL and the database's write lock
-        on SQLite, both held until commit. A second process waits here, then sees the refreshed pair."""
-        with self.sessions.begin() as s:
-            s.execute(update(ChannelTokenRow).where(ChannelTokenRow.name == name)
-                      .values(updated_at=ChannelTokenRow.updated_at))
-            r = s.get(ChannelTokenRow, name, populate_existing=True)
-            current = Token(r.access_token, r.refresh_token, _aware(r.expires_at) or utcnow()) if r else None
-            yield HeldToken(s, name, current)
-
-    def save(self, name: str, token: Token) -> None:
-        with self.sessions.begin() as s:
-            _save_token(s, name, token)
-
-
-class HeldToken:
-    """A token row held by `TokenStore.exclusive`: read it, and save the rotated pair in the same transaction."""
-
-    def __init__(self, session: Session, name: str, token: Token | None) -> None:
-        self._session, self.name, self.token = session, name, token
-
-    def save(self, token: Token) -> None:
-        _save_token(self._session, self.name, token)
-        self._session.flush()
-        self.token = token
-
-
-def _save_token(s: Session, name: str, token: Token) -> None:
-    r = s.get(ChannelTokenRow, name)
-    if r is None:
-        r = ChannelTokenRow(name=name)
-        s.add(r)
-    r.access_token, r.refresh_token, r.expires_at, r.updated_at = (
-        token.access_token, token.refresh_token, token.expires_at, utcnow())

@@ -164,13 +164,6 @@ class SqlPersonalData:
             s.add(ConsentRow(channel=channel, user_ref=user_ref[:128], choice=choice[:20],
                              notice_version=notice_version[:40], at=at or utcnow()))
 
-    def link_question(self, inbox_id: int, question_id: int) -> None:
-        """Remember which logged question came from which message, so /xoa can erase it too."""
-        with self.sessions.begin() as s:
-            row = s.get(InboxRow, inbox_id)
-            if row is not None:
-                row.meta = {**(row.meta or {}), "question_id": int(question_id)}
-
     def forget_text(self, inbox_id: int) -> None:
         """Blank an answered message's text (the citizen declined consent: nothing of it is kept)."""
         with self.sessions.begin() as s:

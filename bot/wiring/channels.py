@@ -57,7 +57,7 @@ def build_zalo(settings: Settings, sessions: sessionmaker[Session], *, voice: Vo
     if not z.enabled:
         return None
     from bot.channels.zalo import ZaloSender
-    from bot.storage.messaging import Token, TokenStore
+    from bot.storage.tokens import Token, TokenStore
 
     return ZaloSender(app_id=z.app_id, app_secret=z.app_secret.get_secret_value(),
                       access_token=z.access_token.get_secret_value(),

@@ -141,6 +141,7 @@ def test_pii_corpus_leaves_no_trace_and_rights_work(tmp_path: Path, db_url: str,
         victim_ref, vh = ref(victim_token), headers(victim_token)
         before = web.get("/api/chat/export", headers=vh).json()["data"]
         assert before["messages"] and "[CCCD]" in json.dumps(before, ensure_ascii=False)
+        assert before.get("questions")  # the logged questions are linked to the messages (with their completion)
         ask = web.post("/api/chat", json={"text": "/xoa"}, headers=vh).json()["replies"][0]
         assert [b["action"] for b in ask["buttons"]] == ["rights:erase", "rights:keep"]
         done = web.post("/api/chat", json={"action": "rights:erase"}, headers=vh).json()["replies"][0]

@@ -24,8 +24,9 @@ from bot.retrieval.embedders import FakeEmbedder
 from bot.retrieval.index_store import live_build_id, write_index
 from bot.storage.db import make_engine, session_factory, upgrade
 from bot.storage.locks import LeaderLock
-from bot.storage.messaging import MessageStore, Token, TokenStore
+from bot.storage.messaging import MessageStore
 from bot.storage.tables.messaging import OutboxRow
+from bot.storage.tokens import Token, TokenStore
 from bot.web.app import create_app
 from tests.conftest import make_settings
 from tests.fakes import FakeZalo, ServerThread, wait_for
