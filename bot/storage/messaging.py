@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.messages import ConversationState, InboundMessage, Reply
+from bot.storage.db import relaxed_commit
 from bot.storage.locks import lock_key
 from bot.storage.outbox import delivered_payload, enqueue_in, write_outbox
 from bot.storage.tables.base import utcnow
@@ -69,6 +70,8 @@ class MessageStore:
         # also reads the person's conversation in the same transaction (the web chat answers at once)
         try:
             with self.sessions.begin() as s:
+                if with_state:  # answered at once: made durable by the completion's commit (db.relaxed_commit)
+                    relaxed_commit(s)
                 inbox_id = s.scalar(insert(InboxRow).values(
                     channel=msg.channel, platform_msg_id=msg.platform_msg_id[:128], user_ref=msg.user_ref[:128],
                     kind=msg.kind, text=msg.text, action=msg.action[:200], meta=dict(msg.meta),

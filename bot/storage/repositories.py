@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.types import QuestionRecord
+from bot.storage.db import relaxed_commit
 from bot.storage.tables.base import utcnow
 from bot.storage.tables.knowledge import ChunkRow, DocumentRow, EmbeddingRow, IndexBuildRow, QuestionRow
 
@@ -129,6 +130,7 @@ class SqlQuestionLog:
 
     def record(self, item: QuestionRecord) -> int | None:
         with self._sessions.begin() as s:
+            relaxed_commit(s)  # logged while the message is processed: durable with its completion
             row = QuestionRow(
                 channel=item.channel, question=item.question, lang=item.lang, confidence=item.confidence,
                 covered=item.covered, source_ids=list(item.source_ids), topic=item.topic,

@@ -25,6 +25,7 @@ from bot.core.handoff.rules import OpenedTicket, ServiceHours, TicketSummary
 from bot.core.handoff.views import TicketMessage, TicketView
 from bot.core.messages import Reply
 from bot.core.privacy.redaction import redact
+from bot.storage.db import relaxed_commit
 from bot.storage.outbox import enqueue_in
 from bot.storage.personal_data import register
 from bot.storage.tables.accounts import UserCommuneRow, UserRow
@@ -190,6 +191,7 @@ class SqlTicketDesk(TicketFigureQueries, FaqProposals):
         now = self.clock()
         try:
             with self.sessions.begin() as s:
+                relaxed_commit(s)  # relayed while the message is processed: durable with its completion
                 r = s.get(TicketRow, ticket_id)
                 if r is None:
                     return

@@ -92,3 +92,24 @@ def test_a_connection_killed_while_idle_in_the_pool_is_replaced_not_reported(db_
         assert c.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
     assert statements == ["SELECT pg_backend_pid()"] * 3  # the ping goes to the driver, not through the engine
     engine.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite: the call does nothing
+def test_a_relaxed_commit_skips_the_wal_flush_for_its_own_transaction_only(db_url: str) -> None:
+    """`relaxed_commit` (the question log, the relay to a ticket, the web chat's insert) turns
+    `synchronous_commit` off for that transaction alone: the message's completion after it waits for the disk."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from bot.storage.db import relaxed_commit
+
+    engine = make_engine(db_url)
+    with engine.connect() as c:
+        c.execute(text("SET synchronous_commit = on"))  # the session's default (the test URL turns it off)
+        c.commit()
+        with Session(bind=c) as s:
+            relaxed_commit(s)
+            assert s.execute(text("SHOW synchronous_commit")).scalar_one() == "off"
+            s.commit()
+        assert c.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+    engine.dispose()
