@@ -3,6 +3,7 @@ question does not tell apart because it names no service; never when it names on
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from bot.core.answering.clarify import close_guides
@@ -93,3 +94,30 @@ def test_a_question_naming_its_service_or_a_long_one_is_not_asked_back_across_to
     words = "toi muon doi so dien thoai moi vi so cu bi mat roi"
     long = Retrieval(_q(*words.split(" ")), PHONE)
     assert across(long) == ["vneid-doi-so-dien-thoai"]
+
+
+def _expanded(typed: str, *extra: str) -> QueryAnalysis:
+    """A question as typed (abbreviations expanded) whose search tokens also carry synonyms retrieval appended."""
+    words = typed.split() + list(extra)
+    toks = (*words, *(f"{a}_{b}" for a, b in itertools.pairwise(words)))
+    return QueryAnalysis(typed, typed, typed, toks, "unaccented", "vi")
+
+
+def test_the_synonyms_retrieval_appends_do_not_make_a_short_question_long() -> None:
+    # "tai khoan bi khoa roi giup voi" is 7 words as typed; the synonyms "khoa tai khoan" make the tokens 10
+    lock = (_p("vneid-tai-khoan-bi-khoa", "vneid", 0.95, "Tài khoản bị khóa"),
+            _p("at-bao-mat-zalo", "safety", 0.80, "Tài khoản Zalo bị khóa"))
+    r = Retrieval(_expanded("tai khoan bi khoa roi giup voi", "khoa", "tai", "khoan"), lock)
+    assert ids(r) == ["vneid-tai-khoan-bi-khoa", "at-bao-mat-zalo"]
+    # a question that long in its own words is not asked back
+    typed_long = "tai khoan bi khoa roi giup voi toi voi nhe"
+    assert ids(Retrieval(_expanded(typed_long), lock)) == ["vneid-tai-khoan-bi-khoa"]
+
+
+def test_a_service_name_that_only_a_synonym_brought_does_not_count_as_named() -> None:
+    # "chuyển tiền" has the synonym "chuyển khoản", a bank word: the citizen still named no service
+    money = (_p("tt-chuyen-tien-lan-dau", "payments", 0.94, "Chuyển tiền lần đầu"),
+             _p("at-khi-bi-lua", "safety", 0.89, "Lỡ chuyển tiền cho kẻ lừa đảo"))
+    assert ids(Retrieval(_expanded("chuyen tien", "chuyen", "khoan"), money)) == ["tt-chuyen-tien-lan-dau", "at-khi-bi-lua"]
+    # typed, the same word names the bank's service: answered at once
+    assert ids(Retrieval(_expanded("chuyen khoan"), money)) == ["tt-chuyen-tien-lan-dau"]
