@@ -121,3 +121,12 @@ def test_a_service_name_that_only_a_synonym_brought_does_not_count_as_named() ->
     assert ids(Retrieval(_expanded("chuyen tien", "chuyen", "khoan"), money)) == ["tt-chuyen-tien-lan-dau", "at-khi-bi-lua"]
     # typed, the same word names the bank's service: answered at once
     assert ids(Retrieval(_expanded("chuyen khoan"), money)) == ["tt-chuyen-tien-lan-dau"]
+
+
+def test_a_vneid_account_level_names_the_vneid_service() -> None:
+    # "mức 2" is VNeID's account level: "đăng ký mức 2 ở đâu" is not asked back between VNeID and the commune police
+    # (answers5); "đăng ký ở đâu", naming nothing, still is
+    level = (_p("vneid-dang-ky-muc-2", "vneid", 0.96, "Đăng ký định danh mức 2 ở công an xã"),
+             _p("dp-cong-an-xa", "local", 0.90, "Công an xã: đăng ký tài khoản mức 2, căn cước"))
+    assert ids(Retrieval(_expanded("dang ky muc 2 o dau"), level)) == ["vneid-dang-ky-muc-2"]
+    assert ids(Retrieval(_expanded("dang ky o dau"), level)) == ["vneid-dang-ky-muc-2", "dp-cong-an-xa"]
