@@ -130,3 +130,19 @@ def test_a_vneid_account_level_names_the_vneid_service() -> None:
              _p("dp-cong-an-xa", "local", 0.90, "Công an xã: đăng ký tài khoản mức 2, căn cước"))
     assert ids(Retrieval(_expanded("dang ky muc 2 o dau"), level)) == ["vneid-dang-ky-muc-2"]
     assert ids(Retrieval(_expanded("dang ky o dau"), level)) == ["vneid-dang-ky-muc-2", "dp-cong-an-xa"]
+
+
+def test_a_question_naming_its_app_is_asked_back_only_between_guides_within_the_margin() -> None:
+    # "tải app VNeID ở đâu": the install guide first, a VNeID guide 0.2 behind that no title word tells apart is not
+    # offered (answers5); the same gap with no app named is, and within the margin it is in any case
+    app = (_p("vneid-cai-dat", "vneid", 0.95, "Cài đặt VNeID"), _p("vneid-doi-so-dien-thoai", "vneid", 0.75))
+    assert ids(Retrieval(_expanded("tai app vneid o dau"), app, confusable=("vneid-doi-so-dien-thoai",))) == ["vneid-cai-dat"]
+    assert ids(Retrieval(_expanded("tai app o dau"), app, confusable=("vneid-doi-so-dien-thoai",))) == [
+        "vneid-cai-dat", "vneid-doi-so-dien-thoai"]
+    near = (app[0], replace(app[1], score=0.92))
+    assert ids(Retrieval(_expanded("tai app vneid o dau"), near, confusable=("vneid-doi-so-dien-thoai",))) == [
+        "vneid-cai-dat", "vneid-doi-so-dien-thoai"]
+    # a threat word is not an app: "bị hack tài khoản" keeps the wide band
+    hack = (_p("at-bao-mat-zalo", "safety", 0.97), _p("at-mat-khau-manh", "safety", 0.82))
+    assert ids(Retrieval(_expanded("bi hack tai khoan"), hack, confusable=("at-mat-khau-manh",))) == [
+        "at-bao-mat-zalo", "at-mat-khau-manh"]

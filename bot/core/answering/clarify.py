@@ -9,7 +9,9 @@ other guide holds every word of it the first holds ("quên mật khẩu" fits th
 "quên mật khẩu VNeID" and "đổi mật khẩu VNeID" are answered at once; "đăng ký tạm trú online" is not asked back for
 a VNeID guide that never says "tạm trú"). A longer question is asked back only when its first guides are equal
 (within 0.02) and alike. Length and the service named are read from the question's own words (`typed_words`:
-abbreviations expanded, not the synonyms retrieval appends; answers4).
+abbreviations expanded, not the synonyms retrieval appends; answers4). A question naming its app or office ("tải app
+VNeID ở đâu", `names_app`: a service name that is not a threat word such as "lừa đảo", "hack") is asked back only
+between guides within `margin`, not `wide` (answers5).
 
 Besides, a short question that names no service but whose action exists in several ("Đổi số điện thoại thế nào?",
 "đăng nhập không được"): the dense model may put one service far ahead, so the close-score rule never sees the
@@ -60,6 +62,15 @@ def _own_terms(r: Retrieval) -> set[str]:
     return set(words) | {f"{a}_{b}" for a, b in itertools.pairwise(words)}
 
 
+# Words of TOPIC_NAMES that name a threat, not an app or office ("bị hack tài khoản" still fits Zalo, VNeID, the bank).
+_THREAT_WORDS = frozenset({"lua_dao", "lua", "gia_mao", "hack"})
+
+
+def names_app(r: Retrieval) -> bool:
+    """True when the question names an app or office (VNeID, a bank, Zalo, the portal…), not only a threat."""
+    return bool(_own_terms(r) & (frozenset().union(*TOPIC_NAMES.values()) - _THREAT_WORDS))
+
+
 def names_service(r: Retrieval) -> bool:
     """True when the question names a service (VNeID, a bank, Zalo…: `TOPIC_NAMES`) in its own words."""
     return any(_names_topic(r, topic) for topic in TOPIC_NAMES)
@@ -99,6 +110,9 @@ def close_guides(r: Retrieval, *, margin: float, max_words: int, wide: float, ac
     words = len(typed_words(r))
     top = r.passages[0]
     close: list[Passage] = [top]
+    # the wide band is for a question naming no app: one naming its app ("tải app VNeID ở đâu") is asked back
+    # only between guides within `margin` (answers5)
+    band = margin if names_app(r) else max(margin, wide)
     for p in r.passages[1:]:
         gap = top.score - p.score
         if gap > max(margin, wide) or len(close) >= 3:
@@ -106,7 +120,7 @@ def close_guides(r: Retrieval, *, margin: float, max_words: int, wide: float, ac
         if p.lang != top.lang or any(_base(p.doc_id) == _base(c.doc_id) for c in close):
             continue
         tie = p.doc_id in r.confusable and gap <= 0.02  # a longer question whose guides are equal and alike
-        if tie or (words <= max_words and gap <= max(margin, wide) and not _told_apart(r, top, p)):
+        if tie or (words <= max_words and gap <= band and not _told_apart(r, top, p)):
             close.append(p)
     if across > 0 and words <= max_words and not names_service(r):
         _add_across(r, close, across, depth)
