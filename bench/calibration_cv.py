@@ -3,7 +3,7 @@ tests/eval/domain.jsonl. Each fold's Platt weights and threshold (refuse >= 95% 
 the other folds) are fitted without that fold; the held-out predictions give the ECE, the in-domain share
 answered as covered and the off-topic share refused. The test split is never read here.
 
-    python bench/calibration_cv.py [--folds 5] [--l2 0.05 0.01 0.2]
+    python bench/calibration_cv.py [--folds 5] [--l2 0.05 0.01 0.2] [--margin 0 0.2] [--objective balanced|answered]
 
 Prints one line per setting; `binhdan eval --calibrate --split train+dev` writes the final fit (all of
 train+dev) for config.yaml.
@@ -31,15 +31,15 @@ from bot.core.evaluation import (
     in_split,
     normalise_question,
 )
-from bot.evaluation.domain import load_items
+from bot.evaluation.domain import THRESHOLD_MARGIN, THRESHOLD_OBJECTIVE, load_items
 
 
 def fold_of(q: str, k: int) -> int:
     return hashlib.sha256(("cv:" + normalise_question(q)).encode("utf-8")).digest()[1] % k
 
 
-def cross_validate(rows: list[tuple[str, int, tuple[float, ...]]], k: int, l2: float, min_off: float
-                   ) -> dict[str, float]:
+def cross_validate(rows: list[tuple[str, int, tuple[float, ...]]], k: int, l2: float, min_off: float,
+                   margin: float = 0.0, objective: str = "balanced") -> dict[str, float]:
     probs: list[float] = []
     labels: list[int] = []
     covered: list[bool] = []
@@ -50,7 +50,8 @@ def cross_validate(rows: list[tuple[str, int, tuple[float, ...]]], k: int, l2: f
         w = tuple(fit_logistic([list(r[2]) for r in fit], y, l2=l2))
         cal = Calibration(weights=w)
         p_fit = [cal.confidence_from(r[2]) for r in fit]
-        t = choose_threshold(p_fit, y, [not v for v in y], min_offtopic_rejected=min_off)
+        t = choose_threshold(p_fit, y, [not v for v in y], min_offtopic_rejected=min_off, margin=margin,
+                             objective=objective)
         for r in held:
             p = cal.confidence_from(r[2])
             probs.append(p)
@@ -67,6 +68,8 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--l2", type=float, nargs="+", default=[0.05])
     ap.add_argument("--min-offtopic", type=float, nargs="+", default=[0.95])
+    ap.add_argument("--margin", type=float, nargs="+", default=[THRESHOLD_MARGIN], help="logits (see choose_threshold)")
+    ap.add_argument("--objective", choices=("balanced", "answered"), default=THRESHOLD_OBJECTIVE)
     args = ap.parse_args()
     settings = load_settings()
     embedder = CachedEmbedder(build_embedder(settings), ROOT / "var" / "query-vectors.npz")
@@ -82,10 +85,11 @@ def main() -> None:
     embedder.save()
     for l2 in args.l2:
         for m in args.min_offtopic:
-            s = cross_validate(rows, args.folds, l2, m)
-            print(f"{args.folds}-fold CV on train+dev (n={s['n']}, off-topic {s['n_off']}), l2={l2}, "
-                  f"threshold refusing >= {m:.2f} of the fitting folds' off-topic: ECE {s['ece']:.4f}, "
-                  f"in-domain answered {s['answered']:.3f}, off-topic refused {s['refused']:.3f}")
+            for margin in args.margin:
+                s = cross_validate(rows, args.folds, l2, m, margin, args.objective)
+                print(f"{args.folds}-fold CV on train+dev (n={s['n']}, off-topic {s['n_off']}), l2={l2}, threshold "
+                      f"({args.objective}) refusing >= {m:.2f} of the fitting folds' off-topic by {margin} logits: "
+                      f"ECE {s['ece']:.4f}, in-domain answered {s['answered']:.3f}, off-topic refused {s['refused']:.3f}")
 
 
 if __name__ == "__main__":

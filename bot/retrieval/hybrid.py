@@ -181,13 +181,16 @@ class HybridRetriever:
         cand: set[int] = set()
         dense_all = None
         head_best = None
+        head_sim = 0.0
         if self.mode != "lexical":
             qv = self.embedder.embed_queries([dense_query(q.restored or q.normalized, self.max_dense_chars)])[0]
             _, ids = self._faiss.search(qv.reshape(1, -1), k)
             cand.update(int(i) for i in ids[0] if i >= 0)
             dense_all = qv
-            if self.head_dense > 0 and self._head_vecs is not None:
+            if self._head_vecs is not None and len(self._head_vecs):
                 sims = self._head_vecs @ qv
+                head_sim = float(sims.max())
+            if self.head_dense > 0 and self._head_vecs is not None and len(self._head_vecs):
                 head_best = np.full(len(self._doc_order), -1.0, dtype=np.float32)
                 np.maximum.at(head_best, self._head_doc, sims)
                 top = np.argpartition(-sims, min(k, len(sims)) - 1)[:k] if len(sims) > k else np.arange(len(sims))
@@ -258,4 +261,5 @@ class HybridRetriever:
         return Retrieval(query=q, passages=passages, coverage=self._coverage(q, self._doc_terms.get(first, set())),
                          margin=float(margin), confusable=confusable,
                          head_coverage=self._coverage(q, self._head_terms.get(first, frozenset())),
-                         known=self._coverage(q, self._head_vocab), bm25=passages[0].lexical * lmax)
+                         known=self._coverage(q, self._head_vocab), bm25=passages[0].lexical * lmax,
+                         head_sim=head_sim)

@@ -140,3 +140,25 @@ def test_phrasings_are_indexed_as_head_vectors_and_portal_answers_are_labelled(t
         assert g.sources[0].doc_id == "test-tt-chuyen-nham" and g.kind == "" and "Cổng Dịch vụ công:" not in g.text
     assert found["0"].doc_id == found["1"].doc_id == "faq-bhyt-1"
     assert found["1"].dense == pytest.approx(found["0"].dense)  # shown (and calibrated) as the chunk's own
+
+
+def test_the_best_similarity_to_a_phrasing_is_a_calibration_feature(tmp_path: Path, mini_kb: Path) -> None:
+    """`Retrieval.head_sim` (issue 19, answers4): the question's best similarity to any guide's title or `questions`
+    (head vectors), whether or not it lifts the ranking (`head_dense` 0), and the last feature of the calibration."""
+    import numpy as np
+
+    from bot.bootstrap import build_retriever
+    from bot.core.answering.service import features
+
+    s = make_settings(tmp_path, BINHDAN_RETRIEVAL__HEAD_DENSE="0")
+    emb = FakeEmbedder()
+    ingest(s, embedder=emb, paths=[mini_kb])
+    idx = load_live_index(s, emb, s.path(s.index.dir))
+    retriever = build_retriever(s, emb, index=idx)
+    for question in ("Quên mật khẩu VNeID phải làm sao?", "giá vàng hôm nay bao nhiêu"):
+        r = retriever.retrieve(question, limit=3)
+        qv = emb.embed_queries([r.query.restored])[0]
+        assert r.head_sim == pytest.approx(float(np.max(idx.heads @ qv)), abs=1e-5)
+        assert features(r)[-1] == r.head_sim
+    phrased = retriever.retrieve("Quên mật khẩu VNeID phải làm sao?", limit=3)  # one of the guide's `questions`
+    assert phrased.head_sim > retriever.retrieve("giá vàng hôm nay bao nhiêu", limit=3).head_sim

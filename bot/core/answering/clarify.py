@@ -8,7 +8,10 @@ either is in it (`confusable`); for guides of two topics (VNeID / bank / Zalo…
 other guide holds every word of it the first holds ("quên mật khẩu" fits the VNeID, bank-app and Zalo guides alike;
 "quên mật khẩu VNeID" and "đổi mật khẩu VNeID" are answered at once; "đăng ký tạm trú online" is not asked back for
 a VNeID guide that never says "tạm trú"). A longer question is asked back only when its first guides are equal
-(within 0.02) and alike.
+(within 0.02) and alike. Length and the service named are read from the question's own words (`typed_words`:
+abbreviations expanded, not the synonyms retrieval appends; answers4). A question naming its app or office ("tải app
+VNeID ở đâu", `names_app`: a service name that is not a threat word such as "lừa đảo", "hack") is asked back only
+between guides within `margin`, not `wide` (answers5).
 
 Besides, a short question that names no service but whose action exists in several ("Đổi số điện thoại thế nào?",
 "đăng nhập không được"): the dense model may put one service far ahead, so the close-score rule never sees the
@@ -19,6 +22,7 @@ and object word of the question the first guide holds and its lexical score is a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from bot.core.text import fold, tokens
@@ -26,7 +30,8 @@ from bot.core.types import Passage, Retrieval
 
 # Folded words (and "_"-joined syllable pairs) by which citizens name a topic's service.
 TOPIC_NAMES: dict[str, frozenset[str]] = {
-    "vneid": frozenset({"vneid", "dinh_danh", "dddt", "ddt"}),
+    # "mức 1 / mức 2" are VNeID's account levels ("đăng ký mức 2 ở đâu" is about VNeID; answers5)
+    "vneid": frozenset({"vneid", "dinh_danh", "dddt", "ddt", "muc_1", "muc_2"}),
     "dichvucong": frozenset({"dvc", "dichvucong", "vu_cong", "dvcqg"}),
     "payments": frozenset({"ngan_hang", "atm", "momo", "zalopay", "vietqr", "qr", "chuyen_khoan", "vi_dien",
                            "ebanking", "banking"}),
@@ -45,8 +50,29 @@ _QUESTION_WORDS = frozenset({
 })
 
 
+def typed_words(r: Retrieval) -> list[str]:
+    """The question's own words, folded, abbreviations expanded ("sdt" → "so dien thoai") but without the
+    synonyms retrieval appends ("chuyển tiền" → "chuyển khoản", "tk bị khoá" → "khoá tài khoản"): those say
+    nothing about how long the question is or which service it names."""
+    return [fold(w) for w in tokens(r.query.normalized or r.query.original)]
+
+
+def _own_terms(r: Retrieval) -> set[str]:
+    words = typed_words(r)
+    return set(words) | {f"{a}_{b}" for a, b in itertools.pairwise(words)}
+
+
+# Words of TOPIC_NAMES that name a threat, not an app or office ("bị hack tài khoản" still fits Zalo, VNeID, the bank).
+_THREAT_WORDS = frozenset({"lua_dao", "lua", "gia_mao", "hack"})
+
+
+def names_app(r: Retrieval) -> bool:
+    """True when the question names an app or office (VNeID, a bank, Zalo, the portal…), not only a threat."""
+    return bool(_own_terms(r) & (frozenset().union(*TOPIC_NAMES.values()) - _THREAT_WORDS))
+
+
 def names_service(r: Retrieval) -> bool:
-    """True when the question names a service (VNeID, a bank, Zalo…: `TOPIC_NAMES`)."""
+    """True when the question names a service (VNeID, a bank, Zalo…: `TOPIC_NAMES`) in its own words."""
     return any(_names_topic(r, topic) for topic in TOPIC_NAMES)
 
 
@@ -65,7 +91,7 @@ def _base(doc_id: str) -> str:
 
 
 def _names_topic(r: Retrieval, topic: str) -> bool:
-    return bool(set(r.query.folded_tokens) & TOPIC_NAMES.get(topic, frozenset()))
+    return bool(_own_terms(r) & TOPIC_NAMES.get(topic, frozenset()))
 
 
 def _told_apart(r: Retrieval, top: Passage, p: Passage) -> bool:
@@ -81,9 +107,12 @@ def close_guides(r: Retrieval, *, margin: float, max_words: int, wide: float, ac
     `margin` 0 turns asking back off; `across` 0 turns off the rule for actions that exist in several services."""
     if margin <= 0 or len(r.passages) < 2:
         return list(r.passages[:1])
-    words = len([w for w in r.query.folded_tokens if "_" not in w])
+    words = len(typed_words(r))
     top = r.passages[0]
     close: list[Passage] = [top]
+    # the wide band is for a question naming no app: one naming its app ("tải app VNeID ở đâu") is asked back
+    # only between guides within `margin` (answers5)
+    band = margin if names_app(r) else max(margin, wide)
     for p in r.passages[1:]:
         gap = top.score - p.score
         if gap > max(margin, wide) or len(close) >= 3:
@@ -91,7 +120,7 @@ def close_guides(r: Retrieval, *, margin: float, max_words: int, wide: float, ac
         if p.lang != top.lang or any(_base(p.doc_id) == _base(c.doc_id) for c in close):
             continue
         tie = p.doc_id in r.confusable and gap <= 0.02  # a longer question whose guides are equal and alike
-        if tie or (words <= max_words and gap <= max(margin, wide) and not _told_apart(r, top, p)):
+        if tie or (words <= max_words and gap <= band and not _told_apart(r, top, p)):
             close.append(p)
     if across > 0 and words <= max_words and not names_service(r):
         _add_across(r, close, across, depth)
