@@ -47,7 +47,8 @@ class LangChainGenerator:
     """Grounded answers and query rewrites from one OpenAI-compatible chat model."""
 
     def __init__(self, *, base_url: str, model: str, api_key: str = "", timeout_s: float = 8.0,
-                 max_tokens: int = 400, temperature: float = 0.2, stream: bool = True) -> None:
+                 max_tokens: int = 400, temperature: float = 0.2, stream: bool = True,
+                 province: str = "Tuyên Quang") -> None:
         common: dict[str, Any] = {
             "model": model, "base_url": base_url, "api_key": api_key or "not-needed", "timeout": timeout_s,
             "max_retries": 0,
@@ -61,11 +62,12 @@ class LangChainGenerator:
         self._rewrite_prompt = rewrite_prompt()
         self.streams = stream
         self.model = model
+        self.province = province  # the province the bot serves (app.province), named in the system prompt
 
     def generate(self, request: GenerationRequest, *, timeout_s: float,
                  on_delta: Callable[[str], None] | None = None) -> Generation:
         chain = self._answer_prompt | self._chat.bind(timeout=timeout_s)
-        inputs = answer_inputs(request.question, request.passages, request.lang)
+        inputs = answer_inputs(request.question, request.passages, request.lang, province=self.province)
         try:
             if on_delta is not None and self.streams:
                 return self._stream(chain, inputs, on_delta)

@@ -16,7 +16,7 @@ from bot.core.answering.grounding import REFUSAL_MARKER
 
 MAX_WORDS = 150
 
-ANSWER_SYSTEM = """You are "Bình dân học vụ số", a patient helper for the citizens of Tuyên Quang province \
+ANSWER_SYSTEM = """You are "Bình dân học vụ số", a patient helper for the citizens of {province} province \
 (Vietnam) who are learning to use VNeID, online public services, e-payments and to stay safe from online scams.
 
 Rules:
@@ -72,10 +72,11 @@ def as_data(text: str) -> str:
     return _TAGS.sub(" ", text).strip()
 
 
-def answer_inputs(question: str, passages: Sequence[str], lang: str) -> dict[str, str]:
+def answer_inputs(question: str, passages: Sequence[str], lang: str, *, province: str = "Tuyên Quang") -> dict[str, str]:
     blocks = "\n".join(f'<passage id="{i}">\n{as_data(p)}\n</passage>' for i, p in enumerate(passages, 1))
     return {"passages": blocks, "question": as_data(question), "max_words": str(MAX_WORDS),
-            "language": "English" if lang == "en" else "Vietnamese", "marker": REFUSAL_MARKER}
+            "language": "English" if lang == "en" else "Vietnamese", "marker": REFUSAL_MARKER,
+            "province": as_data(province)[:80]}
 
 
 def rewrite_inputs(question: str, history: Sequence[str]) -> dict[str, str]:

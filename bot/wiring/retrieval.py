@@ -142,7 +142,8 @@ def build_writer(settings: Settings, *, entered_redacted: bool = False) -> Groun
                           "pip install -e '.[llm]'") from None
     m = settings.llm
     generator = LangChainGenerator(base_url=m.base_url, model=m.model, api_key=m.api_key.get_secret_value(),
-                                   timeout_s=m.timeout_s, max_tokens=m.max_tokens, temperature=m.temperature, stream=m.stream)
+                                   timeout_s=m.timeout_s, max_tokens=m.max_tokens, temperature=m.temperature, stream=m.stream,
+                                   province=settings.app.province)
     log.info("answers are written by %s at %s (extractive fallback)", m.model, m.base_url)
     return GroundedWriter(
         generator, time_budget_s=m.time_budget_s, timeout_s=m.timeout_s, passages=m.passages, rewrite=m.rewrite,

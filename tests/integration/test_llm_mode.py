@@ -74,6 +74,13 @@ def test_a_grounded_answer_is_returned_with_its_sources_and_recorded(env: dict[s
     assert f"<question>\n{QUESTION}\n</question>" in passages
     row = last_question(db_url)
     assert (row.answer_mode, row.fallback_reason, row.covered) == ("llm", "", True) and row.llm_tokens > 0
+    assert "citizens of Tuyên Quang province" in str(req["messages"][0]["content"])  # app.province, the default
+
+
+def test_the_system_prompt_names_the_configured_province(env: dict[str, str], fake_llm: FakeOpenAI) -> None:
+    ask({**env, "BINHDAN_APP__PROVINCE": "Hà Giang"}, QUESTION)
+    system = str(fake_llm.answer_requests()[-1]["messages"][0]["content"])
+    assert "citizens of Hà Giang province" in system and "Tuyên Quang" not in system
 
 
 @pytest.mark.parametrize("reply,reason", [
