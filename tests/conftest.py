@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import http_ssl
 from tests.cache import cache_root as persistent_cache_root
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,9 @@ for _k, _v in CHEAP_PASSWORD_HASH.items():
 # e5-small-onnx's converted model is content-addressed (the weights' hash, the converter version): every test
 # process converts it into the persistent test cache (tests/cache.py) unless told otherwise, not into the clone.
 os.environ.setdefault("BINHDAN_EMBEDDER__CACHE_DIR", str(persistent_cache_root() / "models"))
+
+
+http_ssl.install()  # one SSL context for every httpx client of this process, not ~20 ms of CPU per client
 
 
 def load_size(full: int, ci: int) -> int:
