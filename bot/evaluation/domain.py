@@ -105,10 +105,11 @@ def _service(settings: Settings, retriever: Any, cal: Calibration) -> AnswerServ
 
 def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calibrate: bool = False,
              split: str = "all", baselines: bool = True, ambiguous: Path | None = None,
-             dialogues: Path | None = None, also: tuple[str, ...] = ()) -> dict[str, Any]:
+             dialogues: Path | None = None, also: tuple[str, ...] = (), extras: bool = True) -> dict[str, Any]:
     """Every question is asked once; the report is of `split`. Each split of `also` gets its own report from the
     same answers under result["also"][split] (the project's figures, topics, calibration, ambiguous questions and
-    dialogues; no baselines): the figures a separate `--split` run gives, without asking everything again."""
+    dialogues; no baselines): the figures a separate `--split` run gives, without asking everything again.
+    `extras=False`: the questions of `file` alone (no ambiguous questions, no dialogues, even beside it)."""
     items = load_items(file)
     embedder = build_embedder(settings)
     loaded = load_live_index(settings, embedder, index_dir(settings, index))
@@ -134,8 +135,8 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
         service = _service(settings, retriever, cal)
     for o in outcomes:
         o.covered = bool(o.ranked) and cal.confidence_from(o.features, kinds[o.item.q]) >= cal.threshold
-    ambiguous = ambiguous or _sibling(file, "ambiguous.jsonl")
-    dialogues = dialogues or _sibling(file, "dialogues.jsonl")
+    ambiguous = (ambiguous or _sibling(file, "ambiguous.jsonl")) if extras else None
+    dialogues = (dialogues or _sibling(file, "dialogues.jsonl")) if extras else None
 
     def report(split: str) -> dict[str, Any]:
         chosen = [o for o in outcomes if in_split(o.item.q, split)]

@@ -10,6 +10,7 @@ from bot.bootstrap import ingest
 from bot.core.evaluation import split_of
 from bot.evaluation.domain import evaluate
 from bot.retrieval.embedders import FakeEmbedder
+from tests.cache import ROOT
 from tests.cli_inproc import run_cli
 from tests.conftest import make_settings
 
@@ -40,6 +41,13 @@ def _file(tmp_path: Path) -> Path:
     return path
 
 
+def _env(db_url: str, tmp_path: Path) -> dict[str, str]:
+    """What make_settings(tmp_path) sets, for the CLI."""
+    return {"BINHDAN_DATABASE__URL": db_url, "BINHDAN_INDEX__DIR": str(tmp_path / "index"),
+            "BINHDAN_APP__DATA_DIR": str(tmp_path / "data"), "BINHDAN_EMBEDDER__KIND": "fake",
+            "BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
+
+
 def test_also_split_reports_what_a_separate_split_run_reports(tmp_path: Path, mini_kb: Path) -> None:
     splits = {split_of(q) for q, _, _ in QUESTIONS}
     assert "test" in splits and splits & {"train", "dev"}  # the file has both halves, so the filter is exercised
@@ -64,9 +72,7 @@ def test_also_split_reports_what_a_separate_split_run_reports(tmp_path: Path, mi
 def test_also_split_is_checked_and_reaches_the_json(tmp_path: Path, mini_kb: Path) -> None:
     s = make_settings(tmp_path)
     ingest(s, embedder=FakeEmbedder(), paths=[mini_kb])
-    env = {"BINHDAN_DATABASE__URL": s.database_url, "BINHDAN_INDEX__DIR": str(tmp_path / "index"),
-           "BINHDAN_APP__DATA_DIR": str(tmp_path / "data"), "BINHDAN_EMBEDDER__KIND": "fake",
-           "BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5"}
+    env = _env(s.database_url, tmp_path)
     file = str(_file(tmp_path))
     bad = run_cli(["eval", file, "--json", "--also-split", "holdout"], env)
     assert bad.returncode == 2 and "--split must be" in bad.stdout + bad.stderr
@@ -76,3 +82,22 @@ def test_also_split_is_checked_and_reaches_the_json(tmp_path: Path, mini_kb: Pat
     assert out["split"] == "all" and set(out["also"]) == {"test"} and out["also"]["test"]["split"] == "test"
     text = run_cli(["eval", file, "--no-baselines", "--also-split", "test"], env)
     assert text.returncode == 0 and "split=test (the same answers): overall n=" in text.stdout
+
+
+def test_questions_only_leaves_out_the_ambiguous_questions_and_dialogues_beside_the_file(
+        tmp_path: Path, mini_kb: Path) -> None:
+    s = make_settings(tmp_path)
+    ingest(s, embedder=FakeEmbedder(), paths=[mini_kb])
+    file = _file(tmp_path)
+    for name in ("ambiguous.jsonl", "dialogues.jsonl"):  # the domain set's own, beside this file
+        (tmp_path / name).write_text((ROOT / "tests" / "eval" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    full = evaluate(s, file, baselines=False)
+    assert full["ambiguous"]["n"] > 0 and full["dialogues"]["turns"] > 0
+    only = evaluate(s, file, baselines=False, extras=False, also=("test",))
+    assert "ambiguous" not in only and "dialogues" not in only and "ambiguous" not in only["also"]["test"]
+    assert only["project"] == full["project"] and only["topics"] == full["topics"]
+    env = _env(s.database_url, tmp_path)
+    for flag, present in (([], True), (["--questions-only"], False)):
+        r = run_cli(["eval", str(file), "--json", "--no-baselines", *flag], env)
+        assert r.returncode == 0, r.stderr
+        assert ("dialogues" in json.loads(r.stdout)) is present, flag
