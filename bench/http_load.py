@@ -190,7 +190,7 @@ def main() -> int:
                      f"{r['errors']} | {rss} | {r['load_before']} → {r['load_after']} |")
     if len(kinds) == 2:
         for n in args.workers:
-            a, b = ([r["rate"] for r in rows if r["workers"] == n and r["embedder"] == k] for k in kinds)
+            a, b = ([r["rate"] for r in rows if r["workers"] == n and r["embedder"] == (k or "")] for k in kinds)
             lines += ["", f"{n} worker(s): {kinds[1] or 'this checkout'} / {kinds[0]} answered msg/s = "
                           f"**{(sum(b) / len(b)) / max(1e-9, sum(a) / len(a)):.2f}×** (means of {args.rounds} run(s) each)."]
     per_kind = {k or "this checkout": [r["tx_per_msg"] for r in rows if r["embedder"] == (k or "")] for k in kinds}
