@@ -34,8 +34,9 @@ def build_voice(settings: Settings) -> VoiceRuntime | None:
     from bot.channels.telegram import fetch_file
     from bot.core.voice.flow import Quality
     from bot.voice.clips import ClipStore
+    from bot.voice.isolated import IsolatedRecognizer
     from bot.voice.pool import BoundedPool
-    from bot.voice.recognizer import DEFAULT_PROMPT, WhisperRecognizer
+    from bot.voice.recognizer import DEFAULT_PROMPT
     from bot.voice.service import Limits, VoiceIntake, VoiceOut, VoiceRuntime
     from bot.voice.weights import model_dir
 
@@ -51,8 +52,9 @@ def build_voice(settings: Settings) -> VoiceRuntime | None:
             "http": lambda ref, n: download(f"http:{ref}", max_bytes=n),
         }
         intake = VoiceIntake(
-            recognizer=WhisperRecognizer(recognizer_dir, threads=v.threads, workers=v.workers, beam_size=v.beam_size,
-                                         prompt=v.prompt or DEFAULT_PROMPT, vad=v.vad),
+            # in child processes: faster-whisper's decoding holds the GIL, which slowed text answers 3–9× in-process
+            recognizer=IsolatedRecognizer(recognizer_dir, threads=v.threads, workers=v.workers, beam_size=v.beam_size,
+                                          prompt=v.prompt or DEFAULT_PROMPT, vad=v.vad, nice=v.nice),
             pool=BoundedPool(workers=v.workers, queue_size=v.queue_size, nice=v.nice), fetchers=fetchers,
             deliver=lambda m: None, limits=Limits(max_bytes=v.max_bytes, max_seconds=v.max_seconds,
                                                   timeout_s=v.timeout_s),
