@@ -9,7 +9,7 @@ take turns. A completion is refused when its claim is no longer the current one 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, or_, select, text, tuple_, update
@@ -20,7 +20,7 @@ from bot.core.messages import ConversationState, InboundMessage, Reply
 from bot.storage.db import relaxed_commit
 from bot.storage.locks import lock_key
 from bot.storage.outbox import delivered_payload, enqueue_in, write_outbox
-from bot.storage.tables.base import utcnow
+from bot.storage.tables.base import aware, utcnow
 from bot.storage.tables.messaging import ConversationRow, InboxRow, OutboxRow
 
 OUTBOX_CLAIM_LOCK = lock_key("outbox-claim")
@@ -43,12 +43,6 @@ class OutboxItem:
     # the row was being sent (request on its way to the platform) when its worker died: it may or may not
     # have been delivered. The outbox worker decides by the channel's policy (at-least-once by default)
     was_in_flight: bool = False
-
-
-def _aware(d: datetime | None) -> datetime | None:
-    if d is not None and d.tzinfo is None:
-        return d.replace(tzinfo=UTC)
-    return d
 
 
 class MessageStore:
@@ -143,7 +137,7 @@ class MessageStore:
                 meta = {str(k): str(v) for k, v in (r.meta or {}).items()}
                 out.append(InboxItem(r.id, InboundMessage(
                     channel=r.channel, user_ref=r.user_ref, platform_msg_id=r.platform_msg_id,
-                    received_at=_aware(r.received_at) or now, kind=r.kind, text=r.text, action=r.action,
+                    received_at=aware(r.received_at) or now, kind=r.kind, text=r.text, action=r.action,
                     meta=meta), r.attempts))
             return out
 
@@ -194,7 +188,7 @@ class MessageStore:
                             .order_by(InboxRow.id.desc()).limit(1)).first()
         if row is None or not row.text:
             return None
-        at = _aware(row.received_at)
+        at = aware(row.received_at)
         if at is None or (utcnow() - at).total_seconds() > within_s:
             return None
         return int(row.id), str(row.text)
@@ -206,7 +200,7 @@ class MessageStore:
 
     def last_inbound_at(self, channel: str, user_ref: str) -> datetime | None:
         with self.sessions() as s:
-            return _aware(s.scalar(select(func.max(InboxRow.received_at)).where(
+            return aware(s.scalar(select(func.max(InboxRow.received_at)).where(
                 InboxRow.channel == channel, InboxRow.user_ref == user_ref)))
 
     # ---- conversation state ----------------------------------------------------------------------

@@ -11,8 +11,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.messaging import _aware
-from bot.storage.tables.base import utcnow
+from bot.storage.tables.base import aware, utcnow
 from bot.storage.tables.messaging import ChannelTokenRow
 
 
@@ -34,7 +33,7 @@ class TokenStore:
             r = s.get(ChannelTokenRow, name)
             if r is None:
                 return None
-            return Token(r.access_token, r.refresh_token, _aware(r.expires_at) or utcnow())
+            return Token(r.access_token, r.refresh_token, aware(r.expires_at) or utcnow())
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[HeldToken]:
@@ -45,7 +44,7 @@ class TokenStore:
             s.execute(update(ChannelTokenRow).where(ChannelTokenRow.name == name)
                       .values(updated_at=ChannelTokenRow.updated_at))
             r = s.get(ChannelTokenRow, name, populate_existing=True)
-            current = Token(r.access_token, r.refresh_token, _aware(r.expires_at) or utcnow()) if r else None
+            current = Token(r.access_token, r.refresh_token, aware(r.expires_at) or utcnow()) if r else None
             yield HeldToken(s, name, current)
 
     def save(self, name: str, token: Token) -> None:
